@@ -1,0 +1,70 @@
+//! The one error type every server function returns.
+//!
+//! Policy: what reaches the browser says what the citizen can do about it (not found,
+//! try again later), never why it happened internally. Internal causes are logged on
+//! the server, with their context, where they occur (see `ports::PortError`).
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist (or must not be revealed).
+    #[error("Página não encontrada.")]
+    NotFound,
+    /// A dependency (the database) does not answer; trying again later may work.
+    #[error("O serviço está temporariamente indisponível. Tente novamente em alguns minutos.")]
+    Unavailable,
+    /// Anything else that went wrong on the server.
+    #[error("Ocorreu um erro inesperado. Tente novamente mais tarde.")]
+    Internal,
+    /// The request could not reach the server or its answer could not be read.
+    #[error("Não foi possível comunicar com o servidor. Verifique sua conexão e tente novamente.")]
+    Communication,
+}
+
+impl AppError {
+    /// The HTTP status a page showing this error answers with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unavailable => 503,
+            AppError::Internal | AppError::Communication => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::Communication
+            }
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_portuguese_and_carry_no_internals() {
+        for e in [AppError::NotFound, AppError::Unavailable, AppError::Internal, AppError::Communication] {
+            let text = e.to_string();
+            assert!(!text.to_lowercase().contains("sql"), "{text}");
+            assert!(!text.to_lowercase().contains("error"), "{text}");
+        }
+    }
+
+    #[test]
+    fn status_codes() {
+        assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::Unavailable.status_code(), 503);
+        assert_eq!(AppError::Internal.status_code(), 500);
+    }
+}

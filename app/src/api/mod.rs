@@ -1,0 +1,8 @@
+//! Wire types and server functions, one module per feature. Server functions stay
+//! thin: they take a port from the Leptos context, call it, and return a wire type or
+//! an [`AppError`].
+
+pub mod catalog;
+pub mod error;
+
+pub use error::AppError;

@@ -1,0 +1,80 @@
+//! `/faq/{system}`: a system's frequently asked questions and the way to open a request.
+//!
+//! The accordion is native `<details name=…>`: one question open at a time, operable by
+//! keyboard and screen readers, and working with JavaScript off. The only script on the
+//! page is the search island.
+
+use crate::api::catalog::{load_faq, SystemFaq};
+use crate::components::{error_view::ErrorView, faq_search::FaqSearch};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn FaqPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let faq = Resource::new(
+        move || {
+            (
+                params.read().get("system").unwrap_or_default(),
+                query.read().get("q").unwrap_or_default(),
+            )
+        },
+        |(system, q)| load_faq(system, q),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let q = query.read_untracked().get("q").unwrap_or_default();
+                match faq.await {
+                    Ok(faq) => view! { <FaqView faq query=q /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FaqView(faq: SystemFaq, query: String) -> impl IntoView {
+    let shown = faq.shown();
+    let SystemFaq { system, entries } = faq;
+    let group = format!("faq-{}", system.slug);
+    let open_request = format!("/faq/{}/chamado", system.slug);
+    let title = format!("{} - Perguntas frequentes", system.name);
+    let description = format!("Perguntas frequentes do {} ({}).", system.name, system.full_name);
+    view! {
+        <Title text=title />
+        <Meta name="description" content=description />
+        <section class="container faq" aria-labelledby="faq-sistema">
+            <header class="faq__header">
+                {system.logo_path.map(|src| view! { <img class="faq__logo" src=src alt="" width="96" height="96" /> })}
+                <h1 id="faq-sistema" class="faq__system">
+                    {system.name}
+                    <span class="faq__system-full">{system.full_name}</span>
+                </h1>
+            </header>
+            <h2 class="faq__title">"Perguntas frequentes"</h2>
+            <FaqSearch query shown />
+            <ul id="faq-list" class="faq__list">
+                {entries
+                    .into_iter()
+                    .map(|entry| {
+                        let id = format!("pergunta-{}", entry.id);
+                        view! {
+                            <li hidden=!entry.matches>
+                                <details class="faq__item" name=group.clone() id=id>
+                                    <summary>{entry.question}</summary>
+                                    <div class="faq__answer" inner_html=entry.answer_html></div>
+                                </details>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p class="faq__cta-text">"Não encontrou a resposta para a sua dúvida?"</p>
+            <a class="br-button primary faq__cta" href=open_request>"Quero abrir um chamado"</a>
+        </section>
+    }
+}

@@ -1,0 +1,59 @@
+//! The HTML document around every page and the route table.
+
+use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
+use crate::pages::{faq::FaqPage, home::HomePage, not_found::NotFoundPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The product's name as citizens know it (the sender name of the real system's e-mails).
+pub const SITE_NAME: &str = "WEB Atendimento SUS";
+
+/// The whole HTML document. Only the server calls this.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="pt-BR">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.ico" sizes="any" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Pages are rendered completely before the first byte is sent (`SsrMode::Async`): the
+/// status code (404, 500) must be known up front, and every answer must be in the HTML
+/// for browsers without JavaScript.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() { SITE_NAME.to_string() } else { format!("{page} | {SITE_NAME}") }
+        } />
+        <Router>
+            <SkipLink />
+            <SiteHeader />
+            <main id="conteudo" tabindex="-1">
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/faq/:system") view=FaqPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}

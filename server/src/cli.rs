@@ -1,0 +1,56 @@
+//! The command line: `server` (serve, the default), `server migrate`, and `--help`
+//! listing every setting with its environment variable.
+
+use crate::config::RawSettings;
+use crate::{startup, telemetry};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "server",
+    version,
+    about = "WEB Atendimento SUS: FAQ and support requests for the SUS information systems",
+    long_about = "WEB Atendimento SUS: FAQ and support requests for the SUS information systems.\n\n\
+        Every setting can be given as a flag or as the environment variable shown beside it.\n\
+        Leptos runtime options are read from Leptos.toml; LEPTOS_* variables override them."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: RawSettings,
+}
+
+#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Migrate and seed the database, then serve the portal (the default).
+    Serve,
+    /// Create or update the database schema and seed data, then exit.
+    Migrate,
+}
+
+/// Exit status 2 means the configuration was refused; 1 that the server failed later.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match cli.settings.validate() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log.clone());
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => startup::serve(settings).await,
+        Command::Migrate => startup::migrate_only(settings).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "server stopped");
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Schema migrations, applied at start-up in order on SQLite and PostgreSQL alike.
+//! Never edit one that has shipped: add a new one.
+
+mod m20261126_000001_catalog;
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_catalog::Migration)]
+    }
+}

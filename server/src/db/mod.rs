@@ -1,0 +1,62 @@
+//! Database access: connecting to SQLite (embedded default) or PostgreSQL, the schema
+//! migrations, and the sea-orm entities. The same migrations serve both engines.
+
+pub mod entities;
+pub mod migrations;
+
+use crate::config::{sqlite_path, DatabaseKind, DatabaseSettings};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlxSqliteConnector};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// How long a request waits for a free connection before the database counts as unavailable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot create the folder of the SQLite file {path}: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("cannot open the database: {0}")]
+    Open(String),
+}
+
+/// Opens a pool. SQLite runs in WAL mode (readers never wait for the writer) with
+/// foreign keys enforced, as PostgreSQL always does.
+pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, ConnectError> {
+    match settings.kind {
+        DatabaseKind::Sqlite => {
+            if let Some(parent) = sqlite_path(&settings.url).as_deref().and_then(std::path::Path::parent) {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|source| ConnectError::Folder {
+                        path: parent.display().to_string(),
+                        source,
+                    })?;
+                }
+            }
+            let options = SqliteConnectOptions::from_str(&settings.url)
+                .map_err(|e| ConnectError::Open(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(settings.pool_size)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_with(options)
+                .await
+                .map_err(|e| ConnectError::Open(e.to_string()))?;
+            Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+        }
+        DatabaseKind::Postgres => {
+            let mut options = ConnectOptions::new(settings.url.clone());
+            options
+                .max_connections(settings.pool_size)
+                .connect_timeout(ACQUIRE_TIMEOUT)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .sqlx_logging(false);
+            Database::connect(options).await.map_err(|e: DbErr| ConnectError::Open(e.to_string()))
+        }
+    }
+}

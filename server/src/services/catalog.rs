@@ -1,0 +1,71 @@
+//! Systems and FAQ entries, read from the database.
+
+use super::db_failure;
+use crate::db::entities::{faq_entry, system};
+use crate::markdown;
+use app::api::catalog::SystemCard;
+use app::ports::{Catalog, FaqItem, PortError};
+use async_trait::async_trait;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+pub struct SeaCatalog {
+    db: DatabaseConnection,
+}
+
+impl SeaCatalog {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+fn card(model: system::Model) -> SystemCard {
+    SystemCard {
+        slug: model.slug,
+        name: model.name,
+        full_name: model.full_name,
+        description: model.description,
+        logo_path: model.logo_path,
+    }
+}
+
+#[async_trait]
+impl Catalog for SeaCatalog {
+    async fn active_systems(&self) -> Result<Vec<SystemCard>, PortError> {
+        let systems = system::Entity::find()
+            .filter(system::Column::Active.eq(true))
+            .order_by_asc(system::Column::Position)
+            .order_by_asc(system::Column::Name)
+            .all(&self.db)
+            .await
+            .map_err(|e| db_failure("list active systems", e))?;
+        Ok(systems.into_iter().map(card).collect())
+    }
+
+    async fn system_faq(&self, slug: &str) -> Result<Option<(SystemCard, Vec<FaqItem>)>, PortError> {
+        let Some(found) = system::Entity::find()
+            .filter(system::Column::Slug.eq(slug))
+            .filter(system::Column::Active.eq(true))
+            .one(&self.db)
+            .await
+            .map_err(|e| db_failure("find system by slug", e))?
+        else {
+            return Ok(None);
+        };
+        let entries = faq_entry::Entity::find()
+            .filter(faq_entry::Column::SystemId.eq(found.id))
+            .filter(faq_entry::Column::Published.eq(true))
+            .order_by_asc(faq_entry::Column::Position)
+            .order_by_asc(faq_entry::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(|e| db_failure("list faq entries", e))?;
+        let items = entries
+            .into_iter()
+            .map(|e| {
+                let rendered = markdown::render(&e.answer_md);
+                FaqItem { id: i64::from(e.id), question: e.question, answer_html: rendered.html, answer_text: rendered.text }
+            })
+            .collect();
+        Ok(Some((card(found), items)))
+    }
+}

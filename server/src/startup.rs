@@ -1,0 +1,98 @@
+//! Start-up, in order: database connection, migrations, seed data, HTTP router; then
+//! serving until a shutdown signal. Tests call [`prepare`] to get the same router.
+
+use crate::config::{DatabaseKind, Settings};
+use crate::db::{self, migrations::Migrator};
+use crate::services::catalog::SeaCatalog;
+use crate::web::{self, AppState};
+use crate::{precompress, seed};
+use anyhow::Context;
+use app::ports::Ports;
+use axum::Router;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm_migration::MigratorTrait;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Serialises schema changes and seeding when several instances start at once against
+/// one PostgreSQL database (an arbitrary constant shared by all instances).
+const STARTUP_LOCK: i64 = 0x7765_6261_7465_6e64; // "webatend"
+
+/// A ready portal: its router and its database pool.
+pub struct Portal {
+    pub router: Router,
+    pub db: DatabaseConnection,
+}
+
+/// Connects, migrates, seeds and builds the router.
+pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
+    let db = db::connect(&settings.database).await.context("connecting to the database")?;
+    migrate_and_seed(&db, settings.database.kind).await?;
+    let ports = Ports { catalog: Arc::new(SeaCatalog::new(db.clone())) };
+    let state = AppState { leptos: settings.leptos.clone(), ports, db: db.clone() };
+    Ok(Portal { router: web::router(state), db })
+}
+
+/// Applies pending migrations and the seed in one transaction (PostgreSQL and SQLite
+/// both have transactional DDL), holding a lock on PostgreSQL so that two instances
+/// starting together do not race.
+pub async fn migrate_and_seed(db: &DatabaseConnection, kind: DatabaseKind) -> anyhow::Result<()> {
+    let txn = db.begin().await.context("starting the migration transaction")?;
+    if kind == DatabaseKind::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({STARTUP_LOCK})"))
+            .await
+            .context("taking the start-up lock")?;
+    }
+    Migrator::up(&txn, None).await.context("migrating the database")?;
+    let report = seed::run(&txn).await.context("seeding the database")?;
+    txn.commit().await.context("committing migrations and seed")?;
+    tracing::info!(systems_created = report.systems_created, "database ready");
+    Ok(())
+}
+
+pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
+    let db = db::connect(&settings.database).await.context("connecting to the database")?;
+    migrate_and_seed(&db, settings.database.kind).await
+}
+
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let portal = prepare(&settings).await?;
+    let site_root = PathBuf::from(settings.leptos.site_root.as_ref());
+    tokio::task::spawn_blocking(move || match precompress::site(&site_root) {
+        Ok(summary) => tracing::info!(written = summary.written, up_to_date = summary.up_to_date, "static files precompressed"),
+        Err(error) => tracing::warn!(error = %error, root = %site_root.display(), "could not precompress static files"),
+    });
+    let address = settings.leptos.site_addr;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("listening on {address} (LEPTOS_SITE_ADDR)"))?;
+    tracing::info!("serving on http://{address}");
+    axum::serve(listener, portal.router.into_make_service())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    portal.db.close().await.context("closing the database")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

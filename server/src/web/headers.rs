@@ -1,0 +1,98 @@
+//! Security and caching headers. Pages get a Content-Security-Policy with a fresh nonce
+//! (the only inline script is Leptos' hydration loader, which carries it); every other
+//! response gets a policy that allows nothing active at all.
+
+use app::ports::Ports;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use http::HeaderValue;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
+
+/// For anything that is not a page: images, JSON, wasm.
+const LOCKED_DOWN_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// Hashed file names under `/pkg` change whenever their content does.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const STATIC_ASSET: &str = "public, max-age=86400";
+const PAGE: &str = "no-cache";
+const NOT_STORED: &str = "no-store";
+
+/// The policy for an HTML page whose inline scripts carry `nonce`.
+pub fn page_csp(nonce: &str, dev_reload: Option<&str>) -> String {
+    let connect = dev_reload.map(|origin| format!(" {origin}")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'{connect}; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Runs at the start of every page render and server-function call.
+pub fn provide_page_context(ports: &Ports, dev_reload: Option<&str>) {
+    provide_context(ports.clone());
+    let nonce = Nonce::new();
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, dev_reload)) {
+            response.insert_header(CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    provide_context(nonce);
+}
+
+pub async fn security_and_caching(request: Request, next: Next) -> Response {
+    let is_pkg = request.uri().path().starts_with("/pkg/");
+    let is_api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let headers = response.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    );
+    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(LOCKED_DOWN_CSP));
+    }
+    if !headers.contains_key(CACHE_CONTROL) {
+        let policy = if is_html {
+            PAGE
+        } else if is_api || !status.is_success() {
+            NOT_STORED
+        } else if is_pkg {
+            IMMUTABLE
+        } else {
+            STATIC_ASSET
+        };
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_policy_allows_no_inline_script_without_the_nonce() {
+        let csp = page_csp("abc", None);
+        assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("ws://"));
+        assert!(page_csp("abc", Some("ws://127.0.0.1:3001")).contains("connect-src 'self' ws://127.0.0.1:3001;"));
+    }
+}

@@ -1,0 +1,58 @@
+//! HTTP: the Leptos pages and server functions, static assets, the health check, and
+//! the headers every response carries.
+
+mod access_log;
+mod headers;
+mod health;
+
+use app::ports::Ports;
+use app::{shell, App};
+use axum::extract::FromRef;
+use axum::{middleware, routing::get, Router};
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+
+/// What request handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos: LeptosOptions,
+    pub ports: Ports,
+    pub db: DatabaseConnection,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let dev_reload = dev_reload_origin(&state.leptos);
+    let context = {
+        let ports = state.ports.clone();
+        move || headers::provide_page_context(&ports, dev_reload.as_deref())
+    };
+    let leptos_options = state.leptos.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(headers::security_and_caching))
+        // Dynamic pages are compressed at a moderate level (cheap per request); static
+        // assets are served from files precompressed at the highest level (`precompress`).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        .layer(middleware::from_fn(access_log::log_request))
+        .with_state(state)
+}
+
+/// While `cargo leptos watch` runs, pages open a websocket to its reload port; the
+/// Content-Security-Policy must allow it then, and only then.
+fn dev_reload_origin(options: &LeptosOptions) -> Option<String> {
+    std::env::var_os("LEPTOS_WATCH").map(|_| {
+        let port = options.reload_external_port.unwrap_or(options.reload_port);
+        format!("ws://{}:{port}", options.site_addr.ip())
+    })
+}

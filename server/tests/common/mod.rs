@@ -1,0 +1,170 @@
+//! Test harness: the real server (the same router `server` builds) on a random port,
+//! against a fresh SQLite file or a fresh PostgreSQL database.
+#![allow(dead_code)] // each test file uses a different part of it
+
+use server::config::{DatabaseKind, RawSettings, Settings};
+use server::startup::{self, Portal};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const LEPTOS_TOML: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml");
+
+/// The PostgreSQL server used for tests; each test creates and drops its own database in it.
+pub fn postgres_admin_url() -> String {
+    std::env::var("WEBATEND_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// In CI (or when asked) a missing PostgreSQL fails the tests instead of skipping them.
+pub fn postgres_required() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+        || std::env::var_os("WEBATEND_REQUIRE_POSTGRES").is_some_and(|v| v == "1")
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: sea_orm::DatabaseConnection,
+    pub settings: Settings,
+    pub kind: DatabaseKind,
+    postgres_db: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn raw_settings(dir: &std::path::Path, database_url: String) -> RawSettings {
+    RawSettings {
+        leptos_toml: PathBuf::from(LEPTOS_TOML),
+        site_addr: Some("127.0.0.1:0".into()),
+        site_root: Some(dir.join("site").display().to_string()),
+        database_url: Some(database_url),
+        data_dir: dir.join("data"),
+        db_pool_size: "8".into(),
+        log: "warn".into(),
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh, empty PostgreSQL database, or `None` (after saying why) when the server
+/// is not reachable and PostgreSQL is not required.
+pub async fn fresh_postgres_database() -> Option<(String, String)> {
+    use sea_orm::{ConnectionTrait, Database};
+    let admin_url = postgres_admin_url();
+    let admin = match Database::connect(admin_url.as_str()).await {
+        Ok(c) => c,
+        Err(error) => {
+            assert!(!postgres_required(), "PostgreSQL is required here but not reachable at {admin_url}: {error}");
+            eprintln!("skipping PostgreSQL test: no server at {admin_url} ({error})");
+            return None;
+        }
+    };
+    let name = format!(
+        "webatend_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        rand_suffix()
+    );
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
+    let _ = admin.close().await;
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin_url.clone());
+    Some((format!("{base}/{name}"), name))
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+pub async fn drop_postgres_database(name: &str) {
+    use sea_orm::{ConnectionTrait, Database};
+    if let Ok(admin) = Database::connect(postgres_admin_url().as_str()).await {
+        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        let _ = admin.close().await;
+    }
+}
+
+impl TestServer {
+    pub async fn sqlite() -> TestServer {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let url = format!("sqlite://{}/portal.db", dir.path().join("data").display());
+        Self::start(dir, url, None).await
+    }
+
+    /// `None` when PostgreSQL is unavailable and not required (the reason is printed).
+    pub async fn postgres() -> Option<TestServer> {
+        let (url, name) = fresh_postgres_database().await?;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        Some(Self::start(dir, url, Some(name)).await)
+    }
+
+    pub async fn of(kind: DatabaseKind) -> Option<TestServer> {
+        match kind {
+            DatabaseKind::Sqlite => Some(Self::sqlite().await),
+            DatabaseKind::Postgres => Self::postgres().await,
+        }
+    }
+
+    async fn start(dir: tempfile::TempDir, url: String, postgres_db: Option<String>) -> TestServer {
+        let settings = raw_settings(dir.path(), url).validate().unwrap_or_else(|e| panic!("{e}"));
+        let Portal { router, db } = startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router.into_make_service()).await;
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("client: {e}"));
+        let kind = settings.database.kind;
+        TestServer { base: format!("http://{addr}"), client, db, settings, kind, postgres_db, _dir: dir }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// Status and body of a GET.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap_or_else(|e| panic!("body of {path}: {e}"));
+        (status, body)
+    }
+
+    pub async fn finish(self) {
+        let _ = self.db.clone().close().await;
+        if let Some(name) = &self.postgres_db {
+            drop_postgres_database(name).await;
+        }
+    }
+}
+
+/// Runs an async check against SQLite and, as a second test, PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($check:ident) => {
+        mod $check {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let server = $crate::common::TestServer::sqlite().await;
+                super::$check(&server).await;
+                server.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(server) = $crate::common::TestServer::postgres().await else { return };
+                super::$check(&server).await;
+                server.finish().await;
+            }
+        }
+    };
+}

@@ -1,0 +1,76 @@
+//! The binary's command line: bad settings stop it with one line naming the setting,
+//! and `--help` lists every setting.
+
+use std::process::Command;
+
+fn server() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("LEPTOS_") || key.starts_with("WEBATEND_") || key == "DATABASE_URL" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn refused_with(envs: &[(&str, &str)], expected_start: &str) {
+    let output = server().envs(envs.iter().copied()).output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2), "{envs:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<_> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line expected: {stderr}");
+    assert!(lines[0].starts_with(expected_start), "{envs:?}: {stderr}");
+}
+
+#[test]
+fn bad_settings_stop_start_up_naming_the_setting() {
+    refused_with(&[("DATABASE_URL", "mysql://root:hunter2@db/x")], "invalid configuration: DATABASE_URL");
+    refused_with(&[("LEPTOS_SITE_ADDR", "localhost")], "invalid configuration: LEPTOS_SITE_ADDR");
+    refused_with(&[("WEBATEND_DB_POOL_SIZE", "many")], "invalid configuration: WEBATEND_DB_POOL_SIZE");
+    refused_with(&[("WEBATEND_LOG", "info,[[[")], "invalid configuration: WEBATEND_LOG");
+    refused_with(&[("WEBATEND_LEPTOS_TOML", "/nonexistent/Leptos.toml")], "invalid configuration: WEBATEND_LEPTOS_TOML");
+}
+
+#[test]
+fn secrets_in_a_bad_database_url_are_not_printed() {
+    let output = server().env("DATABASE_URL", "mysql://root:hunter2@db/x").output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("hunter2"));
+}
+
+#[test]
+fn help_lists_every_setting() {
+    let output = server().arg("--help").output().unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for setting in [
+        "LEPTOS_SITE_ADDR",
+        "LEPTOS_SITE_ROOT",
+        "DATABASE_URL",
+        "WEBATEND_DATA_DIR",
+        "WEBATEND_DB_POOL_SIZE",
+        "WEBATEND_LOG",
+        "WEBATEND_LEPTOS_TOML",
+        "migrate",
+    ] {
+        assert!(help.contains(setting), "--help lacks {setting}:\n{help}");
+    }
+}
+
+#[test]
+fn leptos_toml_agrees_with_the_build_metadata() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let runtime: toml::Table = std::fs::read_to_string(format!("{root}/Leptos.toml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let build: toml::Table = std::fs::read_to_string(format!("{root}/Cargo.toml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let runtime = &runtime["package"]["metadata"]["leptos"];
+    let build = &build["workspace"]["metadata"]["leptos"][0];
+    for key in ["output-name", "site-root", "site-pkg-dir", "site-addr", "reload-port", "hash-files"] {
+        assert_eq!(runtime.get(key), build.get(key), "{key} differs between Leptos.toml and Cargo.toml");
+    }
+}
