@@ -56,6 +56,7 @@ pub async fn migrate_only(settings: Settings) -> anyhow::Result<()> {
 }
 
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    check_built_site(&settings)?;
     let portal = prepare(&settings).await?;
     let site_root = PathBuf::from(settings.leptos.site_root.as_ref());
     tokio::task::spawn_blocking(move || match precompress::site(&site_root) {
@@ -72,6 +73,22 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .context("serving HTTP")?;
     portal.db.close().await.context("closing the database")?;
+    Ok(())
+}
+
+/// With hashed asset names, every page needs the hash file cargo-leptos writes beside
+/// the binary; without it Leptos fails each page, so refuse to start instead.
+fn check_built_site(settings: &Settings) -> anyhow::Result<()> {
+    if !settings.leptos.hash_files {
+        return Ok(());
+    }
+    let exe = std::env::current_exe().context("locating the server binary")?;
+    let hash_file = exe.parent().map(|dir| dir.join(settings.leptos.hash_file.as_ref())).unwrap_or_default();
+    anyhow::ensure!(
+        hash_file.is_file(),
+        "{} is missing: build with `cargo leptos build` (it writes the asset hashes beside the binary)",
+        hash_file.display()
+    );
     Ok(())
 }
 

@@ -17,19 +17,21 @@ const CNES_QUESTIONS: [&str; 9] = [
 ];
 const SAPS_QUESTION: &str = "Como instalar o PEC?";
 
-/// The `<li>` elements of the FAQ list, each as (hidden, inner HTML).
+/// The FAQ entries of a page, each as (hidden, its `<details>` HTML). Each entry is a
+/// `<details>` directly inside an `<li>` of `#faq-list`; answers may hold lists of their own.
 fn faq_items(body: &str) -> Vec<(bool, String)> {
-    let Some(start) = body.find("id=\"faq-list\"") else { return Vec::new() };
-    let list = &body[start..];
-    let end = list.find("</ul>").unwrap_or(list.len());
-    list[..end]
-        .split("<li")
-        .skip(1)
-        .map(|item| {
-            let open_tag_end = item.find('>').unwrap_or(0);
-            (item[..open_tag_end].contains("hidden"), item.to_owned())
-        })
-        .collect()
+    let marker = "<details name=\"faq-";
+    let mut items = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = body[from..].find(marker) {
+        let at = from + offset;
+        let li = body[..at].rfind("<li").unwrap_or(at);
+        let hidden = body[li..at].contains("hidden");
+        let end = body[at..].find("</details>").map_or(body.len(), |e| at + e);
+        items.push((hidden, body[at..end].to_owned()));
+        from = end;
+    }
+    items
 }
 
 async fn home_lists_each_system_with_a_link_to_its_faq(server: &TestServer) {

@@ -2,6 +2,7 @@
 //! the headers every response carries.
 
 mod access_log;
+mod errors;
 mod headers;
 mod health;
 
@@ -12,6 +13,7 @@ use axum::{middleware, routing::get, Router};
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 /// What request handlers share.
@@ -44,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         // Dynamic pages are compressed at a moderate level (cheap per request); static
         // assets are served from files precompressed at the highest level (`precompress`).
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        // A panic while rendering must still answer (a 500 page), not drop the connection.
+        .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(middleware::from_fn(access_log::log_request))
         .with_state(state)
 }

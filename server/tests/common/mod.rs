@@ -106,7 +106,9 @@ impl TestServer {
     }
 
     async fn start(dir: tempfile::TempDir, url: String, postgres_db: Option<String>) -> TestServer {
-        let settings = raw_settings(dir.path(), url).validate().unwrap_or_else(|e| panic!("{e}"));
+        let mut settings = raw_settings(dir.path(), url).validate().unwrap_or_else(|e| panic!("{e}"));
+        // No site was built for the test binary, so there is no hash file beside it.
+        settings.leptos.hash_files = false;
         let Portal { router, db } = startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
@@ -150,8 +152,6 @@ impl TestServer {
 macro_rules! on_both_databases {
     ($check:ident) => {
         mod $check {
-            use super::*;
-
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let server = $crate::common::TestServer::sqlite().await;
