@@ -86,19 +86,15 @@ impl RawSettings {
                 })
             })
             .transpose()?;
-        let log = tracing_subscriber::EnvFilter::try_new(&self.log)
-            .map_err(|e| ConfigError::new("WEBATEND_LOG (--log)", format!("{:?} is not a log filter: {e}", self.log)))?;
-        let pool_size = self
-            .db_pool_size
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=1_000).contains(n))
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "WEBATEND_DB_POOL_SIZE (--db-pool-size)",
-                    format!("{:?} is not a number between 1 and 1000", self.db_pool_size),
-                )
-            })?;
+        let log = tracing_subscriber::EnvFilter::try_new(&self.log).map_err(|e| {
+            ConfigError::new("WEBATEND_LOG (--log)", format!("{:?} is not a log filter: {e}", self.log))
+        })?;
+        let pool_size = self.db_pool_size.parse::<u32>().ok().filter(|n| (1..=1_000).contains(n)).ok_or_else(|| {
+            ConfigError::new(
+                "WEBATEND_DB_POOL_SIZE (--db-pool-size)",
+                format!("{:?} is not a number between 1 and 1000", self.db_pool_size),
+            )
+        })?;
         if self.data_dir.as_os_str().is_empty() {
             return Err(ConfigError::new("WEBATEND_DATA_DIR (--data-dir)", "must not be empty"));
         }
@@ -118,7 +114,11 @@ impl RawSettings {
     }
 }
 
-fn database_settings(url: Option<&str>, data_dir: &std::path::Path, pool_size: u32) -> Result<DatabaseSettings, ConfigError> {
+fn database_settings(
+    url: Option<&str>,
+    data_dir: &std::path::Path,
+    pool_size: u32,
+) -> Result<DatabaseSettings, ConfigError> {
     const SETTING: &str = "DATABASE_URL (--database-url)";
     let url = match url {
         Some(u) if !u.trim().is_empty() => u.trim().to_string(),
@@ -156,9 +156,7 @@ fn load_leptos_options(path: &std::path::Path) -> Result<LeptosOptions, ConfigEr
     if !path.is_file() {
         return Err(ConfigError::new(SETTING, format!("{} does not exist or is not a file", path.display())));
     }
-    let path_str = path
-        .to_str()
-        .ok_or_else(|| ConfigError::new(SETTING, "the path is not valid UTF-8"))?;
+    let path_str = path.to_str().ok_or_else(|| ConfigError::new(SETTING, "the path is not valid UTF-8"))?;
     leptos::config::get_configuration(Some(path_str))
         .map(|c| c.leptos_options)
         .map_err(|e| ConfigError::new("Leptos.toml or a LEPTOS_* variable", e.to_string()))

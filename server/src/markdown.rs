@@ -61,8 +61,8 @@ fn safe_image_url(url: CowStr<'_>) -> CowStr<'_> {
 fn scheme(url: &str) -> Option<String> {
     let colon = url.find(':')?;
     let candidate = &url[..colon];
-    let looks_like_scheme = !candidate.is_empty()
-        && candidate.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let looks_like_scheme =
+        !candidate.is_empty() && candidate.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     // "/a:b" or "?x=a:b" are relative paths, not schemes.
     looks_like_scheme.then(|| candidate.to_ascii_lowercase())
 }

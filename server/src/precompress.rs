@@ -51,11 +51,7 @@ fn files(root: &Path) -> io::Result<Vec<PathBuf>> {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| COMPRESSIBLE.contains(&e))
-            {
+            } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| COMPRESSIBLE.contains(&e)) {
                 found.push(path);
             }
         }
@@ -90,7 +86,8 @@ fn brotli_file(bytes: &[u8], size: u64) -> io::Result<Vec<u8>> {
 
 fn gzip_file(bytes: &[u8], size: u64) -> io::Result<Vec<u8>> {
     let level = if size <= BEST_QUALITY_LIMIT { 9 } else { 6 };
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(level));
+    let mut encoder =
+        flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(level));
     encoder.write_all(bytes)?;
     encoder.finish()
 }

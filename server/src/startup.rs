@@ -60,7 +60,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let portal = prepare(&settings).await?;
     let site_root = PathBuf::from(settings.leptos.site_root.as_ref());
     tokio::task::spawn_blocking(move || match precompress::site(&site_root) {
-        Ok(summary) => tracing::info!(written = summary.written, up_to_date = summary.up_to_date, "static files precompressed"),
+        Ok(summary) => {
+            tracing::info!(written = summary.written, up_to_date = summary.up_to_date, "static files precompressed")
+        }
         Err(error) => tracing::warn!(error = %error, root = %site_root.display(), "could not precompress static files"),
     });
     let address = settings.leptos.site_addr;
@@ -72,7 +74,11 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;
-    portal.db.close().await.context("closing the database")?;
+    // Connections still held by unfinished work would make closing wait forever.
+    match tokio::time::timeout(std::time::Duration::from_secs(10), portal.db.close()).await {
+        Ok(closed) => closed.context("closing the database")?,
+        Err(_) => tracing::warn!("database pool did not close within 10 s"),
+    }
     Ok(())
 }
 

@@ -29,7 +29,10 @@ fn bad_settings_stop_start_up_naming_the_setting() {
     refused_with(&[("LEPTOS_SITE_ADDR", "localhost")], "invalid configuration: LEPTOS_SITE_ADDR");
     refused_with(&[("WEBATEND_DB_POOL_SIZE", "many")], "invalid configuration: WEBATEND_DB_POOL_SIZE");
     refused_with(&[("WEBATEND_LOG", "info,[[[")], "invalid configuration: WEBATEND_LOG");
-    refused_with(&[("WEBATEND_LEPTOS_TOML", "/nonexistent/Leptos.toml")], "invalid configuration: WEBATEND_LEPTOS_TOML");
+    refused_with(
+        &[("WEBATEND_LEPTOS_TOML", "/nonexistent/Leptos.toml")],
+        "invalid configuration: WEBATEND_LEPTOS_TOML",
+    );
 }
 
 #[test]

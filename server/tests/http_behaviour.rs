@@ -9,7 +9,7 @@ fn header(response: &reqwest::Response, name: &str) -> String {
     response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_a_nonce_based_policy_and_security_headers() {
     let server = TestServer::sqlite().await;
     let response = server.get("/faq/cnes").await;
@@ -43,7 +43,7 @@ async fn pages_carry_a_nonce_based_policy_and_security_headers() {
     server.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn non_page_responses_allow_nothing_active() {
     let server = TestServer::sqlite().await;
     let response = server.get("/healthz").await;
@@ -53,7 +53,7 @@ async fn non_page_responses_allow_nothing_active() {
     server.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_when_the_browser_accepts_it() {
     let server = TestServer::sqlite().await;
     for (accept, expected) in [("br", "br"), ("gzip", "gzip"), ("br, gzip", "br")] {
@@ -71,7 +71,7 @@ async fn pages_are_compressed_when_the_browser_accepts_it() {
     server.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_assets_are_served_precompressed_with_long_lifetimes() {
     let server = TestServer::sqlite().await;
     let root = std::path::PathBuf::from(server.settings.leptos.site_root.as_ref());
@@ -102,7 +102,7 @@ async fn static_assets_are_served_precompressed_with_long_lifetimes() {
     server.finish().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faq_server_function_answers_json_and_404_for_unknown_systems() {
     let server = TestServer::sqlite().await;
     let response = server.get("/api/faq?system=saps&query=pec").await;

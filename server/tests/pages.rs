@@ -4,17 +4,14 @@ mod common;
 
 use common::TestServer;
 
-const CNES_QUESTIONS: [&str; 9] = [
-    "O que é o CNES?",
-    "Como cadastrar um usuário",
-    "Como cadastrar um estabelecimento de saúde",
-    "Como desbloquear um usuário",
-    "O que é o CNES Autocadastro",
-    "Como consultar o sumário de cargas?",
-    "Qual a diferença do SCNES completo para o simplificado?",
-    "O que é o ElastiCNES?",
-    "Como instalar o SCNES?",
-];
+/// The questions CNES is seeded with (the seed's own test pins them to the real portal's).
+fn cnes_questions() -> Vec<&'static str> {
+    server::seed::SEED_SYSTEMS
+        .iter()
+        .find(|s| s.slug == "cnes")
+        .map(|s| s.faq.iter().map(|(q, _)| *q).collect())
+        .unwrap_or_default()
+}
 const SAPS_QUESTION: &str = "Como instalar o PEC?";
 
 /// The FAQ entries of a page, each as (hidden, its `<details>` HTML). Each entry is a
@@ -48,7 +45,7 @@ async fn faq_page_has_every_question_and_answer_in_the_html(server: &TestServer)
     let (status, body) = server.page("/faq/cnes").await;
     assert_eq!(status, 200);
     assert!(body.contains("Perguntas frequentes"));
-    for question in CNES_QUESTIONS {
+    for question in cnes_questions() {
         assert!(body.contains(&format!("<summary>{question}</summary>")), "missing {question}");
     }
     assert!(body.contains("no tocante à realidade da capacidade instalada e mão-de-obra assistencial"));
@@ -56,7 +53,7 @@ async fn faq_page_has_every_question_and_answer_in_the_html(server: &TestServer)
     assert!(body.contains("<strong>Novo usuário</strong>"), "{body}");
     assert!(body.contains("href=\"/faq/cnes/chamado\""));
     assert!(body.contains(">Quero abrir um chamado<"));
-    assert_eq!(faq_items(&body).len(), CNES_QUESTIONS.len());
+    assert_eq!(faq_items(&body).len(), cnes_questions().len());
     assert!(faq_items(&body).iter().all(|(hidden, _)| !hidden));
     assert!(body.contains("<title>CNES - Perguntas frequentes | WEB Atendimento SUS</title>"), "{body}");
 }
@@ -68,7 +65,7 @@ async fn systems_do_not_see_each_others_entries(server: &TestServer) {
     assert_eq!(status, 200);
     assert!(saps.contains(SAPS_QUESTION));
     assert!(!cnes.contains(SAPS_QUESTION));
-    for question in CNES_QUESTIONS {
+    for question in cnes_questions() {
         assert!(!saps.contains(question), "SAPS shows CNES's {question}");
     }
     assert!(saps.contains("href=\"/faq/saps/chamado\""));
@@ -96,7 +93,7 @@ async fn search_query_filters_on_the_server(server: &TestServer) {
     assert!(body.contains("value=\"SUMARIO de cargas\""));
 
     // Every entry stays in the page (hidden), so clearing the search in the browser brings it back.
-    assert_eq!(items.len(), CNES_QUESTIONS.len());
+    assert_eq!(items.len(), cnes_questions().len());
 
     let (_, none) = server.page("/faq/cnes?q=zzzz").await;
     assert!(faq_items(&none).iter().all(|(hidden, _)| *hidden));
@@ -108,7 +105,10 @@ async fn search_text_is_escaped(server: &TestServer) {
     let (status, body) = server.page("/faq/cnes?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E").await;
     assert_eq!(status, 200);
     assert!(!body.contains("<script>alert(1)"), "reflected XSS: {body}");
-    assert!(body.contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;") || body.contains("&quot;>&lt;script>"), "{body}");
+    assert!(
+        body.contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;") || body.contains("&quot;>&lt;script>"),
+        "{body}"
+    );
 }
 on_both_databases!(search_text_is_escaped);
 
@@ -147,9 +147,9 @@ async fn markup_in_stored_answers_never_runs(server: &TestServer) {
 on_both_databases!(markup_in_stored_answers_never_runs);
 
 async fn unpublished_entries_and_inactive_systems_are_not_shown(server: &TestServer) {
+    use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use server::db::entities::{faq_entry, system};
-    use sea_orm::sea_query::Expr;
     faq_entry::Entity::update_many()
         .col_expr(faq_entry::Column::Published, Expr::value(false))
         .filter(faq_entry::Column::Question.eq("O que é o ElastiCNES?"))
@@ -158,7 +158,7 @@ async fn unpublished_entries_and_inactive_systems_are_not_shown(server: &TestSer
         .unwrap_or_else(|e| panic!("{e}"));
     let (_, body) = server.page("/faq/cnes").await;
     assert!(!body.contains("O que é o ElastiCNES?"));
-    assert_eq!(faq_items(&body).len(), CNES_QUESTIONS.len() - 1);
+    assert_eq!(faq_items(&body).len(), cnes_questions().len() - 1);
 
     system::Entity::update_many()
         .col_expr(system::Column::Active, Expr::value(false))
@@ -173,11 +173,7 @@ on_both_databases!(unpublished_entries_and_inactive_systems_are_not_shown);
 
 async fn a_broken_query_shows_a_500_page_without_internals(server: &TestServer) {
     use sea_orm::ConnectionTrait;
-    server
-        .db
-        .execute_unprepared("DROP TABLE faq_entries")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    server.db.execute_unprepared("DROP TABLE faq_entries").await.unwrap_or_else(|e| panic!("{e}"));
     let (status, body) = server.page("/faq/cnes").await;
     assert_eq!(status, 500);
     assert!(body.contains("Ocorreu um erro inesperado"), "{body}");
@@ -190,7 +186,10 @@ on_both_databases!(a_broken_query_shows_a_500_page_without_internals);
 async fn a_database_that_stops_answering_gives_503_pages_and_health(server: &TestServer) {
     let health = server.get("/healthz").await;
     assert_eq!(health.status().as_u16(), 200);
-    server.db.clone().close().await.unwrap_or_else(|e| panic!("{e}"));
+    tokio::time::timeout(std::time::Duration::from_secs(10), server.db.clone().close())
+        .await
+        .unwrap_or_else(|_| panic!("closing the pool timed out"))
+        .unwrap_or_else(|e| panic!("{e}"));
     let health = server.get("/healthz").await;
     assert_eq!(health.status().as_u16(), 503);
     let (status, body) = server.page("/faq/cnes").await;

@@ -8,10 +8,9 @@ use leptos_meta::Title;
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
     {
-        if let (Some(options), Ok(status)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::StatusCode::from_u16(code),
-        ) {
+        if let (Some(options), Ok(status)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+        {
             options.set_status(status);
         }
     }

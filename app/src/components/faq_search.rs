@@ -56,9 +56,8 @@ fn filter_list(query: &str) -> usize {
     use wasm_bindgen::JsCast;
 
     let terms = search::terms(query);
-    let Some(items) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector_all("#faq-list > li").ok())
+    let Some(items) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector_all("#faq-list > li").ok())
     else {
         return 0;
     };

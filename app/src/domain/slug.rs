@@ -12,9 +12,7 @@ pub fn is_valid(candidate: &str) -> bool {
         && !candidate.starts_with('-')
         && !candidate.ends_with('-')
         && !candidate.contains("--")
-        && candidate
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && candidate.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[cfg(test)]

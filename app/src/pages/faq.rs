@@ -15,12 +15,7 @@ pub fn FaqPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let faq = Resource::new(
-        move || {
-            (
-                params.read().get("system").unwrap_or_default(),
-                query.read().get("q").unwrap_or_default(),
-            )
-        },
+        move || (params.read().get("system").unwrap_or_default(), query.read().get("q").unwrap_or_default()),
         |(system, q)| load_faq(system, q),
     );
     view! {

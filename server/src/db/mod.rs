@@ -28,10 +28,8 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         DatabaseKind::Sqlite => {
             if let Some(parent) = sqlite_path(&settings.url).as_deref().and_then(std::path::Path::parent) {
                 if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).map_err(|source| ConnectError::Folder {
-                        path: parent.display().to_string(),
-                        source,
-                    })?;
+                    std::fs::create_dir_all(parent)
+                        .map_err(|source| ConnectError::Folder { path: parent.display().to_string(), source })?;
                 }
             }
             let options = SqliteConnectOptions::from_str(&settings.url)

@@ -6,9 +6,7 @@
 mod data;
 
 use crate::db::entities::{faq_entry, funcionalidade, system};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 pub use data::SEED_SYSTEMS;
 

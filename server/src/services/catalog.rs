@@ -63,7 +63,12 @@ impl Catalog for SeaCatalog {
             .into_iter()
             .map(|e| {
                 let rendered = markdown::render(&e.answer_md);
-                FaqItem { id: i64::from(e.id), question: e.question, answer_html: rendered.html, answer_text: rendered.text }
+                FaqItem {
+                    id: i64::from(e.id),
+                    question: e.question,
+                    answer_html: rendered.html,
+                    answer_text: rendered.text,
+                }
             })
             .collect();
         Ok(Some((card(found), items)))

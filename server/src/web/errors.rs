@@ -21,8 +21,6 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     tracing::error!(panic = detail, "request handler panicked");
     let mut response = Response::new(Body::from(PAGE));
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, http::HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(header::CONTENT_TYPE, http::HeaderValue::from_static("text/html; charset=utf-8"));
     response
 }
