@@ -95,6 +95,17 @@ async fn static_assets_are_served_precompressed_with_long_lifetimes() {
     assert_eq!(header(&response, "cache-control"), "public, max-age=31536000, immutable");
     assert!(header(&response, "content-type").contains("javascript"));
 
+    std::fs::write(root.join("font.woff2"), vec![7u8; 4096]).unwrap_or_else(|e| panic!("{e}"));
+    let font = server
+        .client
+        .get(format!("{}/font.woff2", server.base))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(font.status().as_u16(), 200);
+    assert_eq!(header(&font, "content-encoding"), "", "woff2 is compressed already");
+
     let logo = server.get("/logo.svg").await;
     assert_eq!(logo.status().as_u16(), 200);
     assert_eq!(header(&logo, "cache-control"), "public, max-age=86400");

@@ -14,6 +14,7 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 /// What request handlers share.
@@ -45,7 +46,12 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(headers::security_and_caching))
         // Dynamic pages are compressed at a moderate level (cheap per request); static
         // assets are served from files precompressed at the highest level (`precompress`).
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        // Fonts (woff2) are compressed already; compressing them again only costs CPU.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(5))
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
+        )
         // A panic while rendering must still answer (a 500 page), not drop the connection.
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(middleware::from_fn(access_log::log_request))
