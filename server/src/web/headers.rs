@@ -1,9 +1,11 @@
-//! Security and caching headers. Pages get a Content-Security-Policy with a fresh nonce
-//! (the only inline script is Leptos' hydration loader, which carries it); every other
-//! response gets a policy that allows nothing active at all.
+//! Security and caching headers. Every request gets a fresh nonce here, before routing;
+//! the page render takes it from the request (Leptos adds it to its inline scripts) and
+//! this middleware writes the matching Content-Security-Policy on every HTML response
+//! itself, so no page can leave without it. Other responses get a policy that allows
+//! nothing active at all.
 
 use app::ports::Ports;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::header::{
@@ -32,19 +34,38 @@ pub fn page_csp(nonce: &str, dev_reload: Option<&str>) -> String {
     )
 }
 
+/// The nonce of one request, set by [`security_and_caching`] before the page renders.
+#[derive(Clone, Debug)]
+pub struct RequestNonce(pub String);
+
+/// What the headers middleware needs to know.
+#[derive(Clone, Debug, Default)]
+pub struct HeaderSettings {
+    /// The `cargo leptos watch` reload websocket, allowed only while it runs.
+    pub dev_reload: Option<String>,
+}
+
 /// Runs at the start of every page render and server-function call.
-pub fn provide_page_context(ports: &Ports, dev_reload: Option<&str>) {
+pub fn provide_page_context(ports: &Ports) {
     provide_context(ports.clone());
-    let nonce = Nonce::new();
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce, dev_reload)) {
-            response.insert_header(CONTENT_SECURITY_POLICY, value);
-        }
-    }
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestNonce>().cloned())
+        .map(|n| Nonce::from_value(n.0))
+        .unwrap_or_else(|| {
+            // Without it the page's scripts would not match its policy and would not run.
+            tracing::error!("page rendered without the request nonce");
+            Nonce::new()
+        });
     provide_context(nonce);
 }
 
-pub async fn security_and_caching(request: Request, next: Next) -> Response {
+pub async fn security_and_caching(
+    State(settings): State<HeaderSettings>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let nonce = Nonce::new().to_string();
+    request.extensions_mut().insert(RequestNonce(nonce.clone()));
     let is_pkg = request.uri().path().starts_with("/pkg/");
     let is_api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
@@ -61,8 +82,16 @@ pub async fn security_and_caching(request: Request, next: Next) -> Response {
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
     );
-    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(LOCKED_DOWN_CSP));
+    let page_policy =
+        is_html.then(|| HeaderValue::from_str(&page_csp(&nonce, settings.dev_reload.as_deref())).ok()).flatten();
+    match page_policy {
+        Some(policy) => {
+            headers.insert(CONTENT_SECURITY_POLICY, policy);
+        }
+        None if !headers.contains_key(CONTENT_SECURITY_POLICY) => {
+            headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(LOCKED_DOWN_CSP));
+        }
+        None => {}
     }
     if !headers.contains_key(CACHE_CONTROL) {
         let policy = if is_html {

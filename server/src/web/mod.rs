@@ -33,17 +33,17 @@ impl FromRef<AppState> for LeptosOptions {
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let dev_reload = dev_reload_origin(&state.leptos);
+    let header_settings = headers::HeaderSettings { dev_reload: dev_reload_origin(&state.leptos) };
     let context = {
         let ports = state.ports.clone();
-        move || headers::provide_page_context(&ports, dev_reload.as_deref())
+        move || headers::provide_page_context(&ports)
     };
     let leptos_options = state.leptos.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(middleware::from_fn(headers::security_and_caching))
+        .layer(middleware::from_fn_with_state(header_settings, headers::security_and_caching))
         // Dynamic pages are compressed at a moderate level (cheap per request); static
         // assets are served from files precompressed at the highest level (`precompress`).
         // Fonts (woff2) are compressed already; compressing them again only costs CPU.

@@ -113,6 +113,8 @@ impl TestServer {
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A response that never comes fails its test instead of stalling the run.
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap_or_else(|e| panic!("client: {e}"));
         let kind = settings.database.kind;
