@@ -57,13 +57,7 @@ async fn non_page_responses_allow_nothing_active() {
 async fn pages_are_compressed_when_the_browser_accepts_it() {
     let server = TestServer::sqlite().await;
     for (accept, expected) in [("br", "br"), ("gzip", "gzip"), ("br, gzip", "br")] {
-        let response = server
-            .client
-            .get(format!("{}/faq/cnes", server.base))
-            .header("accept-encoding", accept)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let response = server.get_accepting("/faq/cnes", accept).await;
         assert_eq!(header(&response, "content-encoding"), expected, "Accept-Encoding: {accept}");
     }
     let plain = server.get("/faq/cnes").await;
@@ -83,26 +77,14 @@ async fn static_assets_are_served_precompressed_with_long_lifetimes() {
         .unwrap_or_else(|e| panic!("{e}"));
     server::precompress::site(&root).unwrap_or_else(|e| panic!("{e}"));
 
-    let response = server
-        .client
-        .get(format!("{}/pkg/webatendimento.abc123.js", server.base))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let response = server.get_accepting("/pkg/webatendimento.abc123.js", "br").await;
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(header(&response, "content-encoding"), "br");
     assert_eq!(header(&response, "cache-control"), "public, max-age=31536000, immutable");
     assert!(header(&response, "content-type").contains("javascript"));
 
     std::fs::write(root.join("font.woff2"), vec![7u8; 4096]).unwrap_or_else(|e| panic!("{e}"));
-    let font = server
-        .client
-        .get(format!("{}/font.woff2", server.base))
-        .header("accept-encoding", "br, gzip")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let font = server.get_accepting("/font.woff2", "br, gzip").await;
     assert_eq!(font.status().as_u16(), 200);
     assert_eq!(header(&font, "content-encoding"), "", "woff2 is compressed already");
 

@@ -125,6 +125,16 @@ impl TestServer {
         self.client.get(format!("{}{path}", self.base)).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
+    /// A GET that announces which compressions the client accepts.
+    pub async fn get_accepting(&self, path: &str, accept_encoding: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("accept-encoding", accept_encoding)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
     /// Status and body of a GET, without Leptos' hydration markers (`<!>`), whose
     /// placement depends on build flags, not on what the page says.
     pub async fn page(&self, path: &str) -> (u16, String) {
