@@ -3,7 +3,9 @@
 //! functions take what they need from it. Tests can supply their own.
 
 use crate::api::catalog::SystemCard;
+use crate::api::request::RequestFormInfo;
 use crate::api::AppError;
+use crate::domain::pow::Challenge;
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -45,10 +47,21 @@ pub trait Catalog: Send + Sync {
     async fn system_faq(&self, slug: &str) -> Result<Option<(SystemCard, Vec<FaqItem>)>, PortError>;
 }
 
+/// The request form's side of the server: form data, captcha challenges, and the
+/// signature that lets a browser see the success page of the request it just opened.
+#[async_trait]
+pub trait RequestDesk: Send + Sync {
+    /// The active system with this slug and its options, or `None`.
+    async fn form(&self, slug: &str) -> Result<Option<RequestFormInfo>, PortError>;
+    fn challenge(&self) -> Challenge;
+    fn created_token_valid(&self, number: &str, token: &str) -> bool;
+}
+
 /// Everything the server functions may call.
 #[derive(Clone)]
 pub struct Ports {
     pub catalog: Arc<dyn Catalog>,
+    pub requests: Arc<dyn RequestDesk>,
 }
 
 /// The ports of the current request.

@@ -1,7 +1,10 @@
 //! The HTML document around every page and the route table.
 
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
-use crate::pages::{faq::FaqPage, home::HomePage, not_found::NotFoundPage};
+use crate::pages::{
+    faq::FaqPage, home::HomePage, not_found::NotFoundPage, request_created::RequestCreatedPage,
+    request_form::RequestFormPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -51,6 +54,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/faq/:system") view=FaqPage ssr=SsrMode::Async />
+                    <Route path=path!("/faq/:system/chamado") view=RequestFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/faq/:system/chamado/:number") view=RequestCreatedPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

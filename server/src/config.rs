@@ -2,10 +2,12 @@
 //! matching flags) for everything else. A bad setting stops start-up with one line that
 //! names it; nothing runs on a half-understood configuration.
 
+use crate::mail::transport::{SmtpSettings, TlsMode};
 use clap::Args;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Settings as typed by the operator, before validation. Every field can come from the
 /// environment; `server --help` lists them.
@@ -32,6 +34,43 @@ pub struct RawSettings {
     /// Log filter (tracing syntax), e.g. info or server=debug,info.
     #[arg(long, env = "WEBATEND_LOG", default_value = "info")]
     pub log: String,
+    /// Address citizens use to reach the portal, for links in e-mails [default: http://LEPTOS_SITE_ADDR]
+    #[arg(long, env = "WEBATEND_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Key for signatures (captcha, links), 64+ hex digits; all instances must share it
+    /// [default: generated once into DATA_DIR/secret.key]
+    #[arg(long, env = "WEBATEND_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Captcha difficulty: the browser tries on average half this many hashes.
+    #[arg(long, env = "WEBATEND_CAPTCHA_MAX_NUMBER", default_value = "100000")]
+    pub captcha_max_number: String,
+    /// Seconds a captcha challenge stays valid.
+    #[arg(long, env = "WEBATEND_CAPTCHA_TTL", default_value = "900")]
+    pub captcha_ttl: String,
+    /// Requests one IP address may open per hour (per instance).
+    #[arg(long, env = "WEBATEND_RATE_PER_IP", default_value = "20")]
+    pub rate_per_ip: String,
+    /// Requests one CPF may open per 24 hours (all instances).
+    #[arg(long, env = "WEBATEND_RATE_PER_CPF", default_value = "10")]
+    pub rate_per_cpf: String,
+    /// SMTP server for outgoing mail; unset: messages are written to DATA_DIR/mail as .eml files.
+    #[arg(long, env = "WEBATEND_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port.
+    #[arg(long, env = "WEBATEND_SMTP_PORT", default_value = "587")]
+    pub smtp_port: String,
+    /// SMTP security: starttls, tls (implicit) or none.
+    #[arg(long, env = "WEBATEND_SMTP_TLS", default_value = "starttls")]
+    pub smtp_tls: String,
+    /// SMTP user name, if the server wants one.
+    #[arg(long, env = "WEBATEND_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    /// SMTP password.
+    #[arg(long, env = "WEBATEND_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// Sender address of the portal's e-mails.
+    #[arg(long, env = "WEBATEND_MAIL_FROM", default_value = "noreply@webatendimento.localhost")]
+    pub mail_from: String,
 }
 
 /// A setting that cannot be used, and why. Its `Display` is the one line printed at start-up.
@@ -62,6 +101,23 @@ pub struct DatabaseSettings {
     pub pool_size: u32,
 }
 
+/// How outgoing mail leaves.
+#[derive(Debug, Clone)]
+pub enum MailSettings {
+    /// The embedded default: `.eml` files in this folder.
+    Files(PathBuf),
+    Smtp(SmtpSettings),
+}
+
+/// Abuse limits of the request form.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub captcha_max_number: u64,
+    pub captcha_ttl: Duration,
+    pub per_ip_per_hour: u32,
+    pub per_cpf_per_day: u32,
+}
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -69,6 +125,13 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub data_dir: PathBuf,
     pub log: tracing_subscriber::EnvFilter,
+    /// Without a trailing slash.
+    pub public_url: String,
+    /// `None`: read or create `data_dir/secret.key` at start-up.
+    pub secret: Option<Vec<u8>>,
+    pub limits: Limits,
+    pub mail: MailSettings,
+    pub mail_from: String,
 }
 
 impl RawSettings {
@@ -110,8 +173,98 @@ impl RawSettings {
             }
             leptos.site_root = root.as_str().into();
         }
-        Ok(Settings { leptos, database, data_dir: self.data_dir.clone(), log })
+        let public_url = match self.public_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_owned()
+            }
+            Some(url) => {
+                return Err(ConfigError::new(
+                    "WEBATEND_PUBLIC_URL (--public-url)",
+                    format!("{url:?} must start with http:// or https://"),
+                ));
+            }
+            None => format!("http://{}", leptos.site_addr),
+        };
+        let secret = self
+            .secret
+            .as_deref()
+            .map(|s| {
+                hex::decode(s.trim()).ok().filter(|k| k.len() >= 32).ok_or_else(|| {
+                    ConfigError::new("WEBATEND_SECRET (--secret)", "must be at least 64 hexadecimal digits")
+                })
+            })
+            .transpose()?;
+        let limits = Limits {
+            captcha_max_number: number(
+                "WEBATEND_CAPTCHA_MAX_NUMBER (--captcha-max-number)",
+                &self.captcha_max_number,
+                1,
+                100_000_000,
+            )?,
+            captcha_ttl: Duration::from_secs(number(
+                "WEBATEND_CAPTCHA_TTL (--captcha-ttl)",
+                &self.captcha_ttl,
+                30,
+                86_400,
+            )?),
+            per_ip_per_hour: number("WEBATEND_RATE_PER_IP (--rate-per-ip)", &self.rate_per_ip, 1, 10_000_000)?,
+            per_cpf_per_day: number("WEBATEND_RATE_PER_CPF (--rate-per-cpf)", &self.rate_per_cpf, 1, 10_000_000)?,
+        };
+        let mail = match self.smtp_host.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
+            None => MailSettings::Files(self.data_dir.join("mail")),
+            Some(host) => MailSettings::Smtp(SmtpSettings {
+                host: host.to_owned(),
+                port: number("WEBATEND_SMTP_PORT (--smtp-port)", &self.smtp_port, 1, 65_535)?,
+                tls: match self.smtp_tls.trim() {
+                    "starttls" => TlsMode::StartTls,
+                    "tls" => TlsMode::Implicit,
+                    "none" => TlsMode::None,
+                    other => {
+                        return Err(ConfigError::new(
+                            "WEBATEND_SMTP_TLS (--smtp-tls)",
+                            format!("{other:?} is not one of starttls, tls, none"),
+                        ));
+                    }
+                },
+                username: self.smtp_user.clone().filter(|u| !u.is_empty()),
+                password: self.smtp_password.clone().filter(|p| !p.is_empty()),
+                timeout: Duration::from_secs(30),
+            }),
+        };
+        let mail_from = self.mail_from.trim().to_owned();
+        if app::domain::email::Email::parse(&mail_from).is_err() {
+            return Err(ConfigError::new(
+                "WEBATEND_MAIL_FROM (--mail-from)",
+                format!("{mail_from:?} is not an e-mail address"),
+            ));
+        }
+        Ok(Settings {
+            leptos,
+            database,
+            data_dir: self.data_dir.clone(),
+            log,
+            public_url,
+            secret,
+            limits,
+            mail,
+            mail_from,
+        })
     }
+}
+
+/// A whole number setting within bounds.
+fn number<T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display>(
+    setting: &'static str,
+    value: &str,
+    min: T,
+    max: T,
+) -> Result<T, ConfigError> {
+    value
+        .trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n >= min && *n <= max)
+        .ok_or_else(|| ConfigError::new(setting, format!("{value:?} is not a number between {min} and {max}")))
 }
 
 fn database_settings(
@@ -172,6 +325,13 @@ mod tests {
             data_dir: PathBuf::from("data"),
             db_pool_size: "16".into(),
             log: "info".into(),
+            captcha_max_number: "100000".into(),
+            captcha_ttl: "900".into(),
+            rate_per_ip: "20".into(),
+            rate_per_cpf: "10".into(),
+            smtp_port: "587".into(),
+            smtp_tls: "starttls".into(),
+            mail_from: "noreply@webatendimento.localhost".into(),
             ..RawSettings::default()
         }
     }

@@ -1,11 +1,16 @@
 //! The portal's server: configuration, database, the implementations of the app's
 //! ports, background work and HTTP. `main.rs` only calls [`cli::run`].
 
+pub mod attachments;
+pub mod captcha;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod mail;
 pub mod markdown;
 pub mod precompress;
+pub mod rate_limit;
+pub mod secret;
 pub mod seed;
 pub mod services;
 pub mod startup;

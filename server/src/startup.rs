@@ -1,9 +1,18 @@
 //! Start-up, in order: database connection, migrations, seed data, HTTP router; then
 //! serving until a shutdown signal. Tests call [`prepare`] to get the same router.
 
+use crate::attachments::store::LocalFolder;
+use crate::captcha::CaptchaIssuer;
+use crate::config::MailSettings;
 use crate::config::{DatabaseKind, Settings};
 use crate::db::{self, migrations::Migrator};
+use crate::mail::compose::Sender;
+use crate::mail::delivery::Delivery;
+use crate::mail::transport::MailTransport;
+use crate::rate_limit::RateLimiter;
+use crate::secret::{self, Keys};
 use crate::services::catalog::SeaCatalog;
+use crate::services::requests::RequestService;
 use crate::web::{self, AppState};
 use crate::{precompress, seed};
 use anyhow::Context;
@@ -13,24 +22,56 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
 
 /// Serialises schema changes and seeding when several instances start at once against
 /// one PostgreSQL database (an arbitrary constant shared by all instances).
 const STARTUP_LOCK: i64 = 0x7765_6261_7465_6e64; // "webatend"
 
-/// A ready portal: its router and its database pool.
+/// A ready portal: its router, its database pool and its background jobs (not started).
 pub struct Portal {
     pub router: Router,
     pub db: DatabaseConnection,
+    pub delivery: Delivery,
 }
 
 /// Connects, migrates, seeds and builds the router.
 pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let db = db::connect(&settings.database).await.context("connecting to the database")?;
     migrate_and_seed(&db, settings.database.kind).await?;
-    let ports = Ports { catalog: Arc::new(SeaCatalog::new(db.clone())) };
-    let state = AppState { leptos: settings.leptos.clone(), ports, db: db.clone() };
-    Ok(Portal { router: web::router(state), db })
+    let secret = match &settings.secret {
+        Some(secret) => secret.clone(),
+        None => secret::load_or_create(&settings.data_dir)
+            .context("reading or creating the secret key (WEBATEND_SECRET)")?,
+    };
+    let keys = Keys::new(secret);
+    let limits = settings.limits;
+    let mail_wakeup = Arc::new(Notify::new());
+    let requests = Arc::new(RequestService::new(
+        db.clone(),
+        CaptchaIssuer::new(keys.clone(), limits.captcha_max_number, limits.captcha_ttl),
+        keys,
+        Sender { name: app::SITE_NAME.to_owned(), address: settings.mail_from.clone() },
+        settings.public_url.clone(),
+        limits.per_cpf_per_day,
+        mail_wakeup.clone(),
+    ));
+    let transport = match &settings.mail {
+        MailSettings::Files(dir) => MailTransport::files(dir.clone()),
+        MailSettings::Smtp(smtp) => MailTransport::smtp(smtp).context("setting up SMTP (WEBATEND_SMTP_*)")?,
+    };
+    let delivery = Delivery::new(db.clone(), transport, mail_wakeup);
+    let ports = Ports { catalog: Arc::new(SeaCatalog::new(db.clone())), requests: requests.clone() };
+    let state = AppState {
+        leptos: settings.leptos.clone(),
+        ports,
+        db: db.clone(),
+        requests,
+        attachments: Arc::new(LocalFolder::new(settings.data_dir.join("attachments"))),
+        ip_limiter: Arc::new(RateLimiter::new(limits.per_ip_per_hour, Duration::from_secs(3_600))),
+    };
+    Ok(Portal { router: web::router(state), db, delivery })
 }
 
 /// Applies pending migrations and the seed in one transaction (PostgreSQL and SQLite
@@ -70,10 +111,14 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {address} (LEPTOS_SITE_ADDR)"))?;
     tracing::info!("serving on http://{address}");
-    axum::serve(listener, portal.router.into_make_service())
+    let delivery = portal.delivery.spawn();
+    // Client addresses feed the per-IP limit of the request form.
+    axum::serve(listener, portal.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;
+    // Unsent mail stays in the outbox; the next start delivers it.
+    delivery.abort();
     // Connections still held by unfinished work would make closing wait forever.
     match tokio::time::timeout(std::time::Duration::from_secs(10), portal.db.close()).await {
         Ok(closed) => closed.context("closing the database")?,

@@ -4,5 +4,6 @@
 
 pub mod catalog;
 pub mod error;
+pub mod request;
 
 pub use error::AppError;

@@ -1,5 +1,7 @@
 //! Pieces of page shared by several routes.
 
+pub mod copy_button;
 pub mod error_view;
 pub mod faq_search;
 pub mod layout;
+pub mod request_form;

@@ -1,8 +1,14 @@
 //! Pure rules shared by the browser and the server: no I/O, no framework types.
 
 pub mod calendar;
+pub mod cns;
 pub mod cpf;
+pub mod description;
+pub mod email;
+pub mod person_name;
 pub mod phone;
+pub mod pow;
+pub mod request_form;
 pub mod search;
 pub mod slug;
 pub mod uf;

@@ -3,3 +3,5 @@
 pub mod faq;
 pub mod home;
 pub mod not_found;
+pub mod request_created;
+pub mod request_form;

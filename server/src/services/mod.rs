@@ -1,6 +1,7 @@
 //! Implementations of the app's ports over sea-orm, one module per feature.
 
 pub mod catalog;
+pub mod requests;
 
 use app::ports::PortError;
 use sea_orm::DbErr;

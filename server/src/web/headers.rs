@@ -29,7 +29,7 @@ pub fn page_csp(nonce: &str, dev_reload: Option<&str>) -> String {
     let connect = dev_reload.map(|origin| format!(" {origin}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'{connect}; object-src 'none'; \
+         img-src 'self' data: blob:; font-src 'self'; connect-src 'self'{connect}; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }

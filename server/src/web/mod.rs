@@ -5,14 +5,21 @@ mod access_log;
 mod errors;
 mod headers;
 mod health;
+pub mod open_request;
 
+use crate::attachments::store::AttachmentStore;
+use crate::rate_limit::RateLimiter;
+use crate::services::requests::RequestService;
 use app::ports::Ports;
 use app::{shell, App};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
+use axum::routing::post;
 use axum::{middleware, routing::get, Router};
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -23,6 +30,9 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub ports: Ports,
     pub db: DatabaseConnection,
+    pub requests: Arc<RequestService>,
+    pub attachments: Arc<dyn AttachmentStore>,
+    pub ip_limiter: Arc<RateLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -41,6 +51,10 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route(
+            "/api/chamados/{system}",
+            post(open_request::submit).layer(DefaultBodyLimit::max(open_request::BODY_LIMIT)),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(header_settings, headers::security_and_caching))

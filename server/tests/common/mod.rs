@@ -2,6 +2,8 @@
 //! against a fresh SQLite file or a fresh PostgreSQL database.
 #![allow(dead_code)] // each test file uses a different part of it
 
+pub mod smtp;
+
 use server::config::{DatabaseKind, RawSettings, Settings};
 use server::startup::{self, Portal};
 use std::path::PathBuf;
@@ -27,6 +29,7 @@ pub struct TestServer {
     pub settings: Settings,
     pub kind: DatabaseKind,
     postgres_db: Option<String>,
+    delivery: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
 
@@ -39,6 +42,19 @@ pub fn raw_settings(dir: &std::path::Path, database_url: String) -> RawSettings 
         data_dir: dir.join("data"),
         db_pool_size: "8".into(),
         log: "warn".into(),
+        public_url: Some("http://portal.test".into()),
+        secret: Some("11".repeat(32)),
+        // Real challenges, solved by the tests, at a difficulty that keeps them quick.
+        captcha_max_number: "2000".into(),
+        captcha_ttl: "900".into(),
+        rate_per_ip: "1000".into(),
+        rate_per_cpf: "1000".into(),
+        smtp_host: None,
+        smtp_port: "587".into(),
+        smtp_tls: "none".into(),
+        smtp_user: None,
+        smtp_password: None,
+        mail_from: "noreply@portal.test".into(),
     }
 }
 
@@ -102,14 +118,37 @@ impl TestServer {
     }
 
     async fn start(dir: tempfile::TempDir, url: String, postgres_db: Option<String>) -> TestServer {
-        let mut settings = raw_settings(dir.path(), url).validate().unwrap_or_else(|e| panic!("{e}"));
+        let settings = raw_settings(dir.path(), url).validate().unwrap_or_else(|e| panic!("{e}"));
+        Self::start_with(dir, settings, postgres_db).await
+    }
+
+    /// A server on an existing database that `finish` leaves in place (several
+    /// instances sharing one PostgreSQL database).
+    pub async fn on_database(url: String) -> TestServer {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let settings = raw_settings(dir.path(), url).validate().unwrap_or_else(|e| panic!("{e}"));
+        Self::start_with(dir, settings, None).await
+    }
+
+    /// A server with adjusted settings (limits, mail) on a fresh SQLite file.
+    pub async fn sqlite_with(adjust: impl FnOnce(&mut RawSettings)) -> TestServer {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let url = format!("sqlite://{}/portal.db", dir.path().join("data").display());
+        let mut raw = raw_settings(dir.path(), url);
+        adjust(&mut raw);
+        let settings = raw.validate().unwrap_or_else(|e| panic!("{e}"));
+        Self::start_with(dir, settings, None).await
+    }
+
+    async fn start_with(dir: tempfile::TempDir, mut settings: Settings, postgres_db: Option<String>) -> TestServer {
         // No site was built for the test binary, so there is no hash file beside it.
         settings.leptos.hash_files = false;
-        let Portal { router, db } = startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
+        let Portal { router, db, delivery } = startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
+        let delivery = delivery.spawn();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
         tokio::spawn(async move {
-            let _ = axum::serve(listener, router.into_make_service()).await;
+            let _ = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -118,7 +157,7 @@ impl TestServer {
             .build()
             .unwrap_or_else(|e| panic!("client: {e}"));
         let kind = settings.database.kind;
-        TestServer { base: format!("http://{addr}"), client, db, settings, kind, postgres_db, _dir: dir }
+        TestServer { base: format!("http://{addr}"), client, db, settings, kind, postgres_db, delivery, _dir: dir }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -144,7 +183,12 @@ impl TestServer {
         (status, body.replace("<!>", ""))
     }
 
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.settings.data_dir.clone()
+    }
+
     pub async fn finish(self) {
+        self.delivery.abort();
         // Closing waits for every connection to come back; never let that hang a test.
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.db.clone().close()).await;
         if let Some(name) = &self.postgres_db {

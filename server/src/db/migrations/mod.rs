@@ -2,6 +2,7 @@
 //! Never edit one that has shipped: add a new one.
 
 mod m20261126_000001_catalog;
+mod m20261126_000002_requests;
 
 use sea_orm_migration::prelude::*;
 
@@ -10,6 +11,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_catalog::Migration)]
+        vec![Box::new(m20261126_000001_catalog::Migration), Box::new(m20261126_000002_requests::Migration)]
     }
 }

@@ -1,0 +1,161 @@
+import { test, expect, type Page } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expectNoAxeViolations, watchForErrors } from "./helpers";
+
+// A real 32×24 PNG screenshot stand-in.
+const PNG = fs.readFileSync(path.join(__dirname, "..", "fixtures", "tela.png"));
+
+async function openForm(page: Page) {
+  await page.goto("/faq/cnes/chamado");
+  await expect(page.locator("form.request-form[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+}
+
+async function fillValid(page: Page) {
+  await page.getByLabel("E-mail").fill("maria.silva@saude.gov.br");
+  await page.getByLabel("Nome", { exact: true }).fill("Maria da Silva");
+  await page.getByLabel("CPF", { exact: true }).fill("52998224725");
+  await page.getByLabel("Telefone").fill("61999998888");
+  await page.getByLabel("UF", { exact: true }).selectOption({ label: "DF - Distrito Federal" });
+  await page.getByLabel("Funcionalidade").selectOption({ label: "Transmissão de dados" });
+  await page
+    .getByLabel("Descrição da solicitação")
+    .fill("Não consigo transmitir os dados do estabelecimento desde ontem à tarde.");
+}
+
+/** Waits for the delivery job to write the e-mail of `number` into the mail folder. */
+async function mailWith(number: string): Promise<string> {
+  const dir = path.join(process.env.E2E_DATA_DIR ?? "", "mail");
+  for (let i = 0; i < 100; i++) {
+    if (fs.existsSync(dir)) {
+      for (const name of fs.readdirSync(dir)) {
+        const text = fs.readFileSync(path.join(dir, name), "utf8").replace(/=\r\n/g, "");
+        if (text.includes(number)) return text;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no e-mail with ${number} in ${dir}`);
+}
+
+test("a citizen opens a request with a screenshot and gets the number on screen and by e-mail", async ({ page }) => {
+  const problems = watchForErrors(page);
+  await page.goto("/faq/cnes");
+  await page.getByRole("link", { name: "Quero abrir um chamado" }).click();
+  await expect(page).toHaveURL(/\/faq\/cnes\/chamado$/);
+  await expect(page.locator("form.request-form[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByText("Obrigatório")).toBeVisible();
+  await expect(page.getByLabel("E-mail")).toHaveAttribute("aria-required", "true");
+  await expect(page.getByLabel("CNS")).not.toHaveAttribute("aria-required", "true");
+
+  await fillValid(page);
+  await page.getByLabel("Adicionar arquivo").setInputFiles({ name: "tela.png", mimeType: "image/png", buffer: PNG });
+  const chosen = page.getByRole("list", { name: "Arquivos escolhidos" });
+  await expect(chosen.getByText("tela.png")).toBeVisible();
+  await expect(chosen.locator("img")).toHaveAttribute("src", /^blob:/);
+  await expect(page.getByRole("button", { name: "Remover tela.png" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  // Valid values are shown formatted once the field is left.
+  await expect(page.getByLabel("CPF", { exact: true })).toHaveValue("529.982.247-25");
+  await expect(page.getByLabel("Telefone")).toHaveValue("(61) 99999-8888");
+  await expectNoAxeViolations(page);
+
+  await page.getByRole("button", { name: "Enviar" }).click();
+  const heading = page.getByRole("heading", { level: 1, name: /^Solicitação nº \d{12} foi criada com sucesso!$/ });
+  await expect(heading).toBeVisible({ timeout: 15_000 });
+  const number = (await page.locator("#numero-solicitacao").textContent()) ?? "";
+  expect(number).toMatch(/^\d{12}$/);
+  expect(page.url()).not.toContain("529");
+  await expect(page.getByRole("link", { name: "Acompanhar solicitação" })).toHaveAttribute(
+    "href",
+    `/acompanhar?numero=${number}`,
+  );
+  await expect(page.getByRole("button", { name: "Copiar número" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  const mail = await mailWith(number);
+  expect(mail).toContain("Prezado(a) Maria");
+  expect(mail).not.toContain("52998224725");
+  expect(mail).not.toContain("529.982.247-25");
+  expect(problems).toEqual([]);
+});
+
+test("the same request can be sent with the keyboard alone", async ({ page }) => {
+  const problems = watchForErrors(page);
+  await openForm(page);
+  // Tab from the top of the page to the first field.
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press("Tab");
+    if ((await page.evaluate(() => document.activeElement?.id)) === "email") break;
+  }
+  await expect(page.getByLabel("E-mail")).toBeFocused();
+  await page.keyboard.type("joao.souza@saude.mg.gov.br");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("João de Souza");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("111.444.777-35");
+  await page.keyboard.press("Tab"); // CNS (optional): its hint is read, nothing typed
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Telefone")).toBeFocused();
+  await page.keyboard.type("(31) 3333-4444");
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("UF", { exact: true })).toBeFocused();
+  await page.keyboard.type("MG");
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Funcionalidade")).toBeFocused();
+  await page.keyboard.type("Gerar");
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Descrição da solicitação")).toBeFocused();
+  await page.keyboard.type("Preciso gerar o número CNES de um novo estabelecimento.");
+  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  // Past the file field to the button.
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.getByRole("button", { name: "Enviar" }).evaluate((b) => b === document.activeElement)) break;
+  }
+  await expect(page.getByRole("button", { name: "Enviar" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: /foi criada com sucesso!$/ })).toBeVisible({ timeout: 15_000 });
+  expect(problems).toEqual([]);
+});
+
+test("a wrong CPF shows its message beside the field and nothing is sent", async ({ page }) => {
+  const problems = watchForErrors(page);
+  const posts: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().includes("/api/chamados/")) posts.push(r.url());
+  });
+  await openForm(page);
+  await fillValid(page);
+  const cpf = page.getByLabel("CPF", { exact: true });
+  await cpf.fill("123.456.789-00");
+  await cpf.blur();
+  const message = page.locator("#cpf-erro");
+  await expect(message).toHaveText("CPF inválido. Confira os números digitados.");
+  await expect(cpf).toHaveAttribute("aria-invalid", "true");
+  await expect(cpf).toHaveAttribute("aria-describedby", /cpf-erro/);
+  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+
+  await page.getByRole("button", { name: "Enviar" }).click();
+  await expect(cpf).toBeFocused();
+  await expect(page.getByLabel("E-mail")).toHaveValue("maria.silva@saude.gov.br"); // typed values stay
+  await expectNoAxeViolations(page);
+  expect(posts).toEqual([]);
+
+  // Fixing it clears the message as one types.
+  await cpf.fill("529.982.247-25");
+  await expect(message).toBeEmpty();
+  await expect(cpf).not.toHaveAttribute("aria-invalid", "true");
+  expect(problems).toEqual([]);
+});
+
+test("a file that is not an image is refused in the browser with its name", async ({ page }) => {
+  await openForm(page);
+  await page
+    .getByLabel("Adicionar arquivo")
+    .setInputFiles({ name: "programa.png", mimeType: "image/png", buffer: Buffer.from("MZ\x90\x00 not an image") });
+  await expect(page.locator("#anexos-erro")).toHaveText(
+    "O arquivo “programa.png” não é permitido: envie imagens jpg, jpeg, gif ou png.",
+  );
+  await expect(page.getByRole("list", { name: "Arquivos escolhidos" }).locator("li")).toHaveCount(0);
+});

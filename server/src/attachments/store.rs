@@ -1,0 +1,81 @@
+//! Where attachment bytes live. Behind a trait so an S3-compatible store can replace the
+//! local folder without touching the request code; ids are 128 random bits in hex, the
+//! only handle to a file.
+
+use async_trait::async_trait;
+use std::path::PathBuf;
+
+#[async_trait]
+pub trait AttachmentStore: Send + Sync + std::fmt::Debug {
+    async fn put(&self, id: &str, bytes: &[u8]) -> std::io::Result<()>;
+    async fn get(&self, id: &str) -> std::io::Result<Vec<u8>>;
+    /// Best effort: used to clean up after a request that failed to store.
+    async fn delete(&self, id: &str) -> std::io::Result<()>;
+}
+
+/// A new unguessable attachment id.
+pub fn new_id() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
+fn valid_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// Files under one folder, fanned out by the first two hex digits of the id.
+#[derive(Debug, Clone)]
+pub struct LocalFolder {
+    root: PathBuf,
+}
+
+impl LocalFolder {
+    pub fn new(root: PathBuf) -> LocalFolder {
+        LocalFolder { root }
+    }
+
+    fn path(&self, id: &str) -> std::io::Result<PathBuf> {
+        if !valid_id(id) {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not an attachment id"));
+        }
+        Ok(self.root.join(&id[..2]).join(id))
+    }
+}
+
+#[async_trait]
+impl AttachmentStore for LocalFolder {
+    async fn put(&self, id: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.path(id)?;
+        let dir = path.parent().map(PathBuf::from).unwrap_or_else(|| self.root.clone());
+        tokio::fs::create_dir_all(&dir).await?;
+        // Write then rename: a crash never leaves a half-written file under the real id.
+        let temporary = dir.join(format!(".{id}.tmp"));
+        tokio::fs::write(&temporary, bytes).await?;
+        tokio::fs::rename(&temporary, &path).await
+    }
+
+    async fn get(&self, id: &str) -> std::io::Result<Vec<u8>> {
+        tokio::fs::read(self.path(id)?).await
+    }
+
+    async fn delete(&self, id: &str) -> std::io::Result<()> {
+        tokio::fs::remove_file(self.path(id)?).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stores_reads_and_deletes_by_id_only() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = LocalFolder::new(dir.path().to_path_buf());
+        let id = new_id();
+        store.put(&id, b"png bytes").await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(store.get(&id).await.unwrap_or_default(), b"png bytes");
+        assert!(store.get("../../etc/passwd").await.is_err());
+        assert!(store.put("ABC", b"x").await.is_err());
+        store.delete(&id).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(store.get(&id).await.is_err());
+    }
+}

@@ -1,0 +1,31 @@
+//! A citizen's request ("solicitação"), identified publicly by its protocol number.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "requests")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub number: String,
+    pub system_id: i32,
+    pub funcionalidade_id: i32,
+    pub status: String,
+    pub level: i16,
+    pub email: String,
+    pub name: String,
+    pub cpf: String,
+    pub cns: Option<String>,
+    pub phone: String,
+    pub uf: String,
+    pub description: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,163 @@
+//! The outbox's delivery job: sends due messages, marks them sent, and retries failures
+//! with growing delays. Each message is claimed before sending (a lease in the database),
+//! so several instances never send the same message at the same time; a crash between
+//! sending and marking resends it later with the same Message-ID, which receivers use to
+//! drop the duplicate.
+
+use super::transport::MailTransport;
+use crate::db::entities::outbox_message as outbox;
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Messages handled per round.
+const BATCH: u64 = 20;
+/// How long a claim protects a message being sent.
+const LEASE: chrono::Duration = chrono::Duration::minutes(2);
+/// How often the job looks for due messages when nobody wakes it.
+const POLL: Duration = Duration::from_secs(5);
+
+#[derive(Debug)]
+pub struct Delivery {
+    db: DatabaseConnection,
+    transport: MailTransport,
+    wakeup: Arc<Notify>,
+}
+
+/// What one round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    pub sent: usize,
+    pub failed: usize,
+}
+
+impl Delivery {
+    pub fn new(db: DatabaseConnection, transport: MailTransport, wakeup: Arc<Notify>) -> Delivery {
+        Delivery { db, transport, wakeup }
+    }
+
+    /// Runs until the task is dropped.
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                match self.round().await {
+                    // A full batch may mean more are waiting: go again at once.
+                    Ok(round) if round.sent + round.failed >= BATCH as usize => continue,
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(error = %error, "mail delivery round failed; will retry"),
+                }
+                let _ = tokio::time::timeout(POLL, self.wakeup.notified()).await;
+            }
+        })
+    }
+
+    /// Sends what is due now.
+    pub async fn round(&self) -> Result<Round, DbErr> {
+        let now = Utc::now();
+        let due = outbox::Entity::find()
+            .select_only()
+            .column(outbox::Column::Id)
+            .filter(outbox::Column::SentAt.is_null())
+            .filter(outbox::Column::NextAttemptAt.lte(now))
+            .filter(unclaimed(now))
+            .order_by_asc(outbox::Column::Id)
+            .limit(BATCH)
+            .into_tuple::<i32>()
+            .all(&self.db)
+            .await?;
+        let mut round = Round::default();
+        for id in due {
+            if !self.claim(id).await? {
+                continue; // another instance took it
+            }
+            let Some(message) = outbox::Entity::find_by_id(id).one(&self.db).await? else { continue };
+            match self.transport.deliver(&message.message_id, &message.mail_from, &message.mail_to, &message.raw).await
+            {
+                Ok(()) => {
+                    outbox::Entity::update_many()
+                        .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
+                        .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+                        .col_expr(outbox::Column::Attempts, Expr::value(message.attempts + 1))
+                        .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None))
+                        .filter(outbox::Column::Id.eq(id))
+                        .exec(&self.db)
+                        .await?;
+                    tracing::info!(outbox_id = id, kind = %message.kind, "e-mail delivered");
+                    round.sent += 1;
+                }
+                Err(error) => {
+                    let attempts = message.attempts + 1;
+                    let wait = backoff(attempts);
+                    let reason = redact(&error.to_string());
+                    outbox::Entity::update_many()
+                        .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now() + wait))
+                        .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+                        .col_expr(outbox::Column::Attempts, Expr::value(attempts))
+                        .col_expr(outbox::Column::LastError, Expr::value(Some(reason.clone())))
+                        .filter(outbox::Column::Id.eq(id))
+                        .exec(&self.db)
+                        .await?;
+                    tracing::warn!(outbox_id = id, attempts, retry_in_s = wait.num_seconds(), error = %reason, "e-mail not delivered");
+                    round.failed += 1;
+                }
+            }
+        }
+        Ok(round)
+    }
+
+    /// Takes the lease on one message; `false` when it is sent or leased already.
+    async fn claim(&self, id: i32) -> Result<bool, DbErr> {
+        let now = Utc::now();
+        let result = outbox::Entity::update_many()
+            .col_expr(outbox::Column::ClaimedUntil, Expr::value(Some(now + LEASE)))
+            .filter(outbox::Column::Id.eq(id))
+            .filter(outbox::Column::SentAt.is_null())
+            .filter(unclaimed(now))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+}
+
+fn unclaimed(now: chrono::DateTime<Utc>) -> Condition {
+    Condition::any().add(outbox::Column::ClaimedUntil.is_null()).add(outbox::Column::ClaimedUntil.lt(now))
+}
+
+/// 30 s, 1 min, 2 min, ... up to one hour between attempts; never gives up.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    let exponent = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
+    chrono::Duration::seconds((30_i64 << exponent).min(3_600))
+}
+
+/// Errors from mail servers often quote the recipient; logs must not.
+pub fn redact(text: &str) -> String {
+    text.split_inclusive(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';' | '"' | '\''))
+        .map(|word| if word.contains('@') { "***" } else { word })
+        .collect::<String>()
+        .chars()
+        .take(500)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(1).num_seconds(), 30);
+        assert_eq!(backoff(2).num_seconds(), 60);
+        assert_eq!(backoff(5).num_seconds(), 480);
+        assert_eq!(backoff(50).num_seconds(), 3_600);
+    }
+
+    #[test]
+    fn addresses_are_redacted() {
+        let text = redact("550 5.1.1 <maria@saude.gov.br>: user unknown");
+        assert!(!text.contains("maria"), "{text}");
+        assert!(text.contains("user unknown"), "{text}");
+    }
+}
