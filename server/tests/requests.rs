@@ -68,7 +68,10 @@ fn with(mut fields: Vec<(&'static str, String)>, name: &str, value: &str) -> Vec
     fields
 }
 
-fn form(fields: &[(&'static str, String)], captcha: &str, files: Vec<(String, Vec<u8>)>) -> Form {
+/// Files to attach: name and bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+fn form(fields: &[(&'static str, String)], captcha: &str, files: Files) -> Form {
     let mut form = Form::new();
     for (name, value) in fields {
         form = form.text(*name, value.clone());
@@ -317,7 +320,7 @@ async fn attachments_are_judged_by_their_bytes() {
     truncated.truncate(truncated.len() / 2);
     let big = png(1_100, 1_000);
     assert!(big.len() > 3 * 1024 * 1024, "test image must exceed 3 MB, is {}", big.len());
-    let cases: Vec<(Vec<(String, Vec<u8>)>, String)> = vec![
+    let cases: Vec<(Files, String)> = vec![
         (
             vec![("desenho.svg".into(), svg.clone())],
             "O arquivo “desenho.svg” não é permitido: envie imagens jpg, jpeg, gif ou png.".into(),
