@@ -239,15 +239,16 @@ pub fn RequestForm(
     }
 }
 
-/// The label with its asterisk; the asterisk is hidden from screen readers, which
-/// announce `aria-required` instead.
+/// The label and, outside it, the asterisk: the label's text stays exactly the real
+/// system's wording (tools find fields by it), and screen readers announce
+/// `aria-required` instead of reading a star.
 #[component]
 fn FieldLabel(field: Field) -> impl IntoView {
     view! {
-        <label for=field.name()>
-            {field.label()}
-            {field.required().then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-        </label>
+        <div class="field-label">
+            <label for=field.name()>{field.label()}</label>
+            {field.required().then(|| view! { <span class="required" aria-hidden="true">"*"</span> })}
+        </div>
     }
 }
 
