@@ -158,4 +158,9 @@ test("a file that is not an image is refused in the browser with its name", asyn
     "O arquivo “programa.png” não é permitido: envie imagens jpg, jpeg, gif ou png.",
   );
   await expect(page.getByRole("list", { name: "Arquivos escolhidos" }).locator("li")).toHaveCount(0);
+  // The refused file was never added: the request can still be sent without it.
+  await fillValid(page);
+  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  await page.getByRole("button", { name: "Enviar" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /foi criada com sucesso!$/ })).toBeVisible({ timeout: 15_000 });
 });

@@ -52,7 +52,7 @@ impl CaptchaIssuer {
     pub fn issue(&self, now: chrono::DateTime<chrono::Utc>) -> Challenge {
         let expires = now.timestamp() + i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX / 2);
         let nonce: [u8; 12] = rand::random();
-        let salt = format!("{}?expires={expires}", hex::encode(nonce));
+        let salt = format!("{}?expires={expires}&", hex::encode(nonce));
         let number = rand::random_range(0..=self.max_number);
         let challenge = pow::digest_hex(&salt, number);
         let signature = self.keys.sign(Purpose::Captcha, challenge.as_bytes());
@@ -68,10 +68,15 @@ impl CaptchaIssuer {
         if !self.keys.verify(Purpose::Captcha, challenge.as_bytes(), &solution.signature) {
             return Err(CaptchaError::Forged);
         }
-        // The expiry is inside the signed salt, so it cannot be moved.
+        // The expiry is inside the signed salt and closed by `&` (see `Challenge::salt`);
+        // one further than we ever issue is refused as well, belt and braces.
         let expires = solution.expires().ok_or(CaptchaError::Malformed)?;
         if expires <= now.timestamp() {
             return Err(CaptchaError::Expired);
+        }
+        let latest = now.timestamp() + i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX / 2) + 60;
+        if expires > latest {
+            return Err(CaptchaError::Forged);
         }
         let expires_at = chrono::DateTime::from_timestamp(expires, 0).ok_or(CaptchaError::Malformed)?;
         Ok(Verified { challenge, expires_at })
@@ -112,6 +117,20 @@ mod tests {
         // A longer expiry written into the salt breaks the signature too.
         let moved = solve(&challenge).replace("?expires=", "?expires=9");
         assert!(issuer().verify(&moved, now).is_err());
+        // Leading digits of the number moved onto the salt: same hash, same signature,
+        // later expiry. Refused.
+        let answer = std::iter::repeat_with(|| solve(&issuer().issue(now)))
+            .find(|a| a.split(':').next().is_some_and(|n| n.len() > 1))
+            .unwrap_or_default();
+        let (number_text, rest) = answer.split_once(':').unwrap_or_default();
+        let (first, tail) = number_text.split_at(1);
+        let (signature, salt) = rest.split_once(':').unwrap_or_default();
+        let shifted = format!("{tail}:{signature}:{salt}{first}");
+        assert_eq!(
+            pow::Solution::decode(&shifted).map(|s| s.challenge_hex()),
+            pow::Solution::decode(&answer).map(|s| s.challenge_hex())
+        );
+        assert!(issuer().verify(&shifted, now).is_err(), "{shifted}");
         let other_key = CaptchaIssuer::new(Keys::new(vec![2; 32]), 500, Duration::from_secs(60));
         assert_eq!(other_key.verify(&solve(&challenge), now), Err(CaptchaError::Forged));
         assert_eq!(issuer().verify("", now), Err(CaptchaError::Malformed));

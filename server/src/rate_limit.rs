@@ -7,16 +7,38 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// Addresses tracked at most; beyond it, idle ones are forgotten and, under a flood of
+/// new addresses, new ones are refused rather than let the map grow.
+const MAX_TRACKED: usize = 100_000;
+
 #[derive(Debug)]
 pub struct RateLimiter {
     limit: usize,
     window: Duration,
-    recent: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+    recent: Mutex<Tracked>,
+}
+
+#[derive(Debug, Default)]
+struct Tracked {
+    by_key: HashMap<IpAddr, VecDeque<Instant>>,
+    pruned_at: Option<Instant>,
+}
+
+/// One IPv6 user usually holds a whole /64: limit the prefix, not each address.
+fn key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut octets = v6.octets();
+            octets[8..].fill(0);
+            IpAddr::from(octets)
+        }
+    }
 }
 
 impl RateLimiter {
     pub fn new(limit: u32, window: Duration) -> RateLimiter {
-        RateLimiter { limit: limit as usize, window, recent: Mutex::new(HashMap::new()) }
+        RateLimiter { limit: limit as usize, window, recent: Mutex::new(Tracked::default()) }
     }
 
     /// Records an attempt from `ip` and says whether it is within the limit.
@@ -25,12 +47,20 @@ impl RateLimiter {
             // A panic elsewhere poisoned the map; refusing everyone would be worse.
             return true;
         };
-        // Forget idle addresses now and then so the map cannot grow without bound.
-        if recent.len() > 100_000 {
-            let window = self.window;
-            recent.retain(|_, log| log.back().is_some_and(|t| now.duration_since(*t) < window));
+        let ip = key(ip);
+        let tracked = &mut *recent;
+        if tracked.by_key.len() >= MAX_TRACKED && !tracked.by_key.contains_key(&ip) {
+            // Pruning walks the whole map: at most once a second.
+            if tracked.pruned_at.is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1)) {
+                let window = self.window;
+                tracked.by_key.retain(|_, log| log.back().is_some_and(|t| now.duration_since(*t) < window));
+                tracked.pruned_at = Some(now);
+            }
+            if tracked.by_key.len() >= MAX_TRACKED {
+                return false;
+            }
         }
-        let log = recent.entry(ip).or_default();
+        let log = tracked.by_key.entry(ip).or_default();
         while log.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
             log.pop_front();
         }
@@ -57,5 +87,14 @@ mod tests {
         assert!(!limiter.allow(ip, t0 + Duration::from_secs(2)));
         assert!(limiter.allow(other, t0 + Duration::from_secs(2)));
         assert!(limiter.allow(ip, t0 + Duration::from_secs(61)));
+    }
+
+    #[test]
+    fn an_ipv6_slash_64_counts_as_one() {
+        let limiter = RateLimiter::new(1, Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert!(limiter.allow("2001:db8:1:2::1".parse().unwrap_or(IpAddr::from([0u8; 16])), t0));
+        assert!(!limiter.allow("2001:db8:1:2:ffff::9".parse().unwrap_or(IpAddr::from([0u8; 16])), t0));
+        assert!(limiter.allow("2001:db8:1:3::1".parse().unwrap_or(IpAddr::from([0u8; 16])), t0));
     }
 }

@@ -78,13 +78,16 @@ pub fn load_or_create(data_dir: &Path) -> std::io::Result<Vec<u8>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(data_dir)?;
             let key: [u8; 32] = rand::random();
-            let temporary = data_dir.join(".secret.key.tmp");
+            let temporary = data_dir.join(format!(".secret.key.{:016x}.tmp", rand::random::<u64>()));
             write_private(&temporary, hex::encode(key).as_bytes())?;
-            // Two processes racing here: the first rename wins and both read it back.
-            if !path.exists() {
-                std::fs::rename(&temporary, &path)?;
-            } else {
-                let _ = std::fs::remove_file(&temporary);
+            // A hard link fails if the key exists: when two processes race here, the
+            // first one's key is the key, and both read it back.
+            let linked = std::fs::hard_link(&temporary, &path);
+            let _ = std::fs::remove_file(&temporary);
+            match linked {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
             }
             load_or_create(data_dir)
         }

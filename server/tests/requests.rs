@@ -544,6 +544,15 @@ async fn two_instances_on_one_postgres_hand_out_distinct_numbers() {
     let first_n: u64 = numbers[0].parse().unwrap_or_default();
     let last_n: u64 = numbers[15].parse().unwrap_or_default();
     assert_eq!(last_n - first_n, 15, "and without gaps: {numbers:?}");
+    // A captcha spent on one instance is spent for the other too.
+    let captcha = solved_captcha(&first).await;
+    let (a, b) = tokio::join!(
+        post(&first, "cnes", form(&fields, &captcha, vec![])),
+        post(&second, "cnes", form(&fields, &captcha, vec![]))
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [201, 422], "{a:?} {b:?}");
     first.finish().await;
     second.finish().await;
     common::drop_postgres_database(&name).await;

@@ -102,10 +102,8 @@ pub fn RequestForm(
         }
         general.set(None);
         let draft = state.values.get_untracked();
+        // A refused file was never added, so its message does not hold the form back.
         let mut errors = state.allowed.with_value(|allowed| validate(&draft, allowed)).err().unwrap_or_default();
-        if let Some(message) = state.error_of(Field::Anexos) {
-            errors.push((Field::Anexos, message));
-        }
         let solution = match captcha.get_untracked() {
             CaptchaState::Solved(solution) => Some(solution),
             CaptchaState::Failed => {

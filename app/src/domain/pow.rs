@@ -12,7 +12,9 @@ use sha2::{Digest, Sha256};
 pub struct Challenge {
     /// Hex SHA-256 of `salt` followed by the decimal number.
     pub challenge: String,
-    /// Random hex, then `?expires=<unix seconds>`: signed along with the challenge.
+    /// Random hex, then `?expires=<unix seconds>&`: signed along with the challenge. The
+    /// closing `&` matters: without it, digits could move from the number to the end of
+    /// the salt (same bytes hashed, same signature) and push the expiry into the future.
     pub salt: String,
     /// The number lies in `0..=max_number`; the browser's expected work is half of it.
     pub max_number: u64,
@@ -75,9 +77,10 @@ impl Solution {
         digest_hex(&self.salt, self.number)
     }
 
-    /// The expiry written into the salt, in Unix seconds.
+    /// The expiry written into the salt, in Unix seconds (`None` unless the salt ends
+    /// with the `&` that closes it).
     pub fn expires(&self) -> Option<i64> {
-        self.salt.split_once("?expires=").and_then(|(_, t)| t.parse().ok())
+        self.salt.split_once("?expires=").and_then(|(_, t)| t.strip_suffix('&')).and_then(|t| t.parse().ok())
     }
 }
 
@@ -149,13 +152,18 @@ mod tests {
 
     #[test]
     fn solutions_round_trip() {
-        let c = challenge_for("beef?expires=1767225600", 7, 100);
+        let c = challenge_for("beef?expires=1767225600&", 7, 100);
         let text = encode_solution(&c, 7);
         let s = Solution::decode(&text).unwrap_or_else(|| panic!("decodes"));
         assert_eq!(s.number, 7);
         assert_eq!(s.salt, c.salt);
         assert_eq!(s.challenge_hex(), c.challenge);
         assert_eq!(s.expires(), Some(1_767_225_600));
+        // Digits moved from the number to the salt hash the same but lose the closing `&`.
+        let moved = Solution { number: 7, signature: "ab".into(), salt: "beef?expires=1767225600&".into() };
+        let shifted = Solution { number: 7, signature: "ab".into(), salt: "beef?expires=1767225600&1".into() };
+        assert_eq!(moved.expires(), Some(1_767_225_600));
+        assert_eq!(shifted.expires(), None);
         assert_eq!(Solution::decode("x:y:z"), None);
         assert_eq!(Solution::decode("1::salt"), None);
         assert_eq!(Solution::decode(""), None);

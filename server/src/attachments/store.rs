@@ -48,8 +48,13 @@ impl AttachmentStore for LocalFolder {
         let dir = path.parent().map(PathBuf::from).unwrap_or_else(|| self.root.clone());
         tokio::fs::create_dir_all(&dir).await?;
         // Write then rename: a crash never leaves a half-written file under the real id.
+        // Synced before the rename, so a committed record never points at a file that a
+        // power cut left empty.
         let temporary = dir.join(format!(".{id}.tmp"));
-        tokio::fs::write(&temporary, bytes).await?;
+        let mut file = tokio::fs::File::create(&temporary).await?;
+        tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
+        file.sync_all().await?;
+        drop(file);
         tokio::fs::rename(&temporary, &path).await
     }
 

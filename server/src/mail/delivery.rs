@@ -4,8 +4,9 @@
 //! sending and marking resends it later with the same Message-ID, which receivers use to
 //! drop the duplicate.
 
-use super::transport::MailTransport;
+use super::transport::{DeliveryError, MailTransport};
 use crate::db::entities::outbox_message as outbox;
+use chrono::SubsecRound;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -17,6 +18,11 @@ use tokio::sync::Notify;
 const BATCH: u64 = 20;
 /// How long a claim protects a message being sent.
 const LEASE: chrono::Duration = chrono::Duration::minutes(2);
+/// A delivery that takes longer is abandoned (and retried), well before the lease ends,
+/// so that no other instance can claim a message this one is still sending.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(90);
+/// Where a permanently refused message is parked: kept for the record, never retried.
+const PARKED: chrono::Duration = chrono::Duration::days(365 * 100);
 /// How often the job looks for due messages when nobody wakes it.
 const POLL: Duration = Duration::from_secs(5);
 
@@ -70,12 +76,20 @@ impl Delivery {
             .await?;
         let mut round = Round::default();
         for id in due {
-            if !self.claim(id).await? {
+            let Some(lease) = self.claim(id).await? else {
                 continue; // another instance took it
-            }
+            };
             let Some(message) = outbox::Entity::find_by_id(id).one(&self.db).await? else { continue };
-            match self.transport.deliver(&message.message_id, &message.mail_from, &message.mail_to, &message.raw).await
-            {
+            let delivery = tokio::time::timeout(
+                DELIVERY_TIMEOUT,
+                self.transport.deliver(&message.message_id, &message.mail_from, &message.mail_to, &message.raw),
+            )
+            .await
+            .unwrap_or_else(|_| Err(DeliveryError::Smtp("tempo esgotado".into())));
+            // The updates below only apply while our lease holds: if it was lost, the
+            // instance that holds it now decides.
+            let ours = outbox::Column::ClaimedUntil.eq(lease);
+            match delivery {
                 Ok(()) => {
                     outbox::Entity::update_many()
                         .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
@@ -83,6 +97,7 @@ impl Delivery {
                         .col_expr(outbox::Column::Attempts, Expr::value(message.attempts + 1))
                         .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None))
                         .filter(outbox::Column::Id.eq(id))
+                        .filter(ours)
                         .exec(&self.db)
                         .await?;
                     tracing::info!(outbox_id = id, kind = %message.kind, "e-mail delivered");
@@ -90,7 +105,7 @@ impl Delivery {
                 }
                 Err(error) => {
                     let attempts = message.attempts + 1;
-                    let wait = backoff(attempts);
+                    let wait = if error.is_permanent() { PARKED } else { backoff(attempts) };
                     let reason = redact(&error.to_string());
                     outbox::Entity::update_many()
                         .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now() + wait))
@@ -98,9 +113,14 @@ impl Delivery {
                         .col_expr(outbox::Column::Attempts, Expr::value(attempts))
                         .col_expr(outbox::Column::LastError, Expr::value(Some(reason.clone())))
                         .filter(outbox::Column::Id.eq(id))
+                        .filter(ours)
                         .exec(&self.db)
                         .await?;
-                    tracing::warn!(outbox_id = id, attempts, retry_in_s = wait.num_seconds(), error = %reason, "e-mail not delivered");
+                    if error.is_permanent() {
+                        tracing::error!(outbox_id = id, attempts, error = %reason, "e-mail refused for good; not retried");
+                    } else {
+                        tracing::warn!(outbox_id = id, attempts, retry_in_s = wait.num_seconds(), error = %reason, "e-mail not delivered");
+                    }
                     round.failed += 1;
                 }
             }
@@ -108,17 +128,21 @@ impl Delivery {
         Ok(round)
     }
 
-    /// Takes the lease on one message; `false` when it is sent or leased already.
-    async fn claim(&self, id: i32) -> Result<bool, DbErr> {
+    /// Takes the lease on one message and returns its expiry, which identifies the lease
+    /// (whole seconds plus a random number of microseconds, so that both engines store
+    /// it exactly and two instances practically never pick the same one); `None` when
+    /// the message is sent or leased already.
+    async fn claim(&self, id: i32) -> Result<Option<chrono::DateTime<Utc>>, DbErr> {
         let now = Utc::now();
+        let lease = now.trunc_subsecs(0) + LEASE + chrono::Duration::microseconds(rand::random_range(0..1_000_000));
         let result = outbox::Entity::update_many()
-            .col_expr(outbox::Column::ClaimedUntil, Expr::value(Some(now + LEASE)))
+            .col_expr(outbox::Column::ClaimedUntil, Expr::value(Some(lease)))
             .filter(outbox::Column::Id.eq(id))
             .filter(outbox::Column::SentAt.is_null())
             .filter(unclaimed(now))
             .exec(&self.db)
             .await?;
-        Ok(result.rows_affected == 1)
+        Ok((result.rows_affected == 1).then_some(lease))
     }
 }
 

@@ -52,6 +52,9 @@ impl fmt::Debug for SmtpSettings {
 pub enum DeliveryError {
     #[error("SMTP: {0}")]
     Smtp(String),
+    /// The relay refused for good (5xx): retrying cannot help.
+    #[error("SMTP (recusa definitiva): {0}")]
+    SmtpPermanent(String),
     #[error("arquivo: {0}")]
     Io(#[from] io::Error),
     #[error("endereço: {0}")]
@@ -129,7 +132,18 @@ impl MailTransport {
 }
 
 fn smtp_error(error: lettre::transport::smtp::Error) -> DeliveryError {
-    DeliveryError::Smtp(error.to_string())
+    if error.is_permanent() {
+        DeliveryError::SmtpPermanent(error.to_string())
+    } else {
+        DeliveryError::Smtp(error.to_string())
+    }
+}
+
+impl DeliveryError {
+    /// Whether a later attempt could succeed.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, DeliveryError::SmtpPermanent(_) | DeliveryError::Address(_))
+    }
 }
 
 fn envelope(from: &str, to: &str) -> Result<Envelope, DeliveryError> {

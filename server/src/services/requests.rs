@@ -49,6 +49,11 @@ pub struct Submission {
 pub enum OpenError {
     #[error("captcha challenge already spent")]
     CaptchaSpent,
+    #[error("per-CPF limit reached")]
+    CpfLimit,
+    /// The commit failed in a way that does not tell whether it happened.
+    #[error("commit outcome unknown: {0}")]
+    CommitUnknown(DbErr),
     #[error("database: {0}")]
     Database(#[from] DbErr),
     #[error("composing the e-mail: {0}")]
@@ -134,7 +139,7 @@ impl RequestService {
         let number = self.write(&txn, form, submission).await;
         match number {
             Ok(number) => {
-                txn.commit().await?;
+                txn.commit().await.map_err(OpenError::CommitUnknown)?;
                 // The delivery job may be sleeping; the e-mail should leave now.
                 self.mail_wakeup.notify_one();
                 Ok(number)
@@ -189,6 +194,18 @@ impl RequestService {
             .ok_or_else(|| DbErr::RecordNotFound("protocol counter returned no row".into()))?;
         let sequence: i64 = row.try_get_by_index(0)?;
         let number = protocol_number(year, sequence);
+
+        // Counted again here, behind the counter's row lock (PostgreSQL) or the write lock
+        // (SQLite): concurrent submissions of one CPF cannot all slip under the limit.
+        let since = now - chrono::Duration::hours(24);
+        let recent = request::Entity::find()
+            .filter(request::Column::Cpf.eq(submission.draft.cpf.digits()))
+            .filter(request::Column::CreatedAt.gt(since))
+            .count(txn)
+            .await?;
+        if recent >= u64::from(self.per_cpf_per_day) {
+            return Err(OpenError::CpfLimit);
+        }
 
         let draft = &submission.draft;
         let stored = request::ActiveModel {

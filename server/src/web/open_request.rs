@@ -26,6 +26,9 @@ pub const BODY_LIMIT: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES as usize + 
 /// Largest text field (the description's 5,000 characters can take 4 bytes each).
 const TEXT_FIELD_LIMIT: usize = 24 * 1024;
 
+/// Images decoded at once, server-wide (each decode may hold up to 256 MiB).
+static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 const GENERIC_INVALID: &str = "Corrija os campos indicados e envie novamente.";
 const TRY_LATER: &str = "Não foi possível registrar a solicitação agora. Tente novamente em alguns minutos; os dados digitados foram mantidos.";
 
@@ -35,6 +38,13 @@ fn reply(status: StatusCode, outcome: SubmitOutcome) -> Response {
 
 fn refused(status: StatusCode, message: &str) -> Response {
     reply(status, SubmitOutcome::Refused { message: message.to_owned() })
+}
+
+fn cpf_limit() -> Response {
+    refused(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Este CPF já abriu o número máximo de solicitações nas últimas 24 horas. Acompanhe as solicitações abertas ou tente novamente amanhã.",
+    )
 }
 
 fn invalid(errors: Vec<FieldError>) -> Response {
@@ -61,6 +71,8 @@ struct Received {
 enum BodyError {
     /// A field the form does not have (status, level, number...): refused outright.
     UnexpectedField,
+    /// A text field far longer than any rule allows.
+    FieldTooLong,
     Malformed(MultipartError),
 }
 
@@ -100,6 +112,9 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
         Err(BodyError::UnexpectedField) => {
             return refused(StatusCode::BAD_REQUEST, "O formulário contém campos não permitidos.");
         }
+        Err(BodyError::FieldTooLong) => {
+            return refused(StatusCode::PAYLOAD_TOO_LARGE, "Um dos campos excede o tamanho máximo permitido.");
+        }
         Err(BodyError::Malformed(error)) => {
             let status = error.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -122,14 +137,6 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
             None
         }
     };
-    let images = check_uploads(received.uploads).await;
-    let images = match images {
-        Ok(images) => Some(images),
-        Err(message) => {
-            errors.push(FieldError { field: Field::Anexos, message });
-            None
-        }
-    };
     let captcha = match service.captcha().verify(&received.captcha, chrono::Utc::now()) {
         Ok(verified) => Some(verified),
         Err(error) => {
@@ -137,25 +144,28 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
             None
         }
     };
-    let (Some(draft), Some(images), Some(captcha)) = (draft, images, captcha) else {
+    let (Some(draft), Some(captcha)) = (draft, captcha) else {
         errors.sort_by_key(|e| Field::ALL.iter().position(|f| *f == e.field));
         return invalid(errors);
     };
-
     match service.cpf_over_limit(&draft.cpf.digits()).await {
         Ok(false) => {}
         Ok(true) => {
             tracing::info!(cpf = %draft.cpf.masked(), "request form: per-CPF limit reached");
-            return refused(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Este CPF já abriu o número máximo de solicitações nas últimas 24 horas. Acompanhe as solicitações abertas ou tente novamente amanhã.",
-            );
+            return cpf_limit();
         }
         Err(error) => {
             tracing::error!(error = %error, "counting requests per CPF");
             return refused(StatusCode::SERVICE_UNAVAILABLE, TRY_LATER);
         }
     }
+
+    // Images are decoded only for an otherwise valid, captcha-backed submission: decoding
+    // is the expensive part, and must not be free to repeat.
+    let images = match check_uploads(received.uploads).await {
+        Ok(images) => images,
+        Err(message) => return invalid(vec![FieldError { field: Field::Anexos, message }]),
+    };
 
     let attachments = match put_files(state.attachments.as_ref(), images).await {
         Ok(stored) => stored,
@@ -173,10 +183,15 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
             reply(StatusCode::CREATED, SubmitOutcome::Created { number, redirect })
         }
         Err(error) => {
-            for id in &ids {
-                let _ = state.attachments.delete(id).await;
+            // When the commit's outcome is unknown the rows may exist: keep the files
+            // (an orphan file is harmless, a record without its file is not).
+            if !matches!(error, OpenError::CommitUnknown(_)) {
+                for id in &ids {
+                    let _ = state.attachments.delete(id).await;
+                }
             }
             match error {
+                OpenError::CpfLimit => cpf_limit(),
                 OpenError::CaptchaSpent => invalid(vec![FieldError {
                     field: Field::Captcha,
                     message: "Esta verificação anti-robô já foi usada. Ela será refeita; aguarde “Verificado” e envie novamente.".into(),
@@ -203,7 +218,7 @@ async fn read_body(mut multipart: Multipart) -> Result<Received, BodyError> {
             }
             continue;
         }
-        let text = read_text(part).await.map_err(BodyError::Malformed)?;
+        let text = read_text(part).await.map_err(BodyError::Malformed)?.ok_or(BodyError::FieldTooLong)?;
         match name.as_str() {
             "captcha" => received.captcha = text,
             n if n == HONEYPOT_FIELD => received.honeypot = text,
@@ -216,15 +231,20 @@ async fn read_body(mut multipart: Multipart) -> Result<Received, BodyError> {
     Ok(received)
 }
 
-/// Reads a text part, keeping at most `TEXT_FIELD_LIMIT` bytes (the rules refuse longer
-/// values anyway; the rest is read and dropped so the answer is not cut short).
-async fn read_text(mut part: Part<'_>) -> Result<String, MultipartError> {
+/// Reads a text part; `None` when it exceeds `TEXT_FIELD_LIMIT` (read to the end and
+/// dropped, so that the answer is not cut short by an unread body).
+async fn read_text(mut part: Part<'_>) -> Result<Option<String>, MultipartError> {
     let mut bytes = Vec::new();
+    let mut too_long = false;
     while let Some(chunk) = part.chunk().await? {
-        let room = TEXT_FIELD_LIMIT.saturating_sub(bytes.len());
-        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if too_long || bytes.len() + chunk.len() > TEXT_FIELD_LIMIT {
+            too_long = true;
+            bytes = Vec::new();
+            continue;
+        }
+        bytes.extend_from_slice(&chunk);
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok((!too_long).then(|| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// Reads a file part, keeping nothing past 3 MB (the route's body limit caps the total).
@@ -270,8 +290,12 @@ async fn check_uploads(uploads: Vec<Upload>) -> Result<Vec<(String, image_check:
         if !allowed_extension(&name) {
             return Err(format!("O arquivo “{name}” não é permitido: envie imagens jpg, jpeg, gif ou png."));
         }
-        // Decoding is CPU work; keep it off the threads that serve other requests.
+        // Decoding is CPU and memory work: off the threads that serve other requests, and
+        // a few at a time whatever the number of uploads in flight.
         let bytes = upload.bytes;
+        let Ok(_permit) = DECODES.acquire().await else {
+            return Err(format!("O arquivo “{name}” não pôde ser verificado agora. Tente novamente."));
+        };
         let result = tokio::task::spawn_blocking(move || image_check::clean(&bytes)).await;
         match result {
             Ok(Ok(image)) => cleaned.push((name, image)),
