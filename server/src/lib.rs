@@ -1,6 +1,10 @@
 //! The portal's server: configuration, database, the implementations of the app's
 //! ports, background work and HTTP. `main.rs` only calls [`cli::run`].
 
+// Release builds (no `erase_components`) spell out the pages' whole view types; the
+// request form's is deeper than the default limit allows.
+#![recursion_limit = "512"]
+
 pub mod attachments;
 pub mod captcha;
 pub mod cli;

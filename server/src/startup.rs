@@ -5,14 +5,14 @@ use crate::attachments::store::LocalFolder;
 use crate::captcha::CaptchaIssuer;
 use crate::config::MailSettings;
 use crate::config::{DatabaseKind, Settings};
-use crate::db::{self, migrations::Migrator};
+use crate::db::{self, migrations::Migrator, WriteGate};
 use crate::mail::compose::Sender;
 use crate::mail::delivery::Delivery;
 use crate::mail::transport::MailTransport;
 use crate::rate_limit::RateLimiter;
 use crate::secret::{self, Keys};
 use crate::services::catalog::SeaCatalog;
-use crate::services::requests::RequestService;
+use crate::services::requests::{Outgoing, RequestService};
 use crate::web::{self, AppState};
 use crate::{precompress, seed};
 use anyhow::Context;
@@ -48,20 +48,24 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let keys = Keys::new(secret);
     let limits = settings.limits;
     let mail_wakeup = Arc::new(Notify::new());
+    let gate = WriteGate::for_kind(settings.database.kind);
     let requests = Arc::new(RequestService::new(
         db.clone(),
+        gate.clone(),
         CaptchaIssuer::new(keys.clone(), limits.captcha_max_number, limits.captcha_ttl),
         keys,
-        Sender { name: app::SITE_NAME.to_owned(), address: settings.mail_from.clone() },
-        settings.public_url.clone(),
         limits.per_cpf_per_day,
-        mail_wakeup.clone(),
+        Outgoing {
+            sender: Sender { name: app::SITE_NAME.to_owned(), address: settings.mail_from.clone() },
+            public_url: settings.public_url.clone(),
+            wakeup: mail_wakeup.clone(),
+        },
     ));
     let transport = match &settings.mail {
         MailSettings::Files(dir) => MailTransport::files(dir.clone()),
         MailSettings::Smtp(smtp) => MailTransport::smtp(smtp).context("setting up SMTP (WEBATEND_SMTP_*)")?,
     };
-    let delivery = Delivery::new(db.clone(), transport, mail_wakeup);
+    let delivery = Delivery::new(db.clone(), transport, mail_wakeup, gate);
     let ports = Ports { catalog: Arc::new(SeaCatalog::new(db.clone())), requests: requests.clone() };
     let state = AppState {
         leptos: settings.leptos.clone(),

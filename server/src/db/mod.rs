@@ -21,6 +21,32 @@ pub enum ConnectError {
     Open(String),
 }
 
+/// SQLite admits one writer at a time, and a writer that finds it busy waits in SQLite's
+/// busy handler, which sleeps in growing steps (up to 100 ms): under contention that turns
+/// into long, unfair tails. Write transactions of one process queue here instead, in
+/// arrival order, and reach SQLite one at a time. PostgreSQL locks rows, not the
+/// database: no gate there.
+#[derive(Clone, Debug, Default)]
+pub struct WriteGate(Option<std::sync::Arc<tokio::sync::Semaphore>>);
+
+impl WriteGate {
+    pub fn for_kind(kind: DatabaseKind) -> WriteGate {
+        match kind {
+            DatabaseKind::Sqlite => WriteGate(Some(std::sync::Arc::new(tokio::sync::Semaphore::new(1)))),
+            DatabaseKind::Postgres => WriteGate(None),
+        }
+    }
+
+    /// Waits for the turn to write; the turn lasts as long as the returned guard.
+    pub async fn enter(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        match &self.0 {
+            // The semaphore is never closed, so acquiring cannot fail.
+            Some(gate) => gate.acquire().await.ok(),
+            None => None,
+        }
+    }
+}
+
 /// Opens a pool. SQLite runs in WAL mode (readers never wait for the writer) with
 /// foreign keys enforced, as PostgreSQL always does.
 pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, ConnectError> {

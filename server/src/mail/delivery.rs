@@ -6,6 +6,7 @@
 
 use super::transport::{DeliveryError, MailTransport};
 use crate::db::entities::outbox_message as outbox;
+use crate::db::WriteGate;
 use chrono::SubsecRound;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -31,6 +32,7 @@ pub struct Delivery {
     db: DatabaseConnection,
     transport: MailTransport,
     wakeup: Arc<Notify>,
+    gate: WriteGate,
 }
 
 /// What one round did.
@@ -41,8 +43,8 @@ pub struct Round {
 }
 
 impl Delivery {
-    pub fn new(db: DatabaseConnection, transport: MailTransport, wakeup: Arc<Notify>) -> Delivery {
-        Delivery { db, transport, wakeup }
+    pub fn new(db: DatabaseConnection, transport: MailTransport, wakeup: Arc<Notify>, gate: WriteGate) -> Delivery {
+        Delivery { db, transport, wakeup, gate }
     }
 
     /// Runs until the task is dropped.
@@ -75,45 +77,46 @@ impl Delivery {
             .all(&self.db)
             .await?;
         let mut round = Round::default();
-        for id in due {
-            let Some(lease) = self.claim(id).await? else {
-                continue; // another instance took it
-            };
-            let Some(message) = outbox::Entity::find_by_id(id).one(&self.db).await? else { continue };
+        if due.is_empty() {
+            return Ok(round);
+        }
+        // One lease for the whole batch: two writes per batch, not per message (on
+        // SQLite every write waits for the single writer, which requests need too).
+        let lease = self.claim(&due).await?;
+        let messages = outbox::Entity::find()
+            .filter(outbox::Column::Id.is_in(due))
+            .filter(outbox::Column::ClaimedUntil.eq(lease))
+            .order_by_asc(outbox::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut delivered = Vec::with_capacity(messages.len());
+        for message in messages {
+            let id = message.id;
             let delivery = tokio::time::timeout(
                 DELIVERY_TIMEOUT,
                 self.transport.deliver(&message.message_id, &message.mail_from, &message.mail_to, &message.raw),
             )
             .await
             .unwrap_or_else(|_| Err(DeliveryError::Smtp("tempo esgotado".into())));
-            // The updates below only apply while our lease holds: if it was lost, the
-            // instance that holds it now decides.
-            let ours = outbox::Column::ClaimedUntil.eq(lease);
             match delivery {
                 Ok(()) => {
-                    outbox::Entity::update_many()
-                        .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
-                        .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-                        .col_expr(outbox::Column::Attempts, Expr::value(message.attempts + 1))
-                        .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None))
-                        .filter(outbox::Column::Id.eq(id))
-                        .filter(ours)
-                        .exec(&self.db)
-                        .await?;
                     tracing::info!(outbox_id = id, kind = %message.kind, "e-mail delivered");
-                    round.sent += 1;
+                    delivered.push(id);
                 }
                 Err(error) => {
                     let attempts = message.attempts + 1;
                     let wait = if error.is_permanent() { PARKED } else { backoff(attempts) };
                     let reason = redact(&error.to_string());
+                    let _turn = self.gate.enter().await;
+                    // Only while the lease is still ours: if it was lost, the instance
+                    // that holds it now decides.
                     outbox::Entity::update_many()
                         .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now() + wait))
                         .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
                         .col_expr(outbox::Column::Attempts, Expr::value(attempts))
                         .col_expr(outbox::Column::LastError, Expr::value(Some(reason.clone())))
                         .filter(outbox::Column::Id.eq(id))
-                        .filter(ours)
+                        .filter(outbox::Column::ClaimedUntil.eq(lease))
                         .exec(&self.db)
                         .await?;
                     if error.is_permanent() {
@@ -125,24 +128,38 @@ impl Delivery {
                 }
             }
         }
+        if !delivered.is_empty() {
+            round.sent = delivered.len();
+            let _turn = self.gate.enter().await;
+            outbox::Entity::update_many()
+                .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
+                .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+                .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
+                .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None))
+                .filter(outbox::Column::Id.is_in(delivered))
+                .filter(outbox::Column::ClaimedUntil.eq(lease))
+                .exec(&self.db)
+                .await?;
+        }
         Ok(round)
     }
 
-    /// Takes the lease on one message and returns its expiry, which identifies the lease
-    /// (whole seconds plus a random number of microseconds, so that both engines store
-    /// it exactly and two instances practically never pick the same one); `None` when
-    /// the message is sent or leased already.
-    async fn claim(&self, id: i32) -> Result<Option<chrono::DateTime<Utc>>, DbErr> {
+    /// Takes one lease on those of `ids` that are neither sent nor leased, and returns its
+    /// expiry, which identifies it (whole seconds plus a random number of microseconds,
+    /// so that both engines store it exactly and two instances practically never pick
+    /// the same one). The messages carrying it are ours.
+    async fn claim(&self, ids: &[i32]) -> Result<chrono::DateTime<Utc>, DbErr> {
         let now = Utc::now();
         let lease = now.trunc_subsecs(0) + LEASE + chrono::Duration::microseconds(rand::random_range(0..1_000_000));
-        let result = outbox::Entity::update_many()
+        let _turn = self.gate.enter().await;
+        outbox::Entity::update_many()
             .col_expr(outbox::Column::ClaimedUntil, Expr::value(Some(lease)))
-            .filter(outbox::Column::Id.eq(id))
+            .filter(outbox::Column::Id.is_in(ids.iter().copied()))
             .filter(outbox::Column::SentAt.is_null())
             .filter(unclaimed(now))
             .exec(&self.db)
             .await?;
-        Ok((result.rows_affected == 1).then_some(lease))
+        Ok(lease)
     }
 }
 

@@ -6,6 +6,7 @@
 use super::db_failure;
 use crate::captcha::{CaptchaIssuer, Verified};
 use crate::db::entities::{attachment, funcionalidade, outbox_message, request, request_event, system};
+use crate::db::WriteGate;
 use crate::mail::compose::{self, ComposeError, RequestRegistered, Sender};
 use crate::secret::{Keys, Purpose};
 use app::api::catalog::SystemCard;
@@ -73,6 +74,15 @@ impl FormSystem {
     }
 }
 
+/// What the confirmation e-mail needs: who sends it, the portal's public address for its
+/// link, and the delivery job to wake once it is committed.
+#[derive(Debug)]
+pub struct Outgoing {
+    pub sender: Sender,
+    pub public_url: String,
+    pub wakeup: Arc<Notify>,
+}
+
 pub struct RequestService {
     db: DatabaseConnection,
     captcha: CaptchaIssuer,
@@ -81,19 +91,20 @@ pub struct RequestService {
     public_url: String,
     per_cpf_per_day: u32,
     mail_wakeup: Arc<Notify>,
+    gate: WriteGate,
 }
 
 impl RequestService {
     pub fn new(
         db: DatabaseConnection,
+        gate: WriteGate,
         captcha: CaptchaIssuer,
         keys: Keys,
-        sender: Sender,
-        public_url: String,
         per_cpf_per_day: u32,
-        mail_wakeup: Arc<Notify>,
+        mail: Outgoing,
     ) -> RequestService {
-        RequestService { db, captcha, keys, sender, public_url, per_cpf_per_day, mail_wakeup }
+        let Outgoing { sender, public_url, wakeup: mail_wakeup } = mail;
+        RequestService { db, captcha, keys, sender, public_url, per_cpf_per_day, mail_wakeup, gate }
     }
 
     pub fn captcha(&self) -> &CaptchaIssuer {
@@ -135,6 +146,7 @@ impl RequestService {
 
     /// Stores the request and everything that belongs to it; returns its protocol number.
     pub async fn open(&self, form: &FormSystem, submission: Submission) -> Result<String, OpenError> {
+        let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         let number = self.write(&txn, form, submission).await;
         match number {
