@@ -53,6 +53,17 @@ impl FormState {
         });
     }
 
+    /// Keeps what was typed; a field already showing an error is checked again at once,
+    /// so the message goes away as soon as the value is right.
+    fn typed(self, field: Field, value: String) {
+        self.values.update(|d| {
+            d.set(field, value);
+        });
+        if self.error_of(field).is_some() {
+            self.check(field);
+        }
+    }
+
     /// Checks one field (on leaving it, or while typing once it shows an error).
     fn check(self, field: Field) {
         let value = self.values.with_untracked(|d| d.get(field).to_owned());
@@ -293,14 +304,7 @@ fn TextInput(
                 aria-invalid=move || state.error_of(field).is_some().then_some("true")
                 aria-describedby=described_by(field, hint.is_some())
                 prop:value=move || state.values.with(|d| d.get(field).to_owned())
-                on:input=move |ev| {
-                    state.values.update(|d| {
-                        d.set(field, event_target_value(&ev));
-                    });
-                    if state.error_of(field).is_some() {
-                        state.check(field);
-                    }
-                }
+                on:input=move |ev| state.typed(field, event_target_value(&ev))
                 on:blur=move |_| state.check(field)
             />
             <FieldError state field />
@@ -353,14 +357,7 @@ fn Description(state: FormState) -> impl IntoView {
                 aria-invalid=move || state.error_of(field).is_some().then_some("true")
                 aria-describedby=described_by(field, true)
                 prop:value=move || state.values.with(|d| d.descricao.clone())
-                on:input=move |ev| {
-                    state.values.update(|d| {
-                        d.set(field, event_target_value(&ev));
-                    });
-                    if state.error_of(field).is_some() {
-                        state.check(field);
-                    }
-                }
+                on:input=move |ev| state.typed(field, event_target_value(&ev))
                 on:blur=move |_| state.check(field)
             ></textarea>
             <p class="field-counter" aria-hidden="true">{move || format!("{} / 5.000", count())}</p>
@@ -494,7 +491,9 @@ mod browser {
     use super::{CaptchaState, FormState, PickedFile};
     use crate::api::request::{new_captcha, SubmitOutcome};
     use crate::domain::pow;
-    use crate::domain::request_form::{Draft, Field, HONEYPOT_FIELD, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+    use crate::domain::request_form::{
+        allowed_image_name, Draft, Field, HONEYPOT_FIELD, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
+    };
     use leptos::prelude::*;
     use std::cell::RefCell;
     use wasm_bindgen::closure::Closure;
@@ -580,11 +579,6 @@ mod browser {
             || head.starts_with(b"GIF89a")
     }
 
-    fn allowed_name(name: &str) -> bool {
-        let lower = name.to_lowercase();
-        lower.rsplit_once('.').is_some_and(|(_, ext)| matches!(ext, "gif" | "jpg" | "jpeg" | "png"))
-    }
-
     pub fn pick_files(ev: &leptos::ev::Event, state: FormState, files: RwSignal<Vec<PickedFile>>) {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         let mut picked = Vec::new();
@@ -614,7 +608,7 @@ mod browser {
                 }
                 let blob = gloo_file::Blob::from(web_sys::Blob::from(file.clone()));
                 let head = gloo_file::futures::read_as_bytes(&blob.slice(0, 16)).await.unwrap_or_default();
-                if !allowed_name(&name) || !sniff(&head) {
+                if !allowed_image_name(&name) || !sniff(&head) {
                     problem = Some(format!("O arquivo “{name}” não é permitido: envie imagens jpg, jpeg, gif ou png."));
                     continue;
                 }

@@ -233,6 +233,13 @@ pub fn validate(draft: &Draft, funcionalidades: &[i32]) -> Result<ValidDraft, Ve
     }
 }
 
+/// Whether a file name has an extension the form accepts (jpg, jpeg, gif, png). The
+/// bytes still decide the type; this only refuses what is plainly something else.
+pub fn allowed_image_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.rsplit_once('.').is_some_and(|(_, ext)| matches!(ext, "gif" | "jpg" | "jpeg" | "png"))
+}
+
 /// The protocol number: the year and an 8-digit sequence (`202600000042`).
 pub fn protocol_number(year: i32, sequence: i64) -> String {
     format!("{year:04}{sequence:08}")
@@ -309,6 +316,15 @@ mod tests {
         assert!(is_protocol_number("202600000042"));
         assert!(!is_protocol_number("20260000004"));
         assert!(!is_protocol_number("2026000000a2"));
+    }
+
+    #[test]
+    fn only_image_extensions_pass() {
+        assert!(allowed_image_name("Tela.PNG"));
+        assert!(allowed_image_name("foto.jpeg"));
+        assert!(!allowed_image_name("foto.png.exe"));
+        assert!(!allowed_image_name("desenho.svg"));
+        assert!(!allowed_image_name("semextensao"));
     }
 
     #[test]

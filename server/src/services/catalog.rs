@@ -18,7 +18,8 @@ impl SeaCatalog {
     }
 }
 
-fn card(model: system::Model) -> SystemCard {
+/// The public face of a system row (home page, FAQ and request form headers).
+pub(crate) fn card(model: system::Model) -> SystemCard {
     SystemCard {
         slug: model.slug,
         name: model.name,

@@ -3,13 +3,13 @@
 //! spent captcha and the confirmation e-mail), so a request is never half there and its
 //! e-mail is never lost.
 
+use super::catalog::card;
 use super::db_failure;
 use crate::captcha::{CaptchaIssuer, Verified};
 use crate::db::entities::{attachment, funcionalidade, outbox_message, request, request_event, system};
 use crate::db::WriteGate;
 use crate::mail::compose::{self, ComposeError, RequestRegistered, Sender};
 use crate::secret::{Keys, Purpose};
-use app::api::catalog::SystemCard;
 use app::api::request::{FuncionalidadeOption, RequestFormInfo};
 use app::domain::pow::Challenge;
 use app::domain::request_form::{protocol_number, ValidDraft};
@@ -135,13 +135,7 @@ impl RequestService {
 
     /// Whether this CPF has opened as many requests in the last 24 hours as allowed.
     pub async fn cpf_over_limit(&self, cpf_digits: &str) -> Result<bool, DbErr> {
-        let since = Utc::now() - chrono::Duration::hours(24);
-        let count = request::Entity::find()
-            .filter(request::Column::Cpf.eq(cpf_digits))
-            .filter(request::Column::CreatedAt.gt(since))
-            .count(&self.db)
-            .await?;
-        Ok(count >= u64::from(self.per_cpf_per_day))
+        Ok(opened_last_day(&self.db, cpf_digits).await? >= u64::from(self.per_cpf_per_day))
     }
 
     /// Stores the request and everything that belongs to it; returns its protocol number.
@@ -209,13 +203,7 @@ impl RequestService {
 
         // Counted again here, behind the counter's row lock (PostgreSQL) or the write lock
         // (SQLite): concurrent submissions of one CPF cannot all slip under the limit.
-        let since = now - chrono::Duration::hours(24);
-        let recent = request::Entity::find()
-            .filter(request::Column::Cpf.eq(submission.draft.cpf.digits()))
-            .filter(request::Column::CreatedAt.gt(since))
-            .count(txn)
-            .await?;
-        if recent >= u64::from(self.per_cpf_per_day) {
+        if opened_last_day(txn, &submission.draft.cpf.digits()).await? >= u64::from(self.per_cpf_per_day) {
             return Err(OpenError::CpfLimit);
         }
 
@@ -304,6 +292,15 @@ impl RequestService {
     }
 }
 
+/// Requests this CPF opened in the last 24 hours (the per-CPF limit's count).
+async fn opened_last_day(db: &impl ConnectionTrait, cpf_digits: &str) -> Result<u64, DbErr> {
+    request::Entity::find()
+        .filter(request::Column::Cpf.eq(cpf_digits))
+        .filter(request::Column::CreatedAt.gt(Utc::now() - chrono::Duration::hours(24)))
+        .count(db)
+        .await
+}
+
 /// Protocol numbers carry the year in Brasília (UTC−3, no daylight saving since 2019),
 /// so a request opened on 31 December at 22:00 local time belongs to that year.
 fn brasilia_year(now: chrono::DateTime<Utc>) -> i32 {
@@ -314,22 +311,12 @@ fn is_catch_all(name: &str) -> bool {
     app::domain::search::fold(name) == "outros assuntos"
 }
 
-fn card(model: &system::Model) -> SystemCard {
-    SystemCard {
-        slug: model.slug.clone(),
-        name: model.name.clone(),
-        full_name: model.full_name.clone(),
-        description: model.description.clone(),
-        logo_path: model.logo_path.clone(),
-    }
-}
-
 #[async_trait]
 impl RequestDesk for RequestService {
     async fn form(&self, slug: &str) -> Result<Option<RequestFormInfo>, PortError> {
         let found = self.form_system(slug).await.map_err(|e| db_failure("load request form", e))?;
         Ok(found.map(|form| RequestFormInfo {
-            system: card(&form.system),
+            system: card(form.system.clone()),
             funcionalidades: form
                 .funcionalidades
                 .iter()
