@@ -3,6 +3,7 @@
 //! functions take what they need from it. Tests can supply their own.
 
 use crate::api::catalog::SystemCard;
+use crate::api::follow::{History, LookupOutcome, RequestList};
 use crate::api::request::RequestFormInfo;
 use crate::api::AppError;
 use crate::domain::pow::Challenge;
@@ -57,11 +58,67 @@ pub trait RequestDesk: Send + Sync {
     fn created_token_valid(&self, number: &str, token: &str) -> bool;
 }
 
+/// The name of the follow-up session cookie (HttpOnly, SameSite=Strict).
+pub const SESSION_COOKIE: &str = "wa_sessao";
+
+/// A lookup's answer, and the `Set-Cookie` value that starts the session on a match.
+#[derive(Debug, Clone)]
+pub struct LookupAnswer {
+    pub outcome: LookupOutcome,
+    pub set_cookie: Option<String>,
+}
+
+/// The citizen's follow-up side: lookups and what a session may read. `session` is the
+/// raw value of the [`SESSION_COOKIE`] cookie; the implementation checks its signature.
+#[async_trait]
+pub trait FollowDesk: Send + Sync {
+    async fn lookup(
+        &self,
+        cpf: &str,
+        number: &str,
+        captcha: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<LookupAnswer, PortError>;
+    async fn my_requests(&self, session: Option<&str>) -> Result<Option<RequestList>, PortError>;
+    async fn history(&self, session: Option<&str>, number: &str) -> Result<Option<History>, PortError>;
+}
+
 /// Everything the server functions may call.
 #[derive(Clone)]
 pub struct Ports {
     pub catalog: Arc<dyn Catalog>,
     pub requests: Arc<dyn RequestDesk>,
+    pub follow: Arc<dyn FollowDesk>,
+}
+
+/// The client's address, as the server saw the connection.
+pub fn client_ip(parts: &http::request::Parts) -> Option<std::net::IpAddr> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
+}
+
+/// Adds a `Set-Cookie` header to the current response.
+pub fn set_cookie(value: &str) {
+    match (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value)) {
+        (Some(response), Ok(value)) => response.append_header(http::header::SET_COOKIE, value),
+        _ => tracing::error!("could not set the session cookie on the response"),
+    }
+}
+
+/// The follow-up session cookie of the current request, if any.
+pub fn session_cookie() -> Option<String> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| session_in(&parts.headers))
+}
+
+/// The follow-up session cookie's value among these request headers.
+pub fn session_in(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
 }
 
 /// The ports of the current request.

@@ -2,8 +2,8 @@
 
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::pages::{
-    faq::FaqPage, home::HomePage, not_found::NotFoundPage, request_created::RequestCreatedPage,
-    request_form::RequestFormPage,
+    faq::FaqPage, follow::FollowPage, history::HistoryPage, home::HomePage, not_found::NotFoundPage,
+    request_created::RequestCreatedPage, request_form::RequestFormPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -56,6 +56,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/faq/:system") view=FaqPage ssr=SsrMode::Async />
                     <Route path=path!("/faq/:system/chamado") view=RequestFormPage ssr=SsrMode::Async />
                     <Route path=path!("/faq/:system/chamado/:number") view=RequestCreatedPage ssr=SsrMode::Async />
+                    <Route path=path!("/acompanhar") view=FollowPage ssr=SsrMode::Async />
+                    <Route path=path!("/acompanhar/:number") view=HistoryPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

@@ -1,4 +1,6 @@
 import { expect, type Page } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 
 /** Fails the test on any console error, uncaught exception or CSP violation. */
@@ -25,4 +27,38 @@ export async function expectNoAxeViolations(page: Page) {
 /** The search island is interactive once it marks itself hydrated. */
 export async function waitForHydration(page: Page) {
   await expect(page.locator("form.faq-search[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+}
+
+export async function openForm(page: Page) {
+  await page.goto("/faq/cnes/chamado");
+  await expect(page.locator("form.request-form[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+}
+
+export async function fillValid(page: Page, cpf = "52998224725") {
+  await page.getByLabel("E-mail").fill("maria.silva@saude.gov.br");
+  await page.getByLabel("Nome", { exact: true }).fill("Maria da Silva");
+  await page.getByLabel("CPF", { exact: true }).fill(cpf);
+  await page.getByLabel("Telefone").fill("61999998888");
+  await page.getByLabel("UF", { exact: true }).selectOption({ label: "DF - Distrito Federal" });
+  await page.getByLabel("Funcionalidade").selectOption({ label: "Transmissão de dados" });
+  await page
+    .getByLabel("Descrição da solicitação")
+    .fill("Não consigo transmitir os dados do estabelecimento desde ontem à tarde.");
+}
+
+/** Waits for the delivery job to write an e-mail about `number` (that also contains
+ * `also`, when given) into the mail folder; returns it with quoted-printable undone
+ * where it matters for reading links. */
+export async function mailWith(number: string, also = ""): Promise<string> {
+  const dir = path.join(process.env.E2E_DATA_DIR ?? "", "mail");
+  for (let i = 0; i < 100; i++) {
+    if (fs.existsSync(dir)) {
+      for (const name of fs.readdirSync(dir)) {
+        const text = fs.readFileSync(path.join(dir, name), "utf8").replace(/=\r\n/g, "").replace(/=3D/g, "=");
+        if (text.includes(number) && text.includes(also)) return text;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no e-mail with ${number} in ${dir}`);
 }

@@ -1,42 +1,10 @@
 import { test, expect, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { expectNoAxeViolations, watchForErrors } from "./helpers";
+import { expectNoAxeViolations, fillValid, mailWith, openForm, watchForErrors } from "./helpers";
 
 // A real 32×24 PNG screenshot stand-in.
 const PNG = fs.readFileSync(path.join(__dirname, "..", "fixtures", "tela.png"));
-
-async function openForm(page: Page) {
-  await page.goto("/faq/cnes/chamado");
-  await expect(page.locator("form.request-form[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
-}
-
-async function fillValid(page: Page) {
-  await page.getByLabel("E-mail").fill("maria.silva@saude.gov.br");
-  await page.getByLabel("Nome", { exact: true }).fill("Maria da Silva");
-  await page.getByLabel("CPF", { exact: true }).fill("52998224725");
-  await page.getByLabel("Telefone").fill("61999998888");
-  await page.getByLabel("UF", { exact: true }).selectOption({ label: "DF - Distrito Federal" });
-  await page.getByLabel("Funcionalidade").selectOption({ label: "Transmissão de dados" });
-  await page
-    .getByLabel("Descrição da solicitação")
-    .fill("Não consigo transmitir os dados do estabelecimento desde ontem à tarde.");
-}
-
-/** Waits for the delivery job to write the e-mail of `number` into the mail folder. */
-async function mailWith(number: string): Promise<string> {
-  const dir = path.join(process.env.E2E_DATA_DIR ?? "", "mail");
-  for (let i = 0; i < 100; i++) {
-    if (fs.existsSync(dir)) {
-      for (const name of fs.readdirSync(dir)) {
-        const text = fs.readFileSync(path.join(dir, name), "utf8").replace(/=\r\n/g, "");
-        if (text.includes(number)) return text;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no e-mail with ${number} in ${dir}`);
-}
 
 test("a citizen opens a request with a screenshot and gets the number on screen and by e-mail", async ({ page }) => {
   const problems = watchForErrors(page);

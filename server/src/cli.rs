@@ -1,5 +1,6 @@
-//! The command line: `server` (serve, the default), `server migrate`, and `--help`
-//! listing every setting with its environment variable.
+//! The command line: `server` (serve, the default), `server migrate`, the operator's
+//! `server finalizar` (until the agents' console exists), and `--help` listing every
+//! setting with its environment variable.
 
 use crate::config::RawSettings;
 use crate::{startup, telemetry};
@@ -22,12 +23,22 @@ pub struct Cli {
     pub settings: RawSettings,
 }
 
-#[derive(Subcommand, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Migrate and seed the database, then serve the portal (the default).
     Serve,
     /// Create or update the database schema and seed data, then exit.
     Migrate,
+    /// Finalize a request with an answer, as an agent would: the citizen gets the
+    /// "finalized" e-mail (sent by the running server) and 3 business days to contest.
+    Finalizar {
+        /// The request's protocol number (12 digits).
+        #[arg(long)]
+        numero: String,
+        /// The answer the citizen reads.
+        #[arg(long)]
+        resposta: String,
+    },
 }
 
 /// Exit status 2 means the configuration was refused; 1 that the server failed later.
@@ -44,6 +55,7 @@ pub async fn run() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(settings).await,
         Command::Migrate => startup::migrate_only(settings).await,
+        Command::Finalizar { numero, resposta } => finalize(settings, &numero, &resposta).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -53,4 +65,12 @@ pub async fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn finalize(settings: crate::config::Settings, number: &str, answer: &str) -> anyhow::Result<()> {
+    let portal = startup::prepare(&settings).await?;
+    portal.desk.finalize(number, answer).await.map_err(|e| anyhow::anyhow!("finalizing {number}: {e}"))?;
+    tracing::info!(number, "request finalized");
+    portal.db.close().await?;
+    Ok(())
 }

@@ -53,6 +53,18 @@ pub struct RawSettings {
     /// Requests one CPF may open per 24 hours (all instances).
     #[arg(long, env = "WEBATEND_RATE_PER_CPF", default_value = "10")]
     pub rate_per_cpf: String,
+    /// Lookups (/acompanhar) one IP address may make per hour (per instance).
+    #[arg(long, env = "WEBATEND_LOOKUP_RATE_PER_IP", default_value = "60")]
+    pub lookup_rate_per_ip: String,
+    /// Lookups of one CPF per hour (per instance), whoever makes them.
+    #[arg(long, env = "WEBATEND_LOOKUP_RATE_PER_CPF", default_value = "20")]
+    pub lookup_rate_per_cpf: String,
+    /// Minutes a citizen's follow-up session (after a lookup or an e-mail link) lasts.
+    #[arg(long, env = "WEBATEND_SESSION_MINUTES", default_value = "30")]
+    pub session_minutes: String,
+    /// Seconds between runs of the acceptance job (finalized requests past their 3 business days).
+    #[arg(long, env = "WEBATEND_ACCEPTANCE_INTERVAL", default_value = "60")]
+    pub acceptance_interval: String,
     /// SMTP server for outgoing mail; unset: messages are written to DATA_DIR/mail as .eml files.
     #[arg(long, env = "WEBATEND_SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -116,6 +128,10 @@ pub struct Limits {
     pub captcha_ttl: Duration,
     pub per_ip_per_hour: u32,
     pub per_cpf_per_day: u32,
+    pub lookups_per_ip_per_hour: u32,
+    pub lookups_per_cpf_per_hour: u32,
+    pub session: Duration,
+    pub acceptance_interval: Duration,
 }
 
 /// Validated settings.
@@ -209,6 +225,27 @@ impl RawSettings {
             )?),
             per_ip_per_hour: number("WEBATEND_RATE_PER_IP (--rate-per-ip)", &self.rate_per_ip, 1, 10_000_000)?,
             per_cpf_per_day: number("WEBATEND_RATE_PER_CPF (--rate-per-cpf)", &self.rate_per_cpf, 1, 10_000_000)?,
+            lookups_per_ip_per_hour: number(
+                "WEBATEND_LOOKUP_RATE_PER_IP (--lookup-rate-per-ip)",
+                &self.lookup_rate_per_ip,
+                1,
+                100_000_000,
+            )?,
+            lookups_per_cpf_per_hour: number(
+                "WEBATEND_LOOKUP_RATE_PER_CPF (--lookup-rate-per-cpf)",
+                &self.lookup_rate_per_cpf,
+                1,
+                100_000_000,
+            )?,
+            session: Duration::from_secs(
+                60 * number("WEBATEND_SESSION_MINUTES (--session-minutes)", &self.session_minutes, 1, 24 * 60)?,
+            ),
+            acceptance_interval: Duration::from_secs(number(
+                "WEBATEND_ACCEPTANCE_INTERVAL (--acceptance-interval)",
+                &self.acceptance_interval,
+                1,
+                86_400,
+            )?),
         };
         let mail = match self.smtp_host.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
             None => MailSettings::Files(self.data_dir.join("mail")),
@@ -329,6 +366,10 @@ mod tests {
             captcha_ttl: "900".into(),
             rate_per_ip: "20".into(),
             rate_per_cpf: "10".into(),
+            lookup_rate_per_ip: "60".into(),
+            lookup_rate_per_cpf: "20".into(),
+            session_minutes: "30".into(),
+            acceptance_interval: "60".into(),
             smtp_port: "587".into(),
             smtp_tls: "starttls".into(),
             mail_from: "noreply@webatendimento.localhost".into(),

@@ -17,6 +17,7 @@ pub mod rate_limit;
 pub mod secret;
 pub mod seed;
 pub mod services;
+pub mod session;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

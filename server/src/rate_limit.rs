@@ -1,8 +1,10 @@
-//! Per-IP limit on opening requests, kept in memory: a sliding log of recent attempts
-//! per address. It is per instance (a second instance has its own); the per-CPF limit,
+//! Rate limits kept in memory: a sliding log of recent attempts per key (a client
+//! address for opening and looking up requests; a keyed hash of the CPF for lookups).
+//! They are per instance (a second instance has its own); the per-CPF limit on opening,
 //! which matters more, is counted in the database and holds across instances.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -12,15 +14,15 @@ use std::time::{Duration, Instant};
 const MAX_TRACKED: usize = 100_000;
 
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     limit: usize,
     window: Duration,
-    recent: Mutex<Tracked>,
+    recent: Mutex<Tracked<K>>,
 }
 
-#[derive(Debug, Default)]
-struct Tracked {
-    by_key: HashMap<IpAddr, VecDeque<Instant>>,
+#[derive(Debug)]
+struct Tracked<K> {
+    by_key: HashMap<K, VecDeque<Instant>>,
     pruned_at: Option<Instant>,
 }
 
@@ -36,18 +38,28 @@ fn key(ip: IpAddr) -> IpAddr {
     }
 }
 
-impl RateLimiter {
-    pub fn new(limit: u32, window: Duration) -> RateLimiter {
-        RateLimiter { limit: limit as usize, window, recent: Mutex::new(Tracked::default()) }
-    }
-
+impl RateLimiter<IpAddr> {
     /// Records an attempt from `ip` and says whether it is within the limit.
     pub fn allow(&self, ip: IpAddr, now: Instant) -> bool {
+        self.allow_key(key(ip), now)
+    }
+}
+
+impl<K: Hash + Eq> RateLimiter<K> {
+    pub fn new(limit: u32, window: Duration) -> RateLimiter<K> {
+        RateLimiter {
+            limit: limit as usize,
+            window,
+            recent: Mutex::new(Tracked { by_key: HashMap::new(), pruned_at: None }),
+        }
+    }
+
+    /// Records an attempt under `ip` (any key) and says whether it is within the limit.
+    pub fn allow_key(&self, ip: K, now: Instant) -> bool {
         let Ok(mut recent) = self.recent.lock() else {
             // A panic elsewhere poisoned the map; refusing everyone would be worse.
             return true;
         };
-        let ip = key(ip);
         let tracked = &mut *recent;
         if tracked.by_key.len() >= MAX_TRACKED && !tracked.by_key.contains_key(&ip) {
             // Pruning walks the whole map: at most once a second.

@@ -13,6 +13,12 @@ type HmacSha256 = Hmac<Sha256>;
 pub enum Purpose {
     Captcha,
     CreatedPage,
+    /// The citizen's follow-up session cookie.
+    Session,
+    /// The links of the "finalized" e-mail.
+    MailLink,
+    /// Keys of in-memory rate limits that must not hold a CPF in clear.
+    LimitKey,
 }
 
 impl Purpose {
@@ -20,6 +26,9 @@ impl Purpose {
         match self {
             Purpose::Captcha => b"captcha\0",
             Purpose::CreatedPage => b"created-page\0",
+            Purpose::Session => b"session\0",
+            Purpose::MailLink => b"mail-link\0",
+            Purpose::LimitKey => b"limit-key\0",
         }
     }
 }

@@ -11,8 +11,12 @@ use crate::mail::delivery::Delivery;
 use crate::mail::transport::MailTransport;
 use crate::rate_limit::RateLimiter;
 use crate::secret::{self, Keys};
+use crate::services::acceptance::AcceptanceJob;
 use crate::services::catalog::SeaCatalog;
+use crate::services::desk::DeskService;
+use crate::services::follow_up::{FollowService, LookupLimits};
 use crate::services::requests::{Outgoing, RequestService};
+use crate::session::Sessions;
 use crate::web::{self, AppState};
 use crate::{precompress, seed};
 use anyhow::Context;
@@ -29,11 +33,14 @@ use tokio::sync::Notify;
 /// one PostgreSQL database (an arbitrary constant shared by all instances).
 const STARTUP_LOCK: i64 = 0x7765_6261_7465_6e64; // "webatend"
 
-/// A ready portal: its router, its database pool and its background jobs (not started).
+/// A ready portal: its router, its database pool, its services and its background jobs
+/// (not started).
 pub struct Portal {
     pub router: Router,
     pub db: DatabaseConnection,
     pub delivery: Delivery,
+    pub acceptance: AcceptanceJob,
+    pub desk: Arc<DeskService>,
 }
 
 /// Connects, migrates, seeds and builds the router.
@@ -49,33 +56,51 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let limits = settings.limits;
     let mail_wakeup = Arc::new(Notify::new());
     let gate = WriteGate::for_kind(settings.database.kind);
+    let captcha = CaptchaIssuer::new(keys.clone(), limits.captcha_max_number, limits.captcha_ttl);
+    let sender = Sender { name: app::SITE_NAME.to_owned(), address: settings.mail_from.clone() };
+    let sessions = Sessions::new(keys.clone(), limits.session, settings.public_url.starts_with("https://"));
     let requests = Arc::new(RequestService::new(
         db.clone(),
         gate.clone(),
-        CaptchaIssuer::new(keys.clone(), limits.captcha_max_number, limits.captcha_ttl),
-        keys,
+        captcha.clone(),
+        keys.clone(),
         limits.per_cpf_per_day,
-        Outgoing {
-            sender: Sender { name: app::SITE_NAME.to_owned(), address: settings.mail_from.clone() },
-            public_url: settings.public_url.clone(),
-            wakeup: mail_wakeup.clone(),
-        },
+        Outgoing { sender: sender.clone(), public_url: settings.public_url.clone(), wakeup: mail_wakeup.clone() },
     ));
+    let follow = Arc::new(FollowService::new(
+        db.clone(),
+        gate.clone(),
+        keys,
+        captcha,
+        sessions.clone(),
+        LookupLimits { per_ip: limits.lookups_per_ip_per_hour, per_cpf: limits.lookups_per_cpf_per_hour },
+    ));
+    let desk = Arc::new(DeskService::new(
+        db.clone(),
+        gate.clone(),
+        sessions,
+        sender,
+        settings.public_url.clone(),
+        mail_wakeup.clone(),
+    ));
+    let acceptance = AcceptanceJob::new(db.clone(), gate.clone(), limits.acceptance_interval);
     let transport = match &settings.mail {
         MailSettings::Files(dir) => MailTransport::files(dir.clone()),
         MailSettings::Smtp(smtp) => MailTransport::smtp(smtp).context("setting up SMTP (WEBATEND_SMTP_*)")?,
     };
     let delivery = Delivery::new(db.clone(), transport, mail_wakeup, gate);
-    let ports = Ports { catalog: Arc::new(SeaCatalog::new(db.clone())), requests: requests.clone() };
+    let ports =
+        Ports { catalog: Arc::new(SeaCatalog::new(db.clone())), requests: requests.clone(), follow: follow.clone() };
     let state = AppState {
         leptos: settings.leptos.clone(),
         ports,
         db: db.clone(),
         requests,
+        follow,
         attachments: Arc::new(LocalFolder::new(settings.data_dir.join("attachments"))),
         ip_limiter: Arc::new(RateLimiter::new(limits.per_ip_per_hour, Duration::from_secs(3_600))),
     };
-    Ok(Portal { router: web::router(state), db, delivery })
+    Ok(Portal { router: web::router(state), db, delivery, acceptance, desk })
 }
 
 /// Applies pending migrations and the seed in one transaction (PostgreSQL and SQLite
@@ -116,6 +141,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {address} (LEPTOS_SITE_ADDR)"))?;
     tracing::info!("serving on http://{address}");
     let delivery = portal.delivery.spawn();
+    let acceptance = portal.acceptance.spawn();
     // Client addresses feed the per-IP limit of the request form.
     axum::serve(listener, portal.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
@@ -123,6 +149,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .context("serving HTTP")?;
     // Unsent mail stays in the outbox; the next start delivers it.
     delivery.abort();
+    acceptance.abort();
     // Connections still held by unfinished work would make closing wait forever.
     match tokio::time::timeout(std::time::Duration::from_secs(10), portal.db.close()).await {
         Ok(closed) => closed.context("closing the database")?,

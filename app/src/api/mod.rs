@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod error;
+pub mod follow;
 pub mod request;
 
 pub use error::AppError;

@@ -1,7 +1,9 @@
 //! Pieces of page shared by several routes.
 
+pub mod captcha;
 pub mod copy_button;
 pub mod error_view;
 pub mod faq_search;
 pub mod layout;
+pub mod lookup_form;
 pub mod request_form;

@@ -4,21 +4,11 @@
 //! shows its progress. The server answers with the same per-field messages, shown in
 //! the same places; typed values stay in the fields whatever happens.
 
+use super::captcha::{solve as solve_captcha, CaptchaBox, CaptchaState};
 use crate::api::request::{FuncionalidadeOption, SubmitOutcome};
 use crate::domain::request_form::{check_field, validate, Draft, Field, HONEYPOT_FIELD, MAX_ATTACHMENTS};
 use crate::domain::uf::Uf;
 use leptos::prelude::*;
-
-/// The anti-robot check, as the citizen sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaptchaState {
-    /// Waiting for the page's script.
-    Idle,
-    Working,
-    /// The encoded solution, ready to send.
-    Solved(String),
-    Failed,
-}
 
 /// A chosen image, shown with its thumbnail until it is sent or removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +92,7 @@ pub fn RequestForm(
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
         hydrated.set(true);
-        browser::solve_captcha(captcha);
+        solve_captcha(captcha);
     });
 
     let submit_url = format!("/api/chamados/{system}");
@@ -146,7 +136,7 @@ pub fn RequestForm(
                 Ok(SubmitOutcome::Invalid { message, errors }) => {
                     let list: Vec<(Field, String)> = errors.into_iter().map(|e| (e.field, e.message)).collect();
                     if list.iter().any(|(f, _)| *f == Field::Captcha) {
-                        browser::solve_captcha(captcha);
+                        solve_captcha(captcha);
                     }
                     if let Some((first, _)) = list.first() {
                         browser::focus(first.name());
@@ -412,44 +402,7 @@ fn Attachments(state: FormState, files: RwSignal<Vec<PickedFile>>) -> impl IntoV
 #[component]
 fn Captcha(state: FormState, captcha: RwSignal<CaptchaState>) -> impl IntoView {
     let field = Field::Captcha;
-    let status = move || match captcha.get() {
-        CaptchaState::Idle => "A verificação começa assim que a página termina de carregar.",
-        CaptchaState::Working => "Verificando…",
-        CaptchaState::Solved(_) => "Verificado",
-        CaptchaState::Failed => "Não foi possível concluir a verificação.",
-    };
-    view! {
-        <div class="form-field form-field--captcha" role="group" aria-labelledby="captcha-titulo">
-            <p id="captcha-titulo" class="captcha__title">
-                {field.label()}
-                <span class="required" aria-hidden="true">" *"</span>
-            </p>
-            <p class="field-hint">
-                "Feita pelo seu navegador em poucos segundos, sem imagens para ler e sem serviços de terceiros."
-            </p>
-            <p
-                id=field.name()
-                class="captcha__status"
-                class:captcha__status--done=move || matches!(captcha.get(), CaptchaState::Solved(_))
-                role="status"
-                tabindex="-1"
-                aria-describedby=field.error_id()
-            >
-                {status}
-            </p>
-            {move || {
-                matches!(captcha.get(), CaptchaState::Failed)
-                    .then(|| {
-                        view! {
-                            <button type="button" class="br-button secondary small" on:click=move |_| browser::solve_captcha(captcha)>
-                                "Tentar novamente"
-                            </button>
-                        }
-                    })
-            }}
-            <FieldError state field />
-        </div>
-    }
+    view! { <CaptchaBox captcha error=Signal::derive(move || state.error_of(field)) error_id=field.error_id() /> }
 }
 
 /// "340 KB", "1,2 MB": sizes as a Brazilian reader expects them.
@@ -466,12 +419,11 @@ pub fn human_size(bytes: u64) -> String {
 /// form, and these run only in response to events.
 #[cfg(not(feature = "hydrate"))]
 mod browser {
-    use super::{CaptchaState, FormState, PickedFile};
+    use super::{FormState, PickedFile};
     use crate::api::request::SubmitOutcome;
     use crate::domain::request_form::Draft;
     use leptos::prelude::*;
 
-    pub fn solve_captcha(_state: RwSignal<CaptchaState>) {}
     pub fn focus(_id: &str) {}
     pub fn go_to(_url: &str) {}
     pub fn send(
@@ -488,9 +440,8 @@ mod browser {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{CaptchaState, FormState, PickedFile};
-    use crate::api::request::{new_captcha, SubmitOutcome};
-    use crate::domain::pow;
+    use super::{FormState, PickedFile};
+    use crate::api::request::SubmitOutcome;
     use crate::domain::request_form::{
         allowed_image_name, Draft, Field, HONEYPOT_FIELD, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
     };
@@ -512,8 +463,6 @@ mod browser {
     thread_local! {
         static CHOSEN: RefCell<Vec<Chosen>> = const { RefCell::new(Vec::new()) };
         static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
-        /// Bumped at each new captcha run, so an older run stops when a new one starts.
-        static CAPTCHA_RUN: RefCell<u32> = const { RefCell::new(0) };
     }
 
     fn document() -> Option<web_sys::Document> {
@@ -532,44 +481,6 @@ mod browser {
         if let Some(window) = web_sys::window() {
             let _ = window.location().assign(url);
         }
-    }
-
-    /// Lets the browser paint and handle input between slices of hashing.
-    async fn yield_to_browser() {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
-
-    pub fn solve_captcha(state: RwSignal<CaptchaState>) {
-        let run = CAPTCHA_RUN.with(|r| {
-            *r.borrow_mut() += 1;
-            *r.borrow()
-        });
-        state.set(CaptchaState::Working);
-        leptos::task::spawn_local(async move {
-            let Ok(challenge) = new_captcha().await else {
-                state.set(CaptchaState::Failed);
-                return;
-            };
-            const SLICE: u64 = 5_000;
-            let mut from = 0;
-            while from <= challenge.max_number {
-                if CAPTCHA_RUN.with(|r| *r.borrow()) != run {
-                    return;
-                }
-                if let Some(number) = pow::solve_range(&challenge, from, from + SLICE - 1) {
-                    state.set(CaptchaState::Solved(pow::encode_solution(&challenge, number)));
-                    return;
-                }
-                from += SLICE;
-                yield_to_browser().await;
-            }
-            state.set(CaptchaState::Failed);
-        });
     }
 
     fn sniff(head: &[u8]) -> bool {

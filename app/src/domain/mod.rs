@@ -5,6 +5,7 @@ pub mod cns;
 pub mod cpf;
 pub mod description;
 pub mod email;
+pub mod lifecycle;
 pub mod person_name;
 pub mod phone;
 pub mod pow;

@@ -1,6 +1,8 @@
 //! One module per route.
 
 pub mod faq;
+pub mod follow;
+pub mod history;
 pub mod home;
 pub mod not_found;
 pub mod request_created;

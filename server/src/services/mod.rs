@@ -1,10 +1,19 @@
 //! Implementations of the app's ports over sea-orm, one module per feature.
 
+pub mod acceptance;
 pub mod catalog;
+pub mod desk;
+pub mod follow_up;
 pub mod requests;
 
+use crate::captcha::Verified;
+use crate::db::entities::{optional_day_off, outbox_message};
+use crate::mail::compose::ComposedMail;
+use app::domain::calendar::{Calendar, Date};
 use app::ports::PortError;
-use sea_orm::DbErr;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, OnConflict, Query};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 
 /// Logs a database failure with what was being done, and classifies it for the page.
 pub(crate) fn db_failure(operation: &'static str, error: DbErr) -> PortError {
@@ -13,4 +22,70 @@ pub(crate) fn db_failure(operation: &'static str, error: DbErr) -> PortError {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => PortError::Unavailable(operation.to_owned()),
         _ => PortError::Internal(operation.to_owned()),
     }
+}
+
+/// Records a solved captcha as spent; `false` when it already was (a replay). The
+/// primary key decides, so this holds across instances sharing the database.
+pub(crate) async fn spend_captcha(
+    db: &impl ConnectionTrait,
+    captcha: &Verified,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let backend = db.get_database_backend();
+    let spend = Query::insert()
+        .into_table(Alias::new("captcha_uses"))
+        .columns([Alias::new("challenge"), Alias::new("expires_at"), Alias::new("used_at")])
+        .values_panic([captcha.challenge.clone().into(), captcha.expires_at.into(), now.into()])
+        .on_conflict(OnConflict::column(Alias::new("challenge")).do_nothing().to_owned())
+        .to_owned();
+    Ok(db.execute(backend.build(&spend)).await?.rows_affected() == 1)
+}
+
+/// Puts a composed e-mail in the outbox, in the caller's transaction: it leaves only if
+/// what it announces was stored.
+pub(crate) async fn enqueue_mail(
+    db: &impl ConnectionTrait,
+    request_id: i32,
+    kind: &str,
+    mail: ComposedMail,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    outbox_message::ActiveModel {
+        message_id: Set(mail.message_id),
+        request_id: Set(Some(request_id)),
+        kind: Set(kind.to_owned()),
+        mail_from: Set(mail.from),
+        mail_to: Set(mail.to),
+        subject: Set(mail.subject),
+        raw: Set(mail.raw),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        sent_at: Set(None),
+        last_error: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The business-day calendar: national holidays plus the pontos facultativos stored by
+/// administrators (rows that do not parse as dates are logged and skipped).
+pub(crate) async fn load_calendar(db: &impl ConnectionTrait) -> Result<Calendar, DbErr> {
+    let rows = optional_day_off::Entity::find().all(db).await?;
+    let days = rows.iter().filter_map(|row| {
+        let day = Date::parse_iso(&row.day);
+        if day.is_none() {
+            tracing::warn!(day = %row.day, "ignoring a ponto facultativo that is not a YYYY-MM-DD date");
+        }
+        day
+    });
+    Ok(Calendar::with_optional_days_off(days))
+}
+
+/// `DD-MM-AAAA HH:MM` in Brasília (UTC−3 all year since 2019), as the timeline shows it.
+pub(crate) fn brasilia_date_time(at: DateTime<Utc>) -> String {
+    (at - chrono::Duration::hours(3)).format("%d-%m-%Y %H:%M").to_string()
 }

@@ -4,9 +4,9 @@
 //! e-mail is never lost.
 
 use super::catalog::card;
-use super::db_failure;
+use super::{db_failure, enqueue_mail, spend_captcha};
 use crate::captcha::{CaptchaIssuer, Verified};
-use crate::db::entities::{attachment, funcionalidade, outbox_message, request, request_event, system};
+use crate::db::entities::{attachment, funcionalidade, request, request_event, system};
 use crate::db::WriteGate;
 use crate::mail::compose::{self, ComposeError, RequestRegistered, Sender};
 use crate::secret::{Keys, Purpose};
@@ -167,17 +167,7 @@ impl RequestService {
         let backend = txn.get_database_backend();
         // A write first: on SQLite it takes the write lock at once (no read-to-write
         // upgrade that could fail under contention).
-        let spend = Query::insert()
-            .into_table(Alias::new("captcha_uses"))
-            .columns([Alias::new("challenge"), Alias::new("expires_at"), Alias::new("used_at")])
-            .values_panic([
-                submission.captcha.challenge.clone().into(),
-                submission.captcha.expires_at.into(),
-                now.into(),
-            ])
-            .on_conflict(OnConflict::column(Alias::new("challenge")).do_nothing().to_owned())
-            .to_owned();
-        if txn.execute(backend.build(&spend)).await?.rows_affected() == 0 {
+        if !spend_captcha(txn, &submission.captcha, now).await? {
             return Err(OpenError::CaptchaSpent);
         }
 
@@ -264,24 +254,7 @@ impl RequestService {
                 follow_url: &format!("{}/acompanhar?numero={number}", self.public_url),
             },
         )?;
-        outbox_message::ActiveModel {
-            message_id: Set(mail.message_id),
-            request_id: Set(Some(stored.id)),
-            kind: Set("request_registered".to_owned()),
-            mail_from: Set(mail.from),
-            mail_to: Set(mail.to),
-            subject: Set(mail.subject),
-            raw: Set(mail.raw),
-            created_at: Set(now),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            claimed_until: Set(None),
-            sent_at: Set(None),
-            last_error: Set(None),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        enqueue_mail(txn, stored.id, "request_registered", mail, now).await?;
         Ok(number)
     }
 

@@ -68,6 +68,8 @@ pub async fn security_and_caching(
     request.extensions_mut().insert(RequestNonce(nonce.clone()));
     let is_pkg = request.uri().path().starts_with("/pkg/");
     let is_api = request.uri().path().starts_with("/api/");
+    // A citizen's own requests: never kept by a browser cache or a proxy.
+    let is_personal = request.uri().path().starts_with("/acompanhar");
     let mut response = next.run(request).await;
     let status = response.status();
     let is_html =
@@ -94,7 +96,9 @@ pub async fn security_and_caching(
         None => {}
     }
     if !headers.contains_key(CACHE_CONTROL) {
-        let policy = if is_html {
+        let policy = if is_personal {
+            NOT_STORED
+        } else if is_html {
             PAGE
         } else if is_api || !status.is_success() {
             NOT_STORED

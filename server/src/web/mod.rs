@@ -3,12 +3,14 @@
 
 mod access_log;
 mod errors;
+pub mod follow;
 mod headers;
 mod health;
 pub mod open_request;
 
 use crate::attachments::store::AttachmentStore;
 use crate::rate_limit::RateLimiter;
+use crate::services::follow_up::FollowService;
 use crate::services::requests::RequestService;
 use app::ports::Ports;
 use app::{shell, App};
@@ -31,6 +33,7 @@ pub struct AppState {
     pub ports: Ports,
     pub db: DatabaseConnection,
     pub requests: Arc<RequestService>,
+    pub follow: Arc<FollowService>,
     pub attachments: Arc<dyn AttachmentStore>,
     pub ip_limiter: Arc<RateLimiter>,
 }
@@ -55,8 +58,12 @@ pub fn router(state: AppState) -> Router {
             "/api/chamados/{system}",
             post(open_request::submit).layer(DefaultBodyLimit::max(open_request::BODY_LIMIT)),
         )
+        .route("/acompanhar/sair", post(follow::leave))
+        .route("/acompanhar/{number}", post(follow::answer))
+        .route("/acompanhar/{number}/anexos/{id}", get(follow::attachment))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), follow::mail_link))
         .layer(middleware::from_fn_with_state(header_settings, headers::security_and_caching))
         // Dynamic pages are compressed at a moderate level (cheap per request); static
         // assets are served from files precompressed at the highest level (`precompress`).

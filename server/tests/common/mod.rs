@@ -2,6 +2,7 @@
 //! against a fresh SQLite file or a fresh PostgreSQL database.
 #![allow(dead_code)] // each test file uses a different part of it
 
+pub mod opening;
 pub mod smtp;
 
 use server::config::{DatabaseKind, RawSettings, Settings};
@@ -30,6 +31,10 @@ pub struct TestServer {
     pub kind: DatabaseKind,
     postgres_db: Option<String>,
     delivery: tokio::task::JoinHandle<()>,
+    /// The agents' actions (finalize, escalate, notes), called directly by tests.
+    pub desk: std::sync::Arc<server::services::desk::DeskService>,
+    /// The acceptance job, run by tests at chosen instants (it is not spawned).
+    pub acceptance: server::services::acceptance::AcceptanceJob,
     _dir: tempfile::TempDir,
 }
 
@@ -49,6 +54,10 @@ pub fn raw_settings(dir: &std::path::Path, database_url: String) -> RawSettings 
         captcha_ttl: "900".into(),
         rate_per_ip: "1000".into(),
         rate_per_cpf: "1000".into(),
+        lookup_rate_per_ip: "1000".into(),
+        lookup_rate_per_cpf: "1000".into(),
+        session_minutes: "30".into(),
+        acceptance_interval: "3600".into(),
         smtp_host: None,
         smtp_port: "587".into(),
         smtp_tls: "none".into(),
@@ -143,7 +152,8 @@ impl TestServer {
     async fn start_with(dir: tempfile::TempDir, mut settings: Settings, postgres_db: Option<String>) -> TestServer {
         // No site was built for the test binary, so there is no hash file beside it.
         settings.leptos.hash_files = false;
-        let Portal { router, db, delivery } = startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
+        let Portal { router, db, delivery, acceptance, desk } =
+            startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
         let delivery = delivery.spawn();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
@@ -157,7 +167,18 @@ impl TestServer {
             .build()
             .unwrap_or_else(|e| panic!("client: {e}"));
         let kind = settings.database.kind;
-        TestServer { base: format!("http://{addr}"), client, db, settings, kind, postgres_db, delivery, _dir: dir }
+        TestServer {
+            base: format!("http://{addr}"),
+            client,
+            db,
+            settings,
+            kind,
+            postgres_db,
+            delivery,
+            desk,
+            acceptance,
+            _dir: dir,
+        }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

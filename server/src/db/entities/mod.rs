@@ -3,6 +3,7 @@
 pub mod attachment;
 pub mod faq_entry;
 pub mod funcionalidade;
+pub mod optional_day_off;
 pub mod outbox_message;
 pub mod request;
 pub mod request_event;

@@ -23,6 +23,17 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When an agent last finalized it (the "finalized" e-mail is queued then).
+    pub finalized_at: Option<DateTimeUtc>,
+    /// End of the third business day after `finalized_at`, Brasília time.
+    pub accept_due_at: Option<DateTimeUtc>,
+    /// Set by the acceptance job: no reopening from then on.
+    pub accepted_at: Option<DateTimeUtc>,
+    /// Set when the citizen chose "Fechar".
+    pub closed_at: Option<DateTimeUtc>,
+    /// 1 (Muito insatisfeito) to 5 (Muito satisfeito).
+    pub rating: Option<i16>,
+    pub rating_comment: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 
 mod m20261126_000001_catalog;
 mod m20261126_000002_requests;
+mod m20261126_000003_follow_up;
 
 use sea_orm_migration::prelude::*;
 
@@ -11,6 +12,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_catalog::Migration), Box::new(m20261126_000002_requests::Migration)]
+        vec![
+            Box::new(m20261126_000001_catalog::Migration),
+            Box::new(m20261126_000002_requests::Migration),
+            Box::new(m20261126_000003_follow_up::Migration),
+        ]
     }
 }

@@ -1,0 +1,172 @@
+//! Following a request: the lookup by CPF and number (which grants a short session in an
+//! HttpOnly cookie), the list of the CPF's requests, and one request's history. The
+//! citizen's answers to a finalized request (reopen, rate, close) are plain HTML form
+//! posts handled by the server, so they work without JavaScript.
+
+use super::AppError;
+use crate::domain::lifecycle::{EventKind, Status};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// The lookup form's fields, as named in the page and in the server's answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LookupField {
+    Cpf,
+    Numero,
+    Captcha,
+}
+
+impl LookupField {
+    pub fn id(self) -> &'static str {
+        match self {
+            LookupField::Cpf => "cpf",
+            LookupField::Numero => "numero",
+            LookupField::Captcha => "captcha",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LookupField::Cpf => "CPF",
+            LookupField::Numero => "Nº da solicitação",
+            LookupField::Captcha => "Verificação anti-robô",
+        }
+    }
+
+    pub fn error_id(self) -> String {
+        format!("{}-erro", self.id())
+    }
+}
+
+/// The one answer for a pair that does not match, whichever half is wrong.
+pub const NO_MATCH: &str =
+    "Não encontramos solicitação com este CPF e este número. Confira os dois dados e tente novamente.";
+
+/// The lookup's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum LookupOutcome {
+    /// The pair matched: the session cookie is set; show the list.
+    Found { redirect: String },
+    /// Malformed fields (nothing was looked up).
+    Invalid { errors: Vec<(LookupField, String)> },
+    /// The pair does not match, or the lookup was refused (limits); the message says which
+    /// of those two, never which half of the pair was wrong.
+    Refused { message: String },
+}
+
+/// One line of the list of a CPF's requests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestSummary {
+    pub number: String,
+    pub system_name: String,
+    pub status: Status,
+    /// `DD-MM-AAAA`, Brasília.
+    pub opened_on: String,
+}
+
+/// Every request of the CPF of the current session, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestList {
+    /// `***.982.247-**`
+    pub masked_cpf: String,
+    pub requests: Vec<RequestSummary>,
+}
+
+/// One card of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub kind: EventKind,
+    /// "Abertura - CNES - Nível 01"
+    pub title: String,
+    pub body: String,
+    /// `DD-MM-AAAA HH:MM`, Brasília.
+    pub created_at: String,
+}
+
+/// A file the citizen sent, downloadable inside the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentLink {
+    pub file_name: String,
+    /// "340 KB"
+    pub size: String,
+    pub url: String,
+}
+
+/// Where the request stands for the citizen's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answerable {
+    /// Not finalized: nothing to answer yet.
+    No,
+    /// Finalized, window open: "Sua solicitação foi atendida?"
+    AwaitingAnswer,
+    /// The window closed (accepted): rating only.
+    RatingOnly,
+    /// Rated or closed: final.
+    Final,
+}
+
+/// A request's page: its timeline, files and what the citizen may do now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    pub number: String,
+    pub system_name: String,
+    pub status: Status,
+    pub closed: bool,
+    pub answerable: Answerable,
+    /// `DD/MM/AAAA`, the last day to contest, while the window is open.
+    pub contest_until: Option<String>,
+    /// The evaluation given, if any ("Muito satisfeito").
+    pub rating: Option<String>,
+    pub entries: Vec<TimelineEntry>,
+    pub attachments: Vec<AttachmentLink>,
+}
+
+/// Looks up `numero` for `cpf` after checking the captcha. On a match the answer sets
+/// the session cookie. POST: never cached, and it spends the captcha.
+#[server(endpoint = "acompanhar")]
+pub async fn lookup_requests(cpf: String, numero: String, captcha: String) -> Result<LookupOutcome, AppError> {
+    let ports = crate::ports::from_context()?;
+    let parts = use_context::<http::request::Parts>();
+    let client = parts.as_ref().and_then(crate::ports::client_ip);
+    let answer = ports.follow.lookup(&cpf, &numero, &captcha, client).await?;
+    if let Some(cookie) = &answer.set_cookie {
+        crate::ports::set_cookie(cookie);
+    }
+    Ok(answer.outcome)
+}
+
+/// The requests of the session's CPF, or `None` without a valid session.
+#[server(endpoint = "minhas-solicitacoes", input = GetUrl)]
+pub async fn load_my_requests() -> Result<Option<RequestList>, AppError> {
+    let ports = crate::ports::from_context()?;
+    let session = crate::ports::session_cookie();
+    Ok(ports.follow.my_requests(session.as_deref()).await?)
+}
+
+/// One request's history, or `NotFound` (no session, another CPF's number, no such number).
+#[server(endpoint = "historico", input = GetUrl)]
+pub async fn load_history(numero: String) -> Result<History, AppError> {
+    if !crate::domain::request_form::is_protocol_number(&numero) {
+        return Err(AppError::NotFound);
+    }
+    let ports = crate::ports::from_context()?;
+    let session = crate::ports::session_cookie();
+    ports.follow.history(session.as_deref(), &numero).await?.ok_or(AppError::NotFound)
+}
+
+/// When the server refuses a citizen's answer posted from the history page, it renders
+/// the page again with this in the context: the message beside the right field and what
+/// was typed, so nothing is lost.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionFeedback {
+    /// The step to show again: `nao` (reason) or `avaliar` (rating); empty for the page top.
+    pub step: String,
+    /// The HTML name of the field at fault (`motivo`, `nota`, `comentario`), if one is.
+    pub field: Option<String>,
+    pub message: String,
+    pub reason: String,
+    pub comment: String,
+    pub score: Option<u8>,
+}

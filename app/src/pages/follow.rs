@@ -1,0 +1,125 @@
+//! `/acompanhar`: without a session, the lookup form (CPF, number, anti-robot check);
+//! with one, every request of that CPF with its progress and status, the masked CPF,
+//! "Nova pesquisa" and the legend of statuses.
+
+use crate::api::follow::{load_my_requests, RequestList};
+use crate::components::{error_view::ErrorView, lookup_form::LookupForm};
+use crate::domain::lifecycle::Status;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn FollowPage() -> impl IntoView {
+    let query = use_query_map();
+    let list = Resource::new(|| (), |()| load_my_requests());
+    view! {
+        <Title text="Acompanhar solicitação" />
+        <section class="container follow" aria-labelledby="acompanhar-titulo">
+            <h1 id="acompanhar-titulo">"Acompanhar solicitação"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(Some(list)) => view! { <RequestTable list /> }.into_any(),
+                        Ok(None) => {
+                            let numero = query
+                                .read_untracked()
+                                .get("numero")
+                                .filter(|n| crate::domain::request_form::is_protocol_number(n))
+                                .unwrap_or_default();
+                            view! {
+                                <p>"Informe o CPF usado na abertura e o número da solicitação."</p>
+                                <LookupForm numero />
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn RequestTable(list: RequestList) -> impl IntoView {
+    let RequestList { masked_cpf, requests } = list;
+    view! {
+        <p class="follow__cpf">
+            <span>"CPF: "</span>
+            <strong>{masked_cpf}</strong>
+        </p>
+        <table class="follow__table">
+            <caption>"Suas solicitações"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Solicitação"</th>
+                    <th scope="col">"Andamento"</th>
+                    <th scope="col">"Situação"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {requests
+                    .into_iter()
+                    .map(|request| {
+                        let href = format!("/acompanhar/{}", request.number);
+                        let progress = request.status.progress();
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    <a href=href>{request.number.clone()}</a>
+                                    <span class="follow__system">{request.system_name}</span>
+                                    <span class="follow__date">{format!("Aberta em {}", request.opened_on)}</span>
+                                </th>
+                                <td>
+                                    <progress
+                                        max="100"
+                                        value=progress.to_string()
+                                        aria-label=format!("Andamento da solicitação {}", request.number)
+                                    >
+                                        {format!("{progress}%")}
+                                    </progress>
+                                </td>
+                                <td>
+                                    <StatusBadge status=request.status />
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <form method="post" action="/acompanhar/sair" class="follow__new">
+            <button type="submit" class="br-button secondary">"Nova pesquisa"</button>
+        </form>
+        <StatusLegend />
+    }
+}
+
+/// The status as a coloured badge with its name (colour is never the only cue).
+#[component]
+pub fn StatusBadge(status: Status) -> impl IntoView {
+    view! { <span class=format!("badge badge--{}", status.code())>{status.label()}</span> }
+}
+
+#[component]
+fn StatusLegend() -> impl IntoView {
+    view! {
+        <section class="follow__legend" aria-labelledby="legenda-titulo">
+            <h2 id="legenda-titulo">"Legenda"</h2>
+            <dl>
+                {Status::ALL
+                    .into_iter()
+                    .map(|status| {
+                        view! {
+                            <div>
+                                <dt><StatusBadge status /></dt>
+                                <dd>{status.meaning()}</dd>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </dl>
+        </section>
+    }
+}

@@ -1,0 +1,447 @@
+//! The citizen's side after opening: the lookup by CPF and number (captcha, limits, one
+//! answer for every mismatch), the session it grants, the list and history a session may
+//! read, and the citizen's answers to a finalized request (reopen, rate, close).
+
+use super::{brasilia_date_time, db_failure, spend_captcha};
+use crate::captcha::CaptchaIssuer;
+use crate::db::entities::{attachment, request, request_event, system};
+use crate::db::WriteGate;
+use crate::rate_limit::RateLimiter;
+use crate::secret::{Keys, Purpose};
+use crate::session::Sessions;
+use app::api::follow::{
+    Answerable, AttachmentLink, History, LookupField, LookupOutcome, RequestList, RequestSummary, TimelineEntry,
+    NO_MATCH,
+};
+use app::components::request_form::human_size;
+use app::domain::cpf::Cpf;
+use app::domain::lifecycle::{self, rating_label, EventKind, Refusal, Standing, Status};
+use app::domain::request_form::is_protocol_number;
+use app::ports::{FollowDesk, LookupAnswer, PortError};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+/// Most requests listed for one CPF (newest first); nobody has more in practice.
+const LIST_LIMIT: u64 = 200;
+
+const TOO_MANY_FROM_HERE: &str =
+    "Muitas consultas feitas a partir desta conexão. Aguarde alguns minutos e tente novamente.";
+const TOO_MANY_FOR_CPF: &str = "Muitas consultas para este CPF. Aguarde alguns minutos e tente novamente.";
+const CAPTCHA_SPENT: &str = "Esta verificação anti-robô já foi usada. Aguarde a nova verificação e pesquise novamente.";
+
+/// What the citizen may do to a finalized request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CitizenAction {
+    /// "Não", with the reason.
+    Contest { reason: String },
+    /// "Sim" then "Avaliar atendimento": 1–5 and an optional comment.
+    Rate { score: Option<u8>, comment: String },
+    /// "Sim" then "Fechar".
+    Close,
+}
+
+/// Why a citizen's action was not done.
+#[derive(Debug, thiserror::Error)]
+pub enum ActError {
+    /// No session, another CPF's number, or no such number: the same 404 for all.
+    #[error("not found")]
+    NotFound,
+    /// A field is wrong; `field` is its HTML name.
+    #[error("invalid {field}: {message}")]
+    Invalid { field: &'static str, message: String },
+    /// The state machine refuses this step now.
+    #[error("refused: {0}")]
+    Refused(#[from] Refusal),
+    /// Someone (an agent, the acceptance job) changed the request meanwhile.
+    #[error("changed concurrently")]
+    Conflict,
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+}
+
+pub struct FollowService {
+    db: DatabaseConnection,
+    gate: WriteGate,
+    keys: Keys,
+    captcha: CaptchaIssuer,
+    sessions: Sessions,
+    per_ip: RateLimiter<IpAddr>,
+    per_cpf: RateLimiter<String>,
+}
+
+/// Limits on lookups, per hour.
+#[derive(Debug, Clone, Copy)]
+pub struct LookupLimits {
+    pub per_ip: u32,
+    pub per_cpf: u32,
+}
+
+/// Where a stored request stands now. The deadline counts even before the acceptance
+/// job has run: once it passed, the request is accepted for every purpose.
+pub fn standing_of(row: &request::Model, now: DateTime<Utc>) -> Standing {
+    let status = Status::from_code(&row.status).unwrap_or_else(|| {
+        tracing::error!(request = row.id, status = %row.status, "unknown status in the database; treating as Recebido");
+        Status::Recebido
+    });
+    let past_deadline = status == Status::Finalizado && row.accept_due_at.is_some_and(|due| due <= now);
+    Standing { status, accepted: row.accepted_at.is_some() || past_deadline, closed: row.closed_at.is_some() }
+}
+
+impl FollowService {
+    pub fn new(
+        db: DatabaseConnection,
+        gate: WriteGate,
+        keys: Keys,
+        captcha: CaptchaIssuer,
+        sessions: Sessions,
+        limits: LookupLimits,
+    ) -> FollowService {
+        let hour = Duration::from_secs(3_600);
+        FollowService {
+            db,
+            gate,
+            keys,
+            captcha,
+            sessions,
+            per_ip: RateLimiter::new(limits.per_ip, hour),
+            per_cpf: RateLimiter::new(limits.per_cpf, hour),
+        }
+    }
+
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
+    }
+
+    /// The CPF-scoped condition of a session: requests whose CPF is the anchor's.
+    fn same_cpf_as(anchor: &str) -> sea_orm::Condition {
+        sea_orm::Condition::all().add(
+            request::Column::Cpf.in_subquery(
+                Query::select()
+                    .column(request::Column::Cpf)
+                    .from(request::Entity)
+                    .and_where(request::Column::Number.eq(anchor))
+                    .to_owned(),
+            ),
+        )
+    }
+
+    fn anchor(&self, session: Option<&str>) -> Option<String> {
+        session.and_then(|value| self.sessions.anchor(value, Utc::now().timestamp()))
+    }
+
+    /// The request `number`, if the session may see it.
+    pub async fn visible_request(&self, session: Option<&str>, number: &str) -> Result<Option<request::Model>, DbErr> {
+        let Some(anchor) = self.anchor(session) else { return Ok(None) };
+        if !is_protocol_number(number) {
+            return Ok(None);
+        }
+        request::Entity::find()
+            .filter(request::Column::Number.eq(number))
+            .filter(Self::same_cpf_as(&anchor))
+            .one(&self.db)
+            .await
+    }
+
+    /// One attachment of a request the session may see: its record, for the download.
+    pub async fn visible_attachment(
+        &self,
+        session: Option<&str>,
+        number: &str,
+        id: &str,
+    ) -> Result<Option<attachment::Model>, DbErr> {
+        let Some(request) = self.visible_request(session, number).await? else { return Ok(None) };
+        attachment::Entity::find_by_id(id.to_owned())
+            .filter(attachment::Column::RequestId.eq(request.id))
+            .one(&self.db)
+            .await
+    }
+
+    async fn do_lookup(
+        &self,
+        cpf: &str,
+        number: &str,
+        answer: &str,
+        client: Option<IpAddr>,
+    ) -> Result<LookupAnswer, DbErr> {
+        let refused = |message: &str| LookupAnswer {
+            outcome: LookupOutcome::Refused { message: message.to_owned() },
+            set_cookie: None,
+        };
+        let mut errors = Vec::new();
+        let cpf = match Cpf::parse(cpf) {
+            Ok(cpf) => Some(cpf),
+            Err(error) => {
+                errors.push((LookupField::Cpf, error.to_string()));
+                None
+            }
+        };
+        let number = number.trim();
+        if number.is_empty() {
+            errors.push((LookupField::Numero, "Informe o número da solicitação.".to_owned()));
+        } else if !is_protocol_number(number) {
+            errors.push((LookupField::Numero, "O número da solicitação tem 12 dígitos, como 202600000123.".to_owned()));
+        }
+        let now = Utc::now();
+        let verified = self.captcha.verify(answer, now);
+        if let Err(error) = &verified {
+            errors.push((LookupField::Captcha, error.message().to_owned()));
+        }
+        let (Some(cpf), Ok(verified), true) = (cpf, verified, errors.is_empty()) else {
+            return Ok(LookupAnswer { outcome: LookupOutcome::Invalid { errors }, set_cookie: None });
+        };
+        if let Some(ip) = client {
+            if !self.per_ip.allow(ip, Instant::now()) {
+                return Ok(refused(TOO_MANY_FROM_HERE));
+            }
+        }
+        // The limiter keeps a keyed hash, never the CPF itself.
+        let cpf_key = self.keys.sign(Purpose::LimitKey, cpf.digits().as_bytes());
+        if !self.per_cpf.allow_key(cpf_key, Instant::now()) {
+            return Ok(refused(TOO_MANY_FOR_CPF));
+        }
+        // Spent whatever the outcome: one solved captcha buys one guess.
+        let spent = {
+            let _turn = self.gate.enter().await;
+            spend_captcha(&self.db, &verified, now).await?
+        };
+        if !spent {
+            return Ok(LookupAnswer {
+                outcome: LookupOutcome::Invalid { errors: vec![(LookupField::Captcha, CAPTCHA_SPENT.to_owned())] },
+                set_cookie: None,
+            });
+        }
+        let owner: Option<String> = request::Entity::find()
+            .select_only()
+            .column(request::Column::Cpf)
+            .filter(request::Column::Number.eq(number))
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        if owner.as_deref() != Some(cpf.digits().as_str()) {
+            return Ok(refused(NO_MATCH));
+        }
+        let (_, header) = self.sessions.start(number, now.timestamp());
+        Ok(LookupAnswer {
+            outcome: LookupOutcome::Found { redirect: "/acompanhar".to_owned() },
+            set_cookie: Some(header),
+        })
+    }
+
+    async fn list(&self, session: Option<&str>) -> Result<Option<RequestList>, DbErr> {
+        let Some(anchor) = self.anchor(session) else { return Ok(None) };
+        let rows: Vec<(String, String, String, DateTime<Utc>, String)> = request::Entity::find()
+            .select_only()
+            .column(request::Column::Number)
+            .column(request::Column::Cpf)
+            .column(request::Column::Status)
+            .column(request::Column::CreatedAt)
+            .column_as(Expr::col((system::Entity, system::Column::Name)), "system_name")
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                request::Entity::belongs_to(system::Entity)
+                    .from(request::Column::SystemId)
+                    .to(system::Column::Id)
+                    .into(),
+            )
+            .filter(Self::same_cpf_as(&anchor))
+            .order_by_desc(request::Column::CreatedAt)
+            .order_by_desc(request::Column::Id)
+            .limit(LIST_LIMIT)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let Some(cpf) = rows.first().and_then(|row| Cpf::parse(&row.1).ok()) else {
+            // The anchor request is gone (anonymised): the session shows nothing.
+            return Ok(None);
+        };
+        let requests = rows
+            .into_iter()
+            .map(|(number, _, status, created_at, system_name)| RequestSummary {
+                number,
+                system_name,
+                status: Status::from_code(&status).unwrap_or(Status::Recebido),
+                opened_on: brasilia_date_time(created_at)[..10].to_owned(),
+            })
+            .collect();
+        Ok(Some(RequestList { masked_cpf: cpf.masked(), requests }))
+    }
+
+    async fn load_history(&self, session: Option<&str>, number: &str) -> Result<Option<History>, DbErr> {
+        let Some(row) = self.visible_request(session, number).await? else { return Ok(None) };
+        let system_name =
+            system::Entity::find_by_id(row.system_id).one(&self.db).await?.map(|s| s.name).unwrap_or_default();
+        let events = request_event::Entity::find()
+            .filter(request_event::Column::RequestId.eq(row.id))
+            .filter(request_event::Column::Public.eq(true))
+            .order_by_asc(request_event::Column::CreatedAt)
+            .order_by_asc(request_event::Column::Id)
+            .all(&self.db)
+            .await?;
+        let files = attachment::Entity::find()
+            .filter(attachment::Column::RequestId.eq(row.id))
+            .order_by_asc(attachment::Column::CreatedAt)
+            .all(&self.db)
+            .await?;
+        let acronym = system_name.to_uppercase();
+        let entries = events
+            .into_iter()
+            .filter_map(|event| {
+                // Twice guarded: the `public` column and the kind itself.
+                let kind = EventKind::from_code(&event.kind).filter(|k| k.is_public())?;
+                Some(TimelineEntry {
+                    kind,
+                    title: format!("{} - {acronym} - Nível {:02}", kind.label(), event.level),
+                    body: event.body,
+                    created_at: brasilia_date_time(event.created_at),
+                })
+            })
+            .collect();
+        let attachments = files
+            .into_iter()
+            .map(|file| AttachmentLink {
+                url: format!("/acompanhar/{}/anexos/{}", row.number, file.id),
+                size: human_size(u64::try_from(file.size_bytes).unwrap_or(0)),
+                file_name: file.file_name,
+            })
+            .collect();
+        let now = Utc::now();
+        let standing = standing_of(&row, now);
+        let answerable = if standing.awaits_answer() {
+            Answerable::AwaitingAnswer
+        } else if standing.may_rate() {
+            Answerable::RatingOnly
+        } else if standing.status == Status::Avaliado || standing.closed {
+            Answerable::Final
+        } else {
+            Answerable::No
+        };
+        let contest_until = (answerable == Answerable::AwaitingAnswer)
+            .then_some(row.accept_due_at)
+            .flatten()
+            .map(|due| lifecycle::brasilia_date(due.timestamp() - 1))
+            .map(|day| format!("{:02}/{:02}/{:04}", day.day, day.month, day.year));
+        Ok(Some(History {
+            number: row.number,
+            system_name,
+            status: standing.status,
+            closed: standing.closed,
+            answerable,
+            contest_until,
+            rating: row.rating.and_then(|r| u8::try_from(r).ok()).and_then(rating_label).map(str::to_owned),
+            entries,
+            attachments,
+        }))
+    }
+
+    /// Applies the citizen's answer to a finalized request, through the state machine,
+    /// in one transaction with its timeline entry.
+    pub async fn act(&self, session: Option<&str>, number: &str, action: CitizenAction) -> Result<Status, ActError> {
+        // Fields first: nothing is read or locked for a malformed answer.
+        let action = match action {
+            CitizenAction::Contest { reason } => CitizenAction::Contest {
+                reason: lifecycle::check_reason(&reason)
+                    .map_err(|message| ActError::Invalid { field: "motivo", message: message.to_owned() })?,
+            },
+            CitizenAction::Rate { score, comment } => {
+                let score = score.filter(|s| rating_label(*s).is_some()).ok_or(ActError::Invalid {
+                    field: "nota",
+                    message: "Escolha uma das cinco opções de avaliação.".to_owned(),
+                })?;
+                let comment = lifecycle::check_comment(&comment)
+                    .map_err(|message| ActError::Invalid { field: "comentario", message: message.to_owned() })?;
+                CitizenAction::Rate { score: Some(score), comment: comment.unwrap_or_default() }
+            }
+            CitizenAction::Close => CitizenAction::Close,
+        };
+        let Some(anchor) = self.anchor(session) else { return Err(ActError::NotFound) };
+        let _turn = self.gate.enter().await;
+        let txn = self.db.begin().await?;
+        let Some(row) = request::Entity::find()
+            .filter(request::Column::Number.eq(number))
+            .filter(Self::same_cpf_as(&anchor))
+            .one(&txn)
+            .await?
+        else {
+            return Err(ActError::NotFound);
+        };
+        let now = Utc::now();
+        let standing = standing_of(&row, now);
+        let mut update = request::Entity::update_many()
+            .col_expr(request::Column::Version, Expr::value(row.version + 1))
+            .col_expr(request::Column::UpdatedAt, Expr::value(now))
+            .filter(request::Column::Id.eq(row.id))
+            .filter(request::Column::Version.eq(row.version));
+        let (next, kind, body) = match &action {
+            CitizenAction::Contest { reason } => {
+                let next = standing.contest()?;
+                // Back to the queue of the level that finalized it; a new finalization
+                // opens a new window.
+                update = update.col_expr(request::Column::AcceptDueAt, Expr::value(Option::<DateTime<Utc>>::None));
+                (next, EventKind::Reopening, reason.clone())
+            }
+            CitizenAction::Rate { score, comment } => {
+                let next = standing.rate()?;
+                let score = score.unwrap_or(0);
+                update = update.col_expr(request::Column::Rating, Expr::value(i16::from(score))).col_expr(
+                    request::Column::RatingComment,
+                    Expr::value((!comment.is_empty()).then(|| comment.clone())),
+                );
+                let label = rating_label(score).unwrap_or_default();
+                let body = if comment.is_empty() { label.to_owned() } else { format!("{label}\n\n{comment}") };
+                (next, EventKind::Evaluation, body)
+            }
+            CitizenAction::Close => {
+                let next = standing.close()?;
+                update = update.col_expr(request::Column::ClosedAt, Expr::value(now));
+                (next, EventKind::Closing, "Solicitação encerrada pelo cidadão.".to_owned())
+            }
+        };
+        let updated =
+            update.col_expr(request::Column::Status, Expr::value(next.status.code())).exec(&txn).await?.rows_affected;
+        if updated != 1 {
+            return Err(ActError::Conflict);
+        }
+        request_event::ActiveModel {
+            request_id: Set(row.id),
+            kind: Set(kind.code().to_owned()),
+            level: Set(row.level),
+            body: Set(body),
+            public: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        tracing::info!(request = row.id, action = kind.code(), "citizen answered a finalized request");
+        Ok(next.status)
+    }
+}
+
+#[async_trait]
+impl FollowDesk for FollowService {
+    async fn lookup(
+        &self,
+        cpf: &str,
+        number: &str,
+        captcha: &str,
+        client: Option<IpAddr>,
+    ) -> Result<LookupAnswer, PortError> {
+        self.do_lookup(cpf, number, captcha, client).await.map_err(|e| db_failure("look up a request", e))
+    }
+
+    async fn my_requests(&self, session: Option<&str>) -> Result<Option<RequestList>, PortError> {
+        self.list(session).await.map_err(|e| db_failure("list a CPF's requests", e))
+    }
+
+    async fn history(&self, session: Option<&str>, number: &str) -> Result<Option<History>, PortError> {
+        self.load_history(session, number).await.map_err(|e| db_failure("load a request's history", e))
+    }
+}

@@ -1,0 +1,478 @@
+//! Following and closing a request over HTTP: the lookup and its session, the list and
+//! the history a session may read, the citizen's answers through the state machine, the
+//! "finalized" e-mail's links, attachments, and the acceptance job (two instances too).
+
+mod common;
+
+use app::api::follow::{LookupOutcome, NO_MATCH};
+use app::domain::lifecycle::EventKind;
+use common::opening::{mail_file_containing, open_request, solved_captcha, valid_fields, with};
+use common::TestServer;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use server::db::entities::{request, request_event};
+
+const CPF_A: &str = "529.982.247-25";
+const CPF_B: &str = "111.444.777-35";
+
+/// Looks up `number` for `cpf` with a fresh captcha: the outcome and the session cookie.
+async fn lookup(server: &TestServer, cpf: &str, number: &str) -> (LookupOutcome, Option<String>) {
+    let captcha = solved_captcha(server).await;
+    lookup_with(server, cpf, number, &captcha).await
+}
+
+async fn lookup_with(server: &TestServer, cpf: &str, number: &str, captcha: &str) -> (LookupOutcome, Option<String>) {
+    let response = server
+        .client
+        .post(format!("{}/api/acompanhar", server.base))
+        .form(&[("cpf", cpf), ("numero", number), ("captcha", captcha)])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("lookup: {e}"));
+    let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let text = response.text().await.unwrap_or_default();
+    let outcome = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not a lookup outcome: {text}: {e}"));
+    (outcome, cookie)
+}
+
+/// `wa_sessao=…` from a `Set-Cookie` value.
+fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+/// A session for `cpf`, anchored on `number`.
+async fn session(server: &TestServer, cpf: &str, number: &str) -> String {
+    match lookup(server, cpf, number).await {
+        (LookupOutcome::Found { .. }, Some(set_cookie)) => cookie_pair(&set_cookie),
+        other => panic!("lookup of {number} failed: {other:?}"),
+    }
+}
+
+async fn page_with(server: &TestServer, path: &str, cookie: &str) -> (u16, String) {
+    let response = server
+        .client
+        .get(format!("{}{path}", server.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap_or_default().replace("<!>", ""))
+}
+
+/// Posts an answer form of the history page: status, `Location` and body.
+async fn answer(server: &TestServer, number: &str, cookie: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+    let response = server
+        .client
+        .post(format!("{}/acompanhar/{number}", server.base))
+        .header("cookie", cookie)
+        .form(fields)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST answer: {e}"));
+    let status = response.status().as_u16();
+    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    (status, location, response.text().await.unwrap_or_default().replace("<!>", ""))
+}
+
+async fn stored(server: &TestServer, number: &str) -> request::Model {
+    request::Entity::find()
+        .filter(request::Column::Number.eq(number))
+        .one(&server.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no request {number}"))
+}
+
+async fn events_of(server: &TestServer, number: &str, kind: EventKind) -> u64 {
+    let id = stored(server, number).await.id;
+    request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(id))
+        .filter(request_event::Column::Kind.eq(kind.code()))
+        .count(&server.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn finalize(server: &TestServer, number: &str, answer: &str) {
+    server.desk.finalize(number, answer).await.unwrap_or_else(|e| panic!("finalizing {number}: {e}"));
+}
+
+async fn the_right_pair_opens_a_session_scoped_to_its_cpf(server: &TestServer) {
+    let first = open_request(server, CPF_A).await;
+    let second = open_request(server, CPF_A).await;
+    let stranger = open_request(server, CPF_B).await;
+
+    let (outcome, set_cookie) = lookup(server, CPF_A, &first).await;
+    assert_eq!(outcome, LookupOutcome::Found { redirect: "/acompanhar".into() });
+    let set_cookie = set_cookie.unwrap_or_else(|| panic!("no session cookie"));
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=1800"] {
+        assert!(set_cookie.contains(attribute), "{attribute} missing: {set_cookie}");
+    }
+    assert!(!set_cookie.contains("52998224725"), "the CPF is not in the cookie");
+    let cookie = cookie_pair(&set_cookie);
+
+    let (status, body) = page_with(server, "/acompanhar", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&first) && body.contains(&second), "both requests of the CPF are listed");
+    assert!(!body.contains(&stranger), "another CPF's request is not listed");
+    assert!(body.contains("***.982.247-**"), "the CPF is masked");
+    assert!(!body.contains("529.982.247-25") && !body.contains("52998224725"), "never the whole CPF");
+    assert!(body.contains("Nova pesquisa") && body.contains("Recebido") && body.contains("Legenda"));
+    for label in ["Recebido", "Em análise", "Finalizado", "Reaberto", "Avaliado"] {
+        assert!(body.contains(label), "legend lacks {label}");
+    }
+
+    // Without a session, the same page is the lookup form.
+    let (status, body) = server.page("/acompanhar").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(">CPF</label>") && body.contains(">Nº da solicitação</label>") && body.contains("Pesquisar"));
+    assert!(!body.contains(&first));
+}
+on_both_databases!(the_right_pair_opens_a_session_scoped_to_its_cpf);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_mismatch_gets_the_same_answer() {
+    let server = TestServer::sqlite().await;
+    let mine = open_request(&server, CPF_A).await;
+    let theirs = open_request(&server, CPF_B).await;
+    let refused = LookupOutcome::Refused { message: NO_MATCH.into() };
+    // A valid CPF that is not the owner's; a number nobody has; another CPF's number.
+    assert_eq!(lookup(&server, "123.456.789-09", &mine).await, (refused.clone(), None));
+    assert_eq!(lookup(&server, CPF_A, "202099999999").await, (refused.clone(), None));
+    assert_eq!(lookup(&server, CPF_A, &theirs).await, (refused, None));
+
+    // Malformed fields are told apart (nothing is looked up for them).
+    let (outcome, cookie) = lookup(&server, "123.456.789-00", "12345").await;
+    assert!(cookie.is_none());
+    match outcome {
+        LookupOutcome::Invalid { errors } => {
+            let fields: Vec<_> = errors.iter().map(|(f, _)| f.id()).collect();
+            assert_eq!(fields, ["cpf", "numero"], "{errors:?}");
+        }
+        other => panic!("expected field errors, got {other:?}"),
+    }
+
+    // A captcha buys one lookup.
+    let captcha = solved_captcha(&server).await;
+    assert!(matches!(lookup_with(&server, CPF_A, &mine, &captcha).await.0, LookupOutcome::Found { .. }));
+    match lookup_with(&server, CPF_A, &mine, &captcha).await.0 {
+        LookupOutcome::Invalid { errors } => assert_eq!(errors[0].0.id(), "captcha"),
+        other => panic!("a spent captcha must be refused: {other:?}"),
+    }
+    match lookup_with(&server, CPF_A, &mine, "forged").await.0 {
+        LookupOutcome::Invalid { errors } => assert_eq!(errors[0].0.id(), "captcha"),
+        other => panic!("a forged captcha must be refused: {other:?}"),
+    }
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_are_limited_per_cpf_and_per_address() {
+    let server = TestServer::sqlite_with(|raw| {
+        raw.lookup_rate_per_cpf = "2".into();
+        raw.lookup_rate_per_ip = "4".into();
+    })
+    .await;
+    let number = open_request(&server, CPF_A).await;
+    for _ in 0..2 {
+        assert!(matches!(lookup(&server, CPF_A, &number).await.0, LookupOutcome::Found { .. }));
+    }
+    match lookup(&server, CPF_A, &number).await.0 {
+        LookupOutcome::Refused { message } => assert!(message.contains("Muitas consultas para este CPF"), "{message}"),
+        other => panic!("third lookup of the CPF must be refused: {other:?}"),
+    }
+    // Another CPF from the same address: the fourth attempt still passes, the fifth not.
+    assert!(matches!(lookup(&server, CPF_B, &number).await.0, LookupOutcome::Refused { .. }));
+    match lookup(&server, CPF_B, &number).await.0 {
+        LookupOutcome::Refused { message } => assert!(message.contains("desta conexão"), "{message}"),
+        other => panic!("the address is over its limit: {other:?}"),
+    }
+    server.finish().await;
+}
+
+async fn the_history_shows_public_entries_to_the_owner_only(server: &TestServer) {
+    let number = open_request(server, CPF_A).await;
+    let other = open_request(server, CPF_B).await;
+    server
+        .desk
+        .note(&number, "Segredo interno: ver chamado 123 do fornecedor.", false)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    server.desk.note(&number, "Estamos verificando o transmissor.", true).await.unwrap_or_else(|e| panic!("{e}"));
+    server.desk.escalate(&number, 2).await.unwrap_or_else(|e| panic!("{e}"));
+    finalize(server, &number, "Reinstale o transmissor na versão 5.2.").await;
+
+    let cookie = session(server, CPF_A, &number).await;
+    let (status, body) = page_with(server, &format!("/acompanhar/{number}"), &cookie).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("Histórico da solicitação nº {number}")));
+    for text in [
+        "Abertura - CNES - Nível 01",
+        "Resposta - CNES - Nível 01",
+        "Encaminhamento - CNES - Nível 02",
+        "Finalização - CNES - Nível 02",
+        "Estamos verificando o transmissor.",
+        "Reinstale o transmissor na versão 5.2.",
+        "Criado em ",
+        "Sua solicitação foi atendida?",
+    ] {
+        assert!(body.contains(text), "history lacks {text:?}");
+    }
+    assert!(!body.contains("Segredo interno"), "internal notes never reach the citizen");
+    assert!(!body.contains("Nota interna"));
+    let opening = body.find("Abertura - CNES").unwrap_or(usize::MAX);
+    let closing = body.find("Finalização - CNES").unwrap_or(0);
+    assert!(opening < closing, "oldest first");
+
+    // No session, another CPF's number, a forged session: the same 404.
+    assert_eq!(server.page(&format!("/acompanhar/{number}")).await.0, 404);
+    assert_eq!(page_with(server, &format!("/acompanhar/{other}"), &cookie).await.0, 404);
+    let forged = cookie.replacen(&number, &other, 1);
+    assert_eq!(page_with(server, &format!("/acompanhar/{other}"), &forged).await.0, 404);
+    assert_eq!(page_with(server, "/acompanhar/202600000000", &cookie).await.0, 404);
+}
+on_both_databases!(the_history_shows_public_entries_to_the_owner_only);
+
+async fn answers_go_through_the_state_machine(server: &TestServer) {
+    let number = open_request(server, CPF_A).await;
+    let cookie = session(server, CPF_A, &number).await;
+
+    // Nothing to contest before the team finalizes.
+    let (status, _, body) =
+        answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "Ainda não funciona.")]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("ainda não foi finalizada"), "{status}");
+
+    finalize(server, &number, "Reinstale o transmissor.").await;
+    // Too short: the message beside the field, the text kept.
+    let (status, _, body) = answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "curto")]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("pelo menos 10 caracteres") && body.contains(">curto</textarea>"), "{body}");
+    let (status, location, _) =
+        answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "O transmissor continua sem enviar.")])
+            .await;
+    assert_eq!((status, location.as_str()), (303, format!("/acompanhar/{number}#resposta").as_str()));
+    let row = stored(server, &number).await;
+    assert_eq!((row.status.as_str(), row.level), ("reaberto", 1));
+    assert_eq!(events_of(server, &number, EventKind::Reopening).await, 1);
+    let (_, body) = page_with(server, &format!("/acompanhar/{number}"), &cookie).await;
+    assert!(body.contains("Reabertura - CNES - Nível 01") && body.contains("O transmissor continua sem enviar."));
+    // Contesting twice, rating or closing a reopened request: refused.
+    for fields in [
+        vec![("acao", "reabrir"), ("motivo", "De novo, não funciona.")],
+        vec![("acao", "avaliar"), ("nota", "5")],
+        vec![("acao", "fechar")],
+    ] {
+        let (status, _, body) = answer(server, &number, &cookie, &fields).await;
+        assert_eq!(status, 422, "{fields:?}");
+        assert!(body.contains("ainda não foi finalizada"), "{fields:?}");
+    }
+
+    // Finalized again, then rated: final.
+    finalize(server, &number, "Atualizamos o cadastro do transmissor.").await;
+    let (status, _, body) = answer(server, &number, &cookie, &[("acao", "avaliar"), ("nota", "9")]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Escolha uma das cinco opções"));
+    let (status, _, _) =
+        answer(server, &number, &cookie, &[("acao", "avaliar"), ("nota", "5"), ("comentario", "Resolvido, obrigado!")])
+            .await;
+    assert_eq!(status, 303);
+    let row = stored(server, &number).await;
+    assert_eq!((row.status.as_str(), row.rating), ("avaliado", Some(5)));
+    assert_eq!(row.rating_comment.as_deref(), Some("Resolvido, obrigado!"));
+    let (_, _, body) = answer(server, &number, &cookie, &[("acao", "avaliar"), ("nota", "4")]).await;
+    assert!(body.contains("já foi avaliada"));
+    let (_, _, body) =
+        answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "Mudei de ideia, reabram.")]).await;
+    assert!(body.contains("já foi avaliada"));
+    let (_, body) = page_with(server, &format!("/acompanhar/{number}"), &cookie).await;
+    assert!(body.contains("Avaliação - CNES - Nível 01") && body.contains("Muito satisfeito"));
+
+    // Another request: "Fechar" ends it, no reopening, no rating.
+    let closed = open_request(server, CPF_A).await;
+    finalize(server, &closed, "Cadastro corrigido.").await;
+    assert_eq!(answer(server, &closed, &cookie, &[("acao", "fechar")]).await.0, 303);
+    let row = stored(server, &closed).await;
+    assert!(row.closed_at.is_some());
+    assert_eq!(row.status, "finalizado");
+    for fields in
+        [vec![("acao", "reabrir"), ("motivo", "Quero reabrir agora.")], vec![("acao", "avaliar"), ("nota", "3")]]
+    {
+        let (status, _, body) = answer(server, &closed, &cookie, &fields).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("foi encerrada"), "{fields:?}");
+    }
+    // A post from another site is refused before anything is read.
+    let response = server
+        .client
+        .post(format!("{}/acompanhar/{closed}", server.base))
+        .header("cookie", &cookie)
+        .header("origin", "https://evil.test")
+        .form(&[("acao", "fechar")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status().as_u16(), 403);
+    // Without a session: 404.
+    assert_eq!(answer(server, &closed, "wa_sessao=forged", &[("acao", "fechar")]).await.0, 404);
+}
+on_both_databases!(answers_go_through_the_state_machine);
+
+async fn silence_until_the_third_business_day_means_accepted(server: &TestServer) {
+    let number = open_request(server, CPF_A).await;
+    let cookie = session(server, CPF_A, &number).await;
+    finalize(server, &number, "Cadastro corrigido.").await;
+    let row = stored(server, &number).await;
+    let finalized = row.finalized_at.unwrap_or_else(|| panic!("no finalized_at"));
+    let due = row.accept_due_at.unwrap_or_else(|| panic!("no deadline"));
+    // The deadline is the end of the 3rd business day (seeded pontos facultativos count).
+    let calendar = app::domain::calendar::Calendar::with_optional_days_off(
+        [
+            "2025-03-03",
+            "2025-03-04",
+            "2025-06-19",
+            "2025-06-20",
+            "2025-10-27",
+            "2026-02-16",
+            "2026-02-17",
+            "2026-04-20",
+            "2026-06-04",
+            "2026-06-05",
+            "2026-10-28",
+        ]
+        .iter()
+        .filter_map(|d| app::domain::calendar::Date::parse_iso(d)),
+    );
+    assert_eq!(due.timestamp(), app::domain::lifecycle::acceptance_deadline(finalized.timestamp(), &calendar));
+    assert!(due.timestamp() - finalized.timestamp() >= 3 * 86_400);
+
+    assert_eq!(server.acceptance.run_once(chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}")), 0);
+    let after = due + chrono::Duration::seconds(1);
+    assert_eq!(server.acceptance.run_once(after).await.unwrap_or_else(|e| panic!("{e}")), 1);
+    assert_eq!(server.acceptance.run_once(after).await.unwrap_or_else(|e| panic!("{e}")), 0, "idempotent");
+    assert_eq!(events_of(server, &number, EventKind::Acceptance).await, 1);
+    assert!(stored(server, &number).await.accepted_at.is_some());
+
+    let (status, _, body) =
+        answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "Não resolveu o problema.")]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("O prazo para reabrir esta solicitação terminou"));
+    assert_eq!(
+        answer(server, &number, &cookie, &[("acao", "avaliar"), ("nota", "4")]).await.0,
+        303,
+        "rating stays possible"
+    );
+}
+on_both_databases!(silence_until_the_third_business_day_means_accepted);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_finalized_email_links_open_the_history() {
+    let server = TestServer::sqlite().await;
+    let number = open_request(&server, CPF_A).await;
+    finalize(&server, &number, "Reinstale o transmissor.\nDepois, transmita de novo.").await;
+    let mail = loop {
+        let text = mail_file_containing(&server, &number).await;
+        if text.contains("finalizada") {
+            break text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(!mail.contains("52998224725") && !mail.contains("529.982.247-25"), "no CPF in the e-mail");
+    assert!(
+        mail.contains("3 (três) dias úteis") || mail.contains("3 (tr=C3=AAs) dias"),
+        "the acceptance rule is stated"
+    );
+    let start =
+        mail.find(&format!("http://portal.test/acompanhar/{number}?t=")).unwrap_or_else(|| panic!("no link: {mail}"));
+    let link: String = mail[start..].chars().take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<').collect();
+    let path = link.trim_start_matches("http://portal.test").replace("&amp;", "&");
+
+    let response = server.get(&path).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let set_cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(set_cookie.contains("SameSite=Strict") && set_cookie.contains("HttpOnly"));
+    let landing = response.text().await.unwrap_or_default();
+    assert!(landing.contains(&format!("url=/acompanhar/{number}")), "{landing}");
+    let (status, body) = page_with(&server, &format!("/acompanhar/{number}"), &cookie_pair(&set_cookie)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Reinstale o transmissor."));
+
+    // A token for another request, or a tampered one, opens nothing.
+    let other = open_request(&server, CPF_A).await;
+    let wrong = path.replacen(&format!("/acompanhar/{number}?"), &format!("/acompanhar/{other}?"), 1);
+    let response = server.get(&wrong).await;
+    assert!(response.headers().get("set-cookie").is_none());
+    assert_eq!(response.status().as_u16(), 404);
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_download_inside_the_session_only() {
+    use common::opening::{form, post};
+    let server = TestServer::sqlite().await;
+    let fields = with(valid_fields(&server).await, "cpf", CPF_A);
+    let captcha = solved_captcha(&server).await;
+    let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/fixtures/tela.png"))
+        .unwrap_or_else(|e| panic!("fixture: {e}"));
+    let number = match post(&server, "cnes", form(&fields, &captcha, vec![("tela.png".into(), png)])).await {
+        (201, app::api::request::SubmitOutcome::Created { number, .. }) => number,
+        other => panic!("{other:?}"),
+    };
+    let cookie = session(&server, CPF_A, &number).await;
+    let (_, body) = page_with(&server, &format!("/acompanhar/{number}"), &cookie).await;
+    let start = body.find(&format!("/acompanhar/{number}/anexos/")).unwrap_or_else(|| panic!("no attachment link"));
+    let url: String = body[start..].chars().take_while(|c| *c != '"').collect();
+    let response = server
+        .client
+        .get(format!("{}{url}", server.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/png"));
+    let disposition = response.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(disposition.starts_with("attachment;") && disposition.contains("tela.png"), "{disposition}");
+    let bytes = response.bytes().await.unwrap_or_default();
+    assert!(bytes.starts_with(b"\x89PNG"));
+    // Without the session, or with another CPF's session: 404.
+    assert_eq!(server.get(&url).await.status().as_u16(), 404);
+    let stranger_number = open_request(&server, CPF_B).await;
+    let stranger = session(&server, CPF_B, &stranger_number).await;
+    assert_eq!(page_with(&server, &url, &stranger).await.0, 404);
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_accept_each_request_once() {
+    let Some((url, name)) = common::fresh_postgres_database().await else { return };
+    let first = TestServer::on_database(url.clone()).await;
+    let second = TestServer::on_database(url).await;
+    let mut numbers = Vec::new();
+    for i in 0..60 {
+        let server = if i % 2 == 0 { &first } else { &second };
+        let number = open_request(server, CPF_A).await;
+        finalize(server, &number, "Resolvido.").await;
+        numbers.push(number);
+    }
+    let later = chrono::Utc::now() + chrono::Duration::days(30);
+    let (a, b) = tokio::join!(first.acceptance.run_once(later), second.acceptance.run_once(later));
+    let (a, b) = (a.unwrap_or_else(|e| panic!("{e}")), b.unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(a + b, 60, "every request accepted exactly once ({a} + {b})");
+    let entries = request_event::Entity::find()
+        .filter(request_event::Column::Kind.eq(EventKind::Acceptance.code()))
+        .count(&first.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(entries, 60, "one timeline entry each");
+    // The "finalized" e-mails: one per request, whichever instance delivers.
+    let outbox = server::db::entities::outbox_message::Entity::find()
+        .filter(server::db::entities::outbox_message::Column::Kind.eq("request_finalized"))
+        .count(&first.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outbox, 60);
+    first.finish().await;
+    second.finish().await;
+    common::drop_postgres_database(&name).await;
+}
