@@ -96,7 +96,9 @@ test("a citizen looks a request up, reads the timeline, contests the answer and 
   await expect(page.getByRole("heading", { name: "Avaliação - CNES - Nível 01" })).toBeVisible();
   await page.goto("/acompanhar");
   await expect(page.getByRole("row").filter({ hasText: number }).getByText("Avaliado")).toBeVisible();
-  expect(problems).toEqual([]);
+  // The one 422 is the page answering the too-short reason on purpose; nothing else may fail.
+  expect(problems.filter((p) => !p.includes("status of 422"))).toEqual([]);
+  expect(problems.filter((p) => p.includes("status of 422"))).toHaveLength(1);
 });
 
 test("the finalized e-mail's link opens the request, and Fechar ends it, with the keyboard alone", async ({ page }) => {

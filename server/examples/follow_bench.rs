@@ -10,12 +10,14 @@
 //!   `--history`, each client then reads history pages with the session it got.
 #![allow(clippy::print_stdout, clippy::expect_used)]
 
-use app::domain::pow::{self, Challenge};
+mod support;
+
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use server::config::{DatabaseKind, DatabaseSettings};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{percentile, solved_many};
 
 /// Stored numbers are `2025` + the sequence, clear of the live counter's current year.
 fn number(i: usize) -> String {
@@ -24,34 +26,11 @@ fn number(i: usize) -> String {
 
 /// The citizen of request `i`: two requests each.
 fn cpf(i: usize) -> String {
-    let base: Vec<u32> =
-        format!("{:09}", 100_000_000 + (i / 2) % 800_000_000).bytes().map(|b| u32::from(b - b'0')).collect();
-    let digit = |digits: &[u32]| {
-        let weight = digits.len() as u32 + 1;
-        let sum: u32 = digits.iter().enumerate().map(|(i, d)| d * (weight - i as u32)).sum();
-        let r = sum % 11;
-        if r < 2 {
-            0
-        } else {
-            11 - r
-        }
-    };
-    let mut all = base;
-    all.push(digit(&all));
-    all.push(digit(&all));
-    all.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).collect()
+    support::cpf(i / 2)
 }
 
 fn arg(args: &[String], name: &str, default: &str) -> String {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_owned())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index]
 }
 
 async fn connect(url: &str) -> DatabaseConnection {
@@ -164,13 +143,6 @@ async fn accept(args: &[String]) {
     );
 }
 
-async fn solved(client: &reqwest::Client, base: &str) -> String {
-    let challenge: Challenge =
-        client.post(format!("{base}/api/captcha")).send().await.expect("captcha").json().await.expect("captcha json");
-    let number = pow::solve_range(&challenge, 0, challenge.max_number).expect("solvable");
-    pow::encode_solution(&challenge, number)
-}
-
 fn report(label: &str, clients: usize, mut latencies: Vec<Duration>, failures: usize, wall: Duration) {
     latencies.sort();
     println!(
@@ -193,19 +165,7 @@ async fn lookup(args: &[String]) {
     let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build().expect("client");
 
     let prepared_at = Instant::now();
-    let mut captchas = Vec::with_capacity(lookups);
-    for chunk in (0..lookups).collect::<Vec<_>>().chunks(16) {
-        let tasks: Vec<_> = chunk
-            .iter()
-            .map(|_| {
-                let (client, base) = (client.clone(), base.clone());
-                tokio::spawn(async move { solved(&client, &base).await })
-            })
-            .collect();
-        for task in tasks {
-            captchas.push(task.await.expect("captcha task"));
-        }
-    }
+    let captchas = solved_many(&client, &base, lookups, 16).await;
     eprintln!("prepared {lookups} captchas in {:.1} s", prepared_at.elapsed().as_secs_f64());
     let captchas = Arc::new(captchas);
     let next = Arc::new(AtomicUsize::new(0));

@@ -6,10 +6,12 @@
 //! cargo run -p server --example open_bench -- --base http://127.0.0.1:3200 --clients 64 --requests 4000 [--attachment-kb 1024]
 #![allow(clippy::print_stdout, clippy::expect_used)]
 
-use app::domain::pow::{self, Challenge};
+mod support;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::{cpf, percentile, solved_many};
 
 struct Options {
     base: String,
@@ -40,26 +42,6 @@ fn options() -> Options {
         }
     }
     o
-}
-
-/// A valid CPF made from a sequence number (distinct citizens, so per-CPF limits are realistic).
-fn cpf(sequence: usize) -> String {
-    let base: Vec<u32> =
-        format!("{:09}", 100_000_000 + sequence % 800_000_000).bytes().map(|b| u32::from(b - b'0')).collect();
-    let digit = |digits: &[u32]| {
-        let weight = digits.len() as u32 + 1;
-        let sum: u32 = digits.iter().enumerate().map(|(i, d)| d * (weight - i as u32)).sum();
-        let r = sum % 11;
-        if r < 2 {
-            0
-        } else {
-            11 - r
-        }
-    };
-    let mut all = base.clone();
-    all.push(digit(&all));
-    all.push(digit(&all));
-    all.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).collect()
 }
 
 /// A noisy PNG of about `kb` kilobytes (noise does not compress, so the size holds).
@@ -93,21 +75,6 @@ async fn funcionalidade(client: &reqwest::Client, base: &str) -> String {
     next[..next.find('"').expect("value end")].to_owned()
 }
 
-async fn solved(client: &reqwest::Client, base: &str) -> String {
-    let challenge: Challenge =
-        client.post(format!("{base}/api/captcha")).send().await.expect("captcha").json().await.expect("captcha json");
-    let number = pow::solve_range(&challenge, 0, challenge.max_number).expect("solvable");
-    pow::encode_solution(&challenge, number)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index]
-}
-
 #[tokio::main]
 async fn main() {
     let o = options();
@@ -117,19 +84,7 @@ async fn main() {
 
     // Captchas first, outside the measurement, 8 at a time.
     let prepared_at = Instant::now();
-    let mut captchas = Vec::with_capacity(o.requests);
-    for chunk in (0..o.requests).collect::<Vec<_>>().chunks(8) {
-        let tasks: Vec<_> = chunk
-            .iter()
-            .map(|_| {
-                let (client, base) = (client.clone(), o.base.clone());
-                tokio::spawn(async move { solved(&client, &base).await })
-            })
-            .collect();
-        for task in tasks {
-            captchas.push(task.await.expect("captcha task"));
-        }
-    }
+    let captchas = solved_many(&client, &o.base, o.requests, 8).await;
     let captchas = Arc::new(captchas);
     eprintln!("prepared {} captchas in {:.1} s", o.requests, prepared_at.elapsed().as_secs_f64());
 

@@ -18,6 +18,7 @@ pub mod secret;
 pub mod seed;
 pub mod services;
 pub mod session;
+pub mod spent_captchas;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

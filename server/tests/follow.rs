@@ -326,22 +326,11 @@ async fn silence_until_the_third_business_day_means_accepted(server: &TestServer
     let finalized = row.finalized_at.unwrap_or_else(|| panic!("no finalized_at"));
     let due = row.accept_due_at.unwrap_or_else(|| panic!("no deadline"));
     // The deadline is the end of the 3rd business day (seeded pontos facultativos count).
+    let days =
+        server::db::entities::optional_day_off::Entity::find().all(&server.db).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(days.iter().any(|d| d.day == "2026-02-16"), "the seeded pontos facultativos are there");
     let calendar = app::domain::calendar::Calendar::with_optional_days_off(
-        [
-            "2025-03-03",
-            "2025-03-04",
-            "2025-06-19",
-            "2025-06-20",
-            "2025-10-27",
-            "2026-02-16",
-            "2026-02-17",
-            "2026-04-20",
-            "2026-06-04",
-            "2026-06-05",
-            "2026-10-28",
-        ]
-        .iter()
-        .filter_map(|d| app::domain::calendar::Date::parse_iso(d)),
+        days.iter().filter_map(|d| app::domain::calendar::Date::parse_iso(&d.day)),
     );
     assert_eq!(due.timestamp(), app::domain::lifecycle::acceptance_deadline(finalized.timestamp(), &calendar));
     assert!(due.timestamp() - finalized.timestamp() >= 3 * 86_400);

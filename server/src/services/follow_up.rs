@@ -2,13 +2,14 @@
 //! answer for every mismatch), the session it grants, the list and history a session may
 //! read, and the citizen's answers to a finalized request (reopen, rate, close).
 
-use super::{brasilia_date_time, db_failure, spend_captcha};
+use super::{brasilia_date_time, db_failure};
 use crate::captcha::CaptchaIssuer;
 use crate::db::entities::{attachment, request, request_event, system};
 use crate::db::WriteGate;
 use crate::rate_limit::RateLimiter;
 use crate::secret::{Keys, Purpose};
 use crate::session::Sessions;
+use crate::spent_captchas::SpentCaptchas;
 use app::api::follow::{
     Answerable, AttachmentLink, History, LookupField, LookupOutcome, RequestList, RequestSummary, TimelineEntry,
     NO_MATCH,
@@ -72,6 +73,7 @@ pub struct FollowService {
     keys: Keys,
     captcha: CaptchaIssuer,
     sessions: Sessions,
+    spent: SpentCaptchas,
     per_ip: RateLimiter<IpAddr>,
     per_cpf: RateLimiter<String>,
 }
@@ -105,6 +107,7 @@ impl FollowService {
     ) -> FollowService {
         let hour = Duration::from_secs(3_600);
         FollowService {
+            spent: SpentCaptchas::start(db.clone(), gate.clone()),
             db,
             gate,
             keys,
@@ -207,11 +210,7 @@ impl FollowService {
             return Ok(refused(TOO_MANY_FOR_CPF));
         }
         // Spent whatever the outcome: one solved captcha buys one guess.
-        let spent = {
-            let _turn = self.gate.enter().await;
-            spend_captcha(&self.db, &verified, now).await?
-        };
-        if !spent {
+        if !self.spent.spend(verified, now).await? {
             return Ok(LookupAnswer {
                 outcome: LookupOutcome::Invalid { errors: vec![(LookupField::Captcha, CAPTCHA_SPENT.to_owned())] },
                 set_cookie: None,
