@@ -6,7 +6,7 @@ mod common;
 
 use app::api::follow::{LookupOutcome, NO_MATCH};
 use app::domain::lifecycle::EventKind;
-use common::opening::{mail_file_containing, open_request, solved_captcha, valid_fields, with};
+use common::opening::{mail_file_with, open_request, solved_captcha, valid_fields, with};
 use common::TestServer;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::db::entities::{request, request_event};
@@ -359,13 +359,8 @@ async fn the_finalized_email_links_open_the_history() {
     let server = TestServer::sqlite().await;
     let number = open_request(&server, CPF_A).await;
     finalize(&server, &number, "Reinstale o transmissor.\nDepois, transmita de novo.").await;
-    let mail = loop {
-        let text = mail_file_containing(&server, &number).await;
-        if text.contains("finalizada") {
-            break text;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
+    let link_start = format!("http://portal.test/acompanhar/{number}?t=");
+    let mail = mail_file_with(&server, &[&link_start]).await;
     assert!(!mail.contains("52998224725") && !mail.contains("529.982.247-25"), "no CPF in the e-mail");
     assert!(
         mail.contains("3 (três) dias úteis") || mail.contains("3 (tr=C3=AAs) dias"),
@@ -464,4 +459,50 @@ async fn two_instances_accept_each_request_once() {
     first.finish().await;
     second.finish().await;
     common::drop_postgres_database(&name).await;
+}
+
+/// Lookups spend their captchas in batches: the same solved captcha sent many times at
+/// once still buys exactly one lookup, on both engines.
+async fn a_captcha_sent_many_times_at_once_buys_one_lookup(server: &TestServer) {
+    let number = open_request(server, CPF_A).await;
+    let captcha = solved_captcha(server).await;
+    let attempts: Vec<_> = (0..24).map(|_| lookup_owned(server, number.clone(), captcha.clone())).collect();
+    let mut found = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap_or_else(|e| panic!("{e}")) {
+            LookupOutcome::Found { .. } => found += 1,
+            LookupOutcome::Invalid { errors } => assert_eq!(errors[0].0.id(), "captcha"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(found, 1);
+    // Distinct captchas sent together all pass.
+    let captchas: Vec<String> = {
+        let mut list = Vec::new();
+        for _ in 0..12 {
+            list.push(solved_captcha(server).await);
+        }
+        list
+    };
+    let attempts: Vec<_> = captchas.into_iter().map(|captcha| lookup_owned(server, number.clone(), captcha)).collect();
+    for attempt in attempts {
+        assert!(matches!(attempt.await.unwrap_or_else(|e| panic!("{e}")), LookupOutcome::Found { .. }));
+    }
+}
+on_both_databases!(a_captcha_sent_many_times_at_once_buys_one_lookup);
+
+fn lookup_owned(server: &TestServer, number: String, captcha: String) -> tokio::task::JoinHandle<LookupOutcome> {
+    let (client, base) = (server.client.clone(), server.base.clone());
+    tokio::spawn(async move {
+        let text = client
+            .post(format!("{base}/api/acompanhar"))
+            .form(&[("cpf", CPF_A), ("numero", number.as_str()), ("captcha", captcha.as_str())])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("lookup: {e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        serde_json::from_str::<LookupOutcome>(&text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    })
 }

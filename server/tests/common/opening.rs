@@ -98,20 +98,26 @@ pub async fn post(server: &TestServer, system: &str, form: Form) -> (u16, Submit
 
 /// Waits for the delivery job to write the message file of `number`.
 pub async fn mail_file_containing(server: &TestServer, number: &str) -> String {
+    mail_file_with(server, &[number]).await
+}
+
+/// Waits (at most 10 s) for a message file holding every one of `needles`, read with
+/// quoted-printable soft breaks and `=3D` undone.
+pub async fn mail_file_with(server: &TestServer, needles: &[&str]) -> String {
     let dir = server.data_dir().join("mail");
     for _ in 0..100 {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             for entry in entries.flatten() {
                 let text =
                     std::fs::read_to_string(entry.path()).unwrap_or_default().replace("=\r\n", "").replace("=3D", "=");
-                if text.contains(number) {
+                if needles.iter().all(|needle| text.contains(needle)) {
                     return text;
                 }
             }
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("no e-mail with {number} in {}", dir.display());
+    panic!("no e-mail with {needles:?} in {}", dir.display());
 }
 
 /// Opens a valid request with this CPF and returns its number.

@@ -1,0 +1,81 @@
+//! Personal data never reaches the log: a whole flow (open, look up with right and wrong
+//! pairs, read the history, finalize, deliver the e-mails) runs through the server's own
+//! logging layer with the filter at TRACE, into a buffer, and no line may hold the CPF
+//! (in any format), the phone or the e-mail address.
+
+mod common;
+
+use common::opening::{open_request, solved_captcha};
+use common::TestServer;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut buffer) = self.0.lock() {
+            buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_cpf_phone_or_email_in_any_log_line() {
+    let captured = Captured::default();
+    // The server's own logging layer, with everything switched on as far as a filter can.
+    use tracing_subscriber::layer::SubscriberExt;
+    let subscriber = tracing_subscriber::registry()
+        .with(server::telemetry::layer(tracing_subscriber::EnvFilter::new("trace"), captured.clone()));
+    tracing::subscriber::set_global_default(subscriber).unwrap_or_else(|e| panic!("{e}"));
+
+    let server = TestServer::sqlite().await;
+    let number = open_request(&server, "529.982.247-25").await;
+    for (cpf, numero) in
+        [("529.982.247-25", number.as_str()), ("123.456.789-09", number.as_str()), ("52998224725", "202000000001")]
+    {
+        let captcha = solved_captcha(&server).await;
+        let response = server
+            .client
+            .post(format!("{}/api/acompanhar", server.base))
+            .form(&[("cpf", cpf), ("numero", numero), ("captcha", captcha.as_str())])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(response.status().is_success());
+    }
+    server.desk.finalize(&number, "Resolvido.").await.unwrap_or_else(|e| panic!("{e}"));
+    let _ = server.get(&format!("/acompanhar/{number}")).await;
+    // Let the delivery job write the e-mails (it logs as it goes).
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    server.finish().await;
+
+    let text = String::from_utf8_lossy(&captured.0.lock().map(|b| b.clone()).unwrap_or_default()).into_owned();
+    assert!(text.lines().count() > 10, "the flow was logged at all:\n{text}");
+    for secret in [
+        "52998224725",
+        "529.982.247-25",
+        "12345678909",
+        "123.456.789-09",
+        "61999998888",
+        "99999-8888",
+        "maria.silva@saude.gov.br",
+    ] {
+        let leaks: Vec<&str> = text.lines().filter(|line| line.contains(secret)).collect();
+        assert!(leaks.is_empty(), "{secret} appears in the log:\n{}", leaks.join("\n"));
+    }
+}
