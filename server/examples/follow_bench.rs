@@ -6,7 +6,8 @@
 //! - `accept --database-url URL`: runs the acceptance job once over what is due, timed.
 //! - `lookup --base URL --clients 64 --lookups N [--history]`: captchas are fetched and
 //!   solved before the clock starts (as the browser does while the citizen types), then
-//!   the clients look up random stored requests as fast as the server answers; with
+//!   the clients post the lookup form (`POST /acompanhar`, answered 303 with the session
+//!   cookie) for random stored requests as fast as the server answers; with
 //!   `--history`, each client then reads history pages with the session it got.
 #![allow(clippy::print_stdout, clippy::expect_used)]
 
@@ -162,7 +163,11 @@ async fn lookup(args: &[String]) {
     let stored: usize = arg(args, "--stored", "1000000").parse().expect("--stored N");
     let label = arg(args, "--label", "lookups");
     let history = args.iter().any(|a| a == "--history");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
 
     let prepared_at = Instant::now();
     let captchas = solved_many(&client, &base, lookups, 16).await;
@@ -188,29 +193,22 @@ async fn lookup(args: &[String]) {
                 seed ^= seed << 17;
                 let target = (seed % stored as u64) as usize;
                 let sent = Instant::now();
+                // The page's own form, as the browser posts it: a match answers 303 with the cookie.
                 let response = client
-                    .post(format!("{base}/api/acompanhar"))
+                    .post(format!("{base}/acompanhar"))
                     .form(&[("cpf", cpf(target)), ("numero", number(target)), ("captcha", captchas[i].clone())])
                     .send()
                     .await;
                 let ok = match response {
-                    Ok(r) if r.status().is_success() => {
+                    Ok(r) if r.status().as_u16() == 303 => {
                         let cookie = r
                             .headers()
                             .get("set-cookie")
                             .and_then(|v| v.to_str().ok())
                             .and_then(|v| v.split(';').next())
                             .map(str::to_owned);
-                        let body = r.text().await.unwrap_or_default();
-                        if body.contains("\"found\"") {
-                            session = cookie.map(|c| (c, number(target)));
-                            true
-                        } else {
-                            if failures < 3 {
-                                eprintln!("lookup answered: {body}");
-                            }
-                            false
-                        }
+                        session = cookie.map(|c| (c, number(target)));
+                        true
                     }
                     Ok(r) => {
                         if failures < 3 {

@@ -506,3 +506,54 @@ fn lookup_owned(server: &TestServer, number: String, captcha: String) -> tokio::
         serde_json::from_str::<LookupOutcome>(&text).unwrap_or_else(|e| panic!("{text}: {e}"))
     })
 }
+
+/// The page's own form (a plain HTML post, no JSON): a match starts the session and
+/// goes to the list; a mismatch shows the page again with the one message and the
+/// values typed; a post from another site is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lookup_page_form_works_without_a_script_api() {
+    let server = TestServer::sqlite().await;
+    let number = open_request(&server, CPF_A).await;
+    let post = |cpf: &'static str, numero: String, captcha: String| {
+        let (client, base) = (server.client.clone(), server.base.clone());
+        async move {
+            let response = client
+                .post(format!("{base}/acompanhar"))
+                .form(&[("cpf", cpf), ("numero", numero.as_str()), ("captcha", captcha.as_str())])
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let status = response.status().as_u16();
+            let location =
+                response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            (status, location, cookie, response.text().await.unwrap_or_default().replace("<!>", ""))
+        }
+    };
+    let (status, _, cookie, body) = post(CPF_B, number.clone(), solved_captcha(&server).await).await;
+    assert_eq!(status, 422);
+    assert!(cookie.is_none());
+    assert!(body.contains(NO_MATCH), "the one generic message");
+    assert!(body.contains(&format!("value=\"{number}\"")), "the number typed is kept");
+    let (status, _, _, body) = post(CPF_A, "123".into(), String::new()).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("12 dígitos") && body.contains("verificação anti-robô"), "messages beside the fields");
+
+    let (status, location, cookie, _) = post(CPF_A, number.clone(), solved_captcha(&server).await).await;
+    assert_eq!((status, location.as_str()), (303, "/acompanhar"));
+    let cookie = cookie_pair(&cookie.unwrap_or_else(|| panic!("no session cookie")));
+    let (status, body) = page_with(&server, "/acompanhar", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&number) && body.contains("***.982.247-**"));
+
+    let response = server
+        .client
+        .post(format!("{}/acompanhar", server.base))
+        .header("origin", "https://evil.test")
+        .form(&[("cpf", CPF_A), ("numero", number.as_str()), ("captcha", "x")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status().as_u16(), 403);
+    server.finish().await;
+}

@@ -170,3 +170,15 @@ pub struct ActionFeedback {
     pub comment: String,
     pub score: Option<u8>,
 }
+
+/// When the lookup form (a plain HTML form posted to `/acompanhar`) is refused, the server
+/// renders the page again with this in the context: each message beside its field, the
+/// general one above the button, and what was typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LookupFeedback {
+    pub status: u16,
+    pub cpf: String,
+    pub numero: String,
+    pub errors: Vec<(LookupField, String)>,
+    pub message: Option<String>,
+}

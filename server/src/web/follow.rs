@@ -5,11 +5,12 @@
 use super::headers::provide_page_context;
 use super::AppState;
 use crate::services::follow_up::{ActError, CitizenAction};
-use app::api::follow::ActionFeedback;
+use app::api::follow::{ActionFeedback, LookupFeedback, LookupOutcome};
 use app::domain::request_form::is_protocol_number;
 use app::ports::session_in;
+use app::ports::FollowDesk;
 use axum::body::Body;
-use axum::extract::{Form, FromRequest, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, Form, FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -132,18 +133,20 @@ pub async fn answer(
             feedback(None, "Não foi possível registrar a resposta agora. Tente novamente em alguns minutos.".to_owned())
         }
     };
-    render_history_with(state, parts, &number, feedback).await
+    let path = format!("/acompanhar/{number}");
+    render_page_with(state, parts, &path, move || provide_context(feedback.clone())).await
 }
 
-/// Renders the history page again (as a GET of it) with `feedback` in its context.
-async fn render_history_with(
+/// Renders the page at `path` again (as a GET of it) with `extra` providing the
+/// feedback context the page reads.
+async fn render_page_with(
     state: AppState,
     mut parts: http::request::Parts,
-    number: &str,
-    feedback: ActionFeedback,
+    path: &str,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
 ) -> Response {
     parts.method = Method::GET;
-    parts.uri = match format!("/acompanhar/{number}").parse() {
+    parts.uri = match path.parse() {
         Ok(uri) => uri,
         Err(_) => return not_found(),
     };
@@ -152,12 +155,56 @@ async fn render_history_with(
     let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_page_context(&ports);
-            provide_context(feedback.clone());
+            extra();
         },
         move || app::shell(options.clone()),
     );
     handler(Request::from_parts(parts, Body::empty())).await.into_response()
 }
+
+/// The fields of the lookup form.
+#[derive(Debug, Deserialize)]
+pub struct LookupForm {
+    #[serde(default)]
+    cpf: String,
+    #[serde(default)]
+    numero: String,
+    #[serde(default)]
+    captcha: String,
+}
+
+/// `POST /acompanhar`: the lookup form. A match starts the session and shows the list
+/// (303); anything else renders the form again with the messages and the values typed.
+pub async fn look_up(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "Origem não permitida").into_response();
+    }
+    let client = request.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
+    let (parts, body) = request.into_parts();
+    let Ok(Form(form)) = Form::<LookupForm>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
+        return (StatusCode::BAD_REQUEST, "Formulário inválido").into_response();
+    };
+    let answer = state.follow.lookup(&form.cpf, &form.numero, &form.captcha, client).await;
+    let (status, errors, message) = match answer {
+        Ok(answer) => match (answer.outcome, answer.set_cookie) {
+            (LookupOutcome::Found { redirect }, Some(cookie)) => {
+                let mut response = Redirect::to(&redirect).into_response();
+                if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+                    response.headers_mut().append(header::SET_COOKIE, cookie);
+                }
+                return response;
+            }
+            (LookupOutcome::Invalid { errors }, _) => (422, errors, None),
+            (LookupOutcome::Refused { message }, _) => (422, Vec::new(), Some(message)),
+            (LookupOutcome::Found { .. }, None) => (500, Vec::new(), Some(TRY_LATER.to_owned())),
+        },
+        Err(_) => (503, Vec::new(), Some(TRY_LATER.to_owned())),
+    };
+    let feedback = LookupFeedback { status, cpf: form.cpf, numero: form.numero, errors, message };
+    render_page_with(state, parts, "/acompanhar", move || provide_context(feedback.clone())).await
+}
+
+const TRY_LATER: &str = "Não foi possível pesquisar agora. Tente novamente em alguns minutos.";
 
 /// `POST /acompanhar/sair` ("Nova pesquisa"): ends the session.
 pub async fn leave(State(state): State<AppState>, headers: HeaderMap) -> Response {

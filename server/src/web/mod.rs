@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
             "/api/chamados/{system}",
             post(open_request::submit).layer(DefaultBodyLimit::max(open_request::BODY_LIMIT)),
         )
+        .route("/acompanhar", post(follow::look_up))
         .route("/acompanhar/sair", post(follow::leave))
         .route("/acompanhar/{number}", post(follow::answer))
         .route("/acompanhar/{number}/anexos/{id}", get(follow::attachment))
