@@ -39,6 +39,33 @@ pub enum Command {
         #[arg(long)]
         resposta: String,
     },
+    /// List, add or remove the federal "pontos facultativos" (days that do not count as
+    /// business days for the 3-day acceptance window).
+    #[command(name = "pontos-facultativos", subcommand)]
+    PontosFacultativos(DaysOff),
+}
+
+#[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
+pub enum DaysOff {
+    /// Print the days (of one year, or all), one per line: date and description.
+    Listar {
+        #[arg(long)]
+        ano: Option<i32>,
+    },
+    /// Add a day (or change its description).
+    Adicionar {
+        /// YYYY-MM-DD
+        #[arg(long)]
+        data: String,
+        #[arg(long)]
+        descricao: String,
+    },
+    /// Remove a day.
+    Remover {
+        /// YYYY-MM-DD
+        #[arg(long)]
+        data: String,
+    },
 }
 
 /// Exit status 2 means the configuration was refused; 1 that the server failed later.
@@ -56,6 +83,7 @@ pub async fn run() -> ExitCode {
         Command::Serve => startup::serve(settings).await,
         Command::Migrate => startup::migrate_only(settings).await,
         Command::Finalizar { numero, resposta } => finalize(settings, &numero, &resposta).await,
+        Command::PontosFacultativos(action) => days_off(settings, action).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,5 +100,28 @@ async fn finalize(settings: crate::config::Settings, number: &str, answer: &str)
     portal.desk.finalize(number, answer).await.map_err(|e| anyhow::anyhow!("finalizing {number}: {e}"))?;
     tracing::info!(number, "request finalized");
     portal.db.close().await?;
+    Ok(())
+}
+
+async fn days_off(settings: crate::config::Settings, action: DaysOff) -> anyhow::Result<()> {
+    use crate::services::calendar;
+    use std::io::Write;
+    let db = crate::db::connect(&settings.database).await?;
+    startup::migrate_and_seed(&db, settings.database.kind).await?;
+    match action {
+        DaysOff::Listar { ano } => {
+            let mut out = std::io::stdout().lock();
+            for day in calendar::list(&db, ano).await? {
+                writeln!(out, "{}\t{}", day.day, day.description)?;
+            }
+        }
+        DaysOff::Adicionar { data, descricao } => calendar::add(&db, &data, &descricao).await?,
+        DaysOff::Remover { data } => {
+            if !calendar::remove(&db, &data).await? {
+                anyhow::bail!("{data} is not a ponto facultativo");
+            }
+        }
+    }
+    db.close().await?;
     Ok(())
 }

@@ -77,3 +77,42 @@ fn leptos_toml_agrees_with_the_build_metadata() {
         assert_eq!(runtime.get(key), build.get(key), "{key} differs between Leptos.toml and Cargo.toml");
     }
 }
+
+/// `server pontos-facultativos`: an administrator lists, adds and removes the days off
+/// that the acceptance window skips; impossible days are refused with the reason.
+#[test]
+fn pontos_facultativos_are_kept_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("sqlite://{}/portal.db", dir.path().display());
+    let run = |args: &[&str]| {
+        let output = server()
+            .env("DATABASE_URL", &url)
+            .env("WEBATEND_DATA_DIR", dir.path())
+            .env("WEBATEND_LOG", "error")
+            .arg("pontos-facultativos")
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (ok, listed, _) = run(&["listar", "--ano", "2026"]);
+    assert!(ok);
+    assert_eq!(listed.lines().count(), 6, "the seeded 2026 days: {listed}");
+    assert!(listed.contains("2026-02-16\tCarnaval"));
+    let (ok, _, _) = run(&["adicionar", "--data", "2026-12-24", "--descricao", "Véspera de Natal"]);
+    assert!(ok);
+    assert!(run(&["listar", "--ano", "2026"]).1.contains("2026-12-24\tVéspera de Natal"));
+    let (ok, _, stderr) = run(&["adicionar", "--data", "2026-12-26", "--descricao", "Sábado"]);
+    assert!(!ok && stderr.contains("weekend"), "{stderr}");
+    let (ok, _, stderr) = run(&["adicionar", "--data", "2026-12-25", "--descricao", "Natal"]);
+    assert!(!ok && stderr.contains("national holiday"), "{stderr}");
+    let (ok, _, stderr) = run(&["adicionar", "--data", "2026-13-01", "--descricao", "x"]);
+    assert!(!ok && stderr.contains("YYYY-MM-DD"), "{stderr}");
+    assert!(run(&["remover", "--data", "2026-12-24"]).0);
+    assert!(!run(&["remover", "--data", "2026-12-24"]).0, "removing a day that is not there fails");
+    assert_eq!(run(&["listar"]).1.lines().count(), 11, "2025 and 2026 seeded");
+}

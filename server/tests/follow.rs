@@ -557,3 +557,32 @@ async fn the_lookup_page_form_works_without_a_script_api() {
     assert_eq!(response.status().as_u16(), 403);
     server.finish().await;
 }
+
+/// A ponto facultativo added by an administrator moves the deadline of requests
+/// finalized afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_ponto_facultativo_moves_later_deadlines() {
+    use app::domain::calendar::Calendar;
+    use app::domain::lifecycle::{acceptance_deadline, brasilia_date};
+    let server = TestServer::sqlite().await;
+    let number = open_request(&server, CPF_A).await;
+    let today = brasilia_date(chrono::Utc::now().timestamp());
+    let seeded = server::services::calendar::list(&server.db, None).await.unwrap_or_else(|e| panic!("{e}"));
+    let before =
+        Calendar::with_optional_days_off(seeded.iter().filter_map(|d| app::domain::calendar::Date::parse_iso(&d.day)));
+    // The next business day from today becomes a day off.
+    let next = before.add_business_days(today, 1);
+    server::services::calendar::add(&server.db, &next.iso(), "Ponto facultativo de teste")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    finalize(&server, &number, "Resolvido.").await;
+    let row = stored(&server, &number).await;
+    let finalized = row.finalized_at.unwrap_or_else(|| panic!("finalized")).timestamp();
+    let due = row.accept_due_at.unwrap_or_else(|| panic!("deadline")).timestamp();
+    assert!(due > acceptance_deadline(finalized, &before), "the new day off pushes the deadline");
+    let mut with_new_day =
+        seeded.iter().filter_map(|d| app::domain::calendar::Date::parse_iso(&d.day)).collect::<Vec<_>>();
+    with_new_day.push(next);
+    assert_eq!(due, acceptance_deadline(finalized, &Calendar::with_optional_days_off(with_new_day)));
+    server.finish().await;
+}

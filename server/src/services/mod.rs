@@ -1,6 +1,7 @@
 //! Implementations of the app's ports over sea-orm, one module per feature.
 
 pub mod acceptance;
+pub mod calendar;
 pub mod catalog;
 pub mod desk;
 pub mod follow_up;
