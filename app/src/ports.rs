@@ -128,3 +128,11 @@ pub fn from_context() -> Result<Ports, AppError> {
         AppError::Internal
     })
 }
+
+/// Whether a state-changing request came from a page of this portal: no `Origin` header
+/// (same-origin form posts of older browsers, tools), or one naming this very host.
+pub fn same_origin(headers: &http::HeaderMap) -> bool {
+    let Some(origin) = headers.get(http::header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let host = headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}

@@ -58,8 +58,11 @@ async fn write_batches(db: DatabaseConnection, gate: WriteGate, mut receiver: mp
     while receiver.recv_many(&mut batch, MOST_PER_BATCH).await > 0 {
         // The same challenge twice in one batch: only the first may count as first use.
         let mut seen = HashSet::new();
-        let (fresh, repeated): (Vec<Pending>, Vec<Pending>) =
+        let (mut fresh, repeated): (Vec<Pending>, Vec<Pending>) =
             batch.drain(..).partition(|p| seen.insert(p.captcha.challenge.clone()));
+        // Rows in key order: two instances inserting overlapping batches on PostgreSQL
+        // then wait for each other in the same order instead of deadlocking.
+        fresh.sort_by(|a, b| a.captcha.challenge.cmp(&b.captcha.challenge));
         for pending in repeated {
             let _ = pending.reply.send(Ok(false));
         }

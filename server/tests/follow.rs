@@ -159,6 +159,18 @@ async fn every_mismatch_gets_the_same_answer() {
         LookupOutcome::Invalid { errors } => assert_eq!(errors[0].0.id(), "captcha"),
         other => panic!("a spent captcha must be refused: {other:?}"),
     }
+    // Another site cannot plant a session through the JSON twin either.
+    let captcha = solved_captcha(&server).await;
+    let response = server
+        .client
+        .post(format!("{}/api/acompanhar", server.base))
+        .header("origin", "https://evil.test")
+        .form(&[("cpf", CPF_A), ("numero", mine.as_str()), ("captcha", captcha.as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(response.headers().get("set-cookie").is_none());
+    assert!(response.text().await.unwrap_or_default().contains("Origem não permitida"));
     match lookup_with(&server, CPF_A, &mine, "forged").await.0 {
         LookupOutcome::Invalid { errors } => assert_eq!(errors[0].0.id(), "captcha"),
         other => panic!("a forged captcha must be refused: {other:?}"),
@@ -240,7 +252,7 @@ async fn answers_go_through_the_state_machine(server: &TestServer) {
     // Nothing to contest before the team finalizes.
     let (status, _, body) =
         answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "Ainda não funciona.")]).await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     assert!(body.contains("ainda não foi finalizada"), "{status}");
 
     finalize(server, &number, "Reinstale o transmissor.").await;
@@ -264,7 +276,7 @@ async fn answers_go_through_the_state_machine(server: &TestServer) {
         vec![("acao", "fechar")],
     ] {
         let (status, _, body) = answer(server, &number, &cookie, &fields).await;
-        assert_eq!(status, 422, "{fields:?}");
+        assert_eq!(status, 409, "{fields:?}");
         assert!(body.contains("ainda não foi finalizada"), "{fields:?}");
     }
 
@@ -299,7 +311,7 @@ async fn answers_go_through_the_state_machine(server: &TestServer) {
         [vec![("acao", "reabrir"), ("motivo", "Quero reabrir agora.")], vec![("acao", "avaliar"), ("nota", "3")]]
     {
         let (status, _, body) = answer(server, &closed, &cookie, &fields).await;
-        assert_eq!(status, 422);
+        assert_eq!(status, 409);
         assert!(body.contains("foi encerrada"), "{fields:?}");
     }
     // A post from another site is refused before anything is read.
@@ -344,7 +356,7 @@ async fn silence_until_the_third_business_day_means_accepted(server: &TestServer
 
     let (status, _, body) =
         answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "Não resolveu o problema.")]).await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     assert!(body.contains("O prazo para reabrir esta solicitação terminou"));
     assert_eq!(
         answer(server, &number, &cookie, &[("acao", "avaliar"), ("nota", "4")]).await.0,
@@ -584,5 +596,30 @@ async fn a_new_ponto_facultativo_moves_later_deadlines() {
         seeded.iter().filter_map(|d| app::domain::calendar::Date::parse_iso(&d.day)).collect::<Vec<_>>();
     with_new_day.push(next);
     assert_eq!(due, acceptance_deadline(finalized, &Calendar::with_optional_days_off(with_new_day)));
+    server.finish().await;
+}
+
+/// A replayed captcha is refused before the per-CPF limit is charged: replaying one
+/// solution cannot use up another citizen's lookups.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replayed_captchas_do_not_use_up_a_cpf_budget() {
+    let server = TestServer::sqlite_with(|raw| raw.lookup_rate_per_cpf = "2".into()).await;
+    let number = open_request(&server, CPF_A).await;
+    let spent = solved_captcha(&server).await;
+    assert!(matches!(lookup_with(&server, CPF_A, &number, &spent).await.0, LookupOutcome::Found { .. }));
+    for _ in 0..5 {
+        match lookup_with(&server, CPF_A, &number, &spent).await.0 {
+            LookupOutcome::Invalid { errors } => assert_eq!(errors[0].0.id(), "captcha"),
+            other => panic!("a replay must be refused as such: {other:?}"),
+        }
+    }
+    assert!(
+        matches!(lookup(&server, CPF_A, &number).await.0, LookupOutcome::Found { .. }),
+        "the second real lookup passes"
+    );
+    assert!(
+        matches!(lookup(&server, CPF_A, &number).await.0, LookupOutcome::Refused { .. }),
+        "the third is over the limit"
+    );
     server.finish().await;
 }

@@ -129,6 +129,10 @@ pub struct History {
 pub async fn lookup_requests(cpf: String, numero: String, captcha: String) -> Result<LookupOutcome, AppError> {
     let ports = crate::ports::from_context()?;
     let parts = use_context::<http::request::Parts>();
+    // It sets the session cookie: a post started by another site must not plant one.
+    if !parts.as_ref().is_some_and(|p| crate::ports::same_origin(&p.headers)) {
+        return Ok(LookupOutcome::Refused { message: "Origem não permitida.".to_owned() });
+    }
     let client = parts.as_ref().and_then(crate::ports::client_ip);
     let answer = ports.follow.lookup(&cpf, &numero, &captcha, client).await?;
     if let Some(cookie) = &answer.set_cookie {
@@ -161,6 +165,8 @@ pub async fn load_history(numero: String) -> Result<History, AppError> {
 /// was typed, so nothing is lost.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActionFeedback {
+    /// The HTTP status of the page: 422 a field, 409 a refused step, 503 the database.
+    pub status: u16,
     /// The step to show again: `nao` (reason) or `avaliar` (rating); empty for the page top.
     pub step: String,
     /// The HTML name of the field at fault (`motivo`, `nota`, `comentario`), if one is.

@@ -33,8 +33,8 @@ pub fn HistoryPage() -> impl IntoView {
 fn HistoryView(history: History) -> impl IntoView {
     let query = use_query_map();
     let feedback = use_context::<ActionFeedback>();
-    if feedback.is_some() {
-        set_status(422);
+    if let Some(feedback) = &feedback {
+        set_status(feedback.status);
     }
     let step = feedback
         .as_ref()

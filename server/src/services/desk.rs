@@ -227,5 +227,10 @@ fn clean_text(text: &str) -> Result<String, DeskError> {
     if text.chars().count() > 10_000 {
         return Err(DeskError::Invalid("the text is longer than 10,000 characters"));
     }
+    // PostgreSQL refuses NUL in text and no control character belongs in an answer:
+    // the same text must be accepted or refused alike on both engines.
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(DeskError::Invalid("the text contains control characters"));
+    }
     Ok(text.to_owned())
 }

@@ -204,17 +204,18 @@ impl FollowService {
                 return Ok(refused(TOO_MANY_FROM_HERE));
             }
         }
-        // The limiter keeps a keyed hash, never the CPF itself.
-        let cpf_key = self.keys.sign(Purpose::LimitKey, cpf.digits().as_bytes());
-        if !self.per_cpf.allow_key(cpf_key, Instant::now()) {
-            return Ok(refused(TOO_MANY_FOR_CPF));
-        }
         // Spent whatever the outcome: one solved captcha buys one guess.
         if !self.spent.spend(verified, now).await? {
             return Ok(LookupAnswer {
                 outcome: LookupOutcome::Invalid { errors: vec![(LookupField::Captcha, CAPTCHA_SPENT.to_owned())] },
                 set_cookie: None,
             });
+        }
+        // Charged only now, after a fresh proof of work was spent: a replayed captcha cannot
+        // use up someone else's CPF budget. The limiter keeps a keyed hash, never the CPF.
+        let cpf_key = self.keys.sign(Purpose::LimitKey, cpf.digits().as_bytes());
+        if !self.per_cpf.allow_key(cpf_key, Instant::now()) {
+            return Ok(refused(TOO_MANY_FOR_CPF));
         }
         let owner: Option<String> = request::Entity::find()
             .select_only()

@@ -7,8 +7,8 @@ use super::AppState;
 use crate::services::follow_up::{ActError, CitizenAction};
 use app::api::follow::{ActionFeedback, LookupFeedback, LookupOutcome};
 use app::domain::request_form::is_protocol_number;
-use app::ports::session_in;
 use app::ports::FollowDesk;
+use app::ports::{same_origin, session_in};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Form, FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -17,14 +17,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use leptos::prelude::provide_context;
 use serde::Deserialize;
-
-/// A form post must come from a page of this portal. The session cookie is
-/// `SameSite=Strict` already; this also refuses a post whose `Origin` names another host.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
-}
 
 fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Não encontrado").into_response()
@@ -111,7 +103,8 @@ pub async fn answer(
         "fechar" => (CitizenAction::Close, ""),
         _ => return (StatusCode::BAD_REQUEST, "Ação desconhecida").into_response(),
     };
-    let feedback = |field: Option<&str>, message: String| ActionFeedback {
+    let feedback = |status: u16, field: Option<&str>, message: String| ActionFeedback {
+        status,
         step: step.to_owned(),
         field: field.map(str::to_owned),
         message,
@@ -122,15 +115,20 @@ pub async fn answer(
     let feedback = match state.follow.act(session.as_deref(), &number, action).await {
         Ok(_) => return Redirect::to(&format!("/acompanhar/{number}#resposta")).into_response(),
         Err(ActError::NotFound) => return not_found(),
-        Err(ActError::Invalid { field, message }) => feedback(Some(field), message),
-        Err(ActError::Refused(refusal)) => feedback(None, refusal.to_string()),
+        Err(ActError::Invalid { field, message }) => feedback(422, Some(field), message),
+        Err(ActError::Refused(refusal)) => feedback(409, None, refusal.to_string()),
         Err(ActError::Conflict) => feedback(
+            409,
             None,
             "A solicitação foi atualizada enquanto você respondia. Confira a situação e responda novamente.".to_owned(),
         ),
         Err(ActError::Database(error)) => {
             tracing::error!(error = %error, "recording a citizen's answer");
-            feedback(None, "Não foi possível registrar a resposta agora. Tente novamente em alguns minutos.".to_owned())
+            feedback(
+                503,
+                None,
+                "Não foi possível registrar a resposta agora. Tente novamente em alguns minutos.".to_owned(),
+            )
         }
     };
     let path = format!("/acompanhar/{number}");
