@@ -9,7 +9,7 @@ use crate::db::entities::{request, request_event, system};
 use crate::db::WriteGate;
 use crate::mail::compose::{self, ComposeError, RequestFinalized, Sender};
 use crate::session::Sessions;
-use app::domain::lifecycle::{self, EventKind, Refusal};
+use app::domain::lifecycle::{self, EventKind, Refusal, Status};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -47,10 +47,12 @@ pub struct DeskService {
     mail_wakeup: Arc<Notify>,
 }
 
-/// A timeline entry to add, and the request's level afterwards.
+/// A timeline entry to add, and the request's status and level afterwards (written by
+/// the one versioned UPDATE of [`DeskService::change`]).
 struct Step {
     kind: EventKind,
     body: String,
+    status: Status,
     level: i16,
 }
 
@@ -87,6 +89,7 @@ impl DeskService {
         let now = Utc::now();
         let step = change(&txn, &row, now).await?;
         let updated = request::Entity::update_many()
+            .col_expr(request::Column::Status, Expr::value(step.status.code()))
             .col_expr(request::Column::Level, Expr::value(step.level))
             .col_expr(request::Column::Version, Expr::value(row.version + 1))
             .col_expr(request::Column::UpdatedAt, Expr::value(now))
@@ -118,15 +121,15 @@ impl DeskService {
     /// or internal (agents only, never shown to the citizen).
     pub async fn note(&self, number: &str, text: &str, public: bool) -> Result<(), DeskError> {
         let text = clean_text(text)?;
-        self.change(number, move |txn, row, _now| {
+        self.change(number, move |_txn, row, now| {
             Box::pin(async move {
-                let standing = standing_of(row, Utc::now());
-                let kind = if public { EventKind::Answer } else { EventKind::InternalNote };
-                if public {
-                    let next = standing.take_up()?;
-                    set_status(txn, row, next.status.code()).await?;
-                }
-                Ok(Step { kind, body: text, level: row.level })
+                let standing = standing_of(row, now);
+                let (kind, status) = if public {
+                    (EventKind::Answer, standing.take_up()?.status)
+                } else {
+                    (EventKind::InternalNote, standing.status)
+                };
+                Ok(Step { kind, body: text, status, level: row.level })
             })
         })
         .await
@@ -137,16 +140,16 @@ impl DeskService {
         if !LEVELS.contains(&to_level) {
             return Err(DeskError::Invalid("level must be 1, 2 or 3"));
         }
-        self.change(number, move |txn, row, _now| {
+        self.change(number, move |_txn, row, now| {
             Box::pin(async move {
                 if row.level == to_level {
                     return Err(DeskError::Invalid("the request is at that level already"));
                 }
-                let next = standing_of(row, Utc::now()).take_up()?;
-                set_status(txn, row, next.status.code()).await?;
+                let next = standing_of(row, now).take_up()?;
                 Ok(Step {
                     kind: EventKind::Escalation,
                     body: format!("Solicitação encaminhada ao Nível {to_level:02}."),
+                    status: next.status,
                     level: to_level,
                 })
             })
@@ -163,14 +166,13 @@ impl DeskService {
         let sessions = self.sessions.clone();
         self.change(number, move |txn, row, now| {
             Box::pin(async move {
-                standing_of(row, now).finalize()?;
+                let next = standing_of(row, now).finalize()?;
                 let calendar = load_calendar(txn).await?;
                 let due_unix = lifecycle::acceptance_deadline(now.timestamp(), &calendar);
                 let due =
                     DateTime::<Utc>::from_timestamp(due_unix, 0).ok_or(DeskError::Invalid("deadline out of range"))?;
                 let last_day = lifecycle::brasilia_date(due_unix - 1);
                 request::Entity::update_many()
-                    .col_expr(request::Column::Status, Expr::value(lifecycle::Status::Finalizado.code()))
                     .col_expr(request::Column::FinalizedAt, Expr::value(now))
                     .col_expr(request::Column::AcceptDueAt, Expr::value(due))
                     .col_expr(request::Column::AcceptedAt, Expr::value(Option::<DateTime<Utc>>::None))
@@ -198,24 +200,13 @@ impl DeskService {
                     },
                 )?;
                 enqueue_mail(txn, row.id, "request_finalized", mail, now).await?;
-                Ok(Step { kind: EventKind::Finalization, body: answer, level: row.level })
+                Ok(Step { kind: EventKind::Finalization, body: answer, status: next.status, level: row.level })
             })
         })
         .await?;
         self.mail_wakeup.notify_one();
         Ok(())
     }
-}
-
-async fn set_status(txn: &DatabaseTransaction, row: &request::Model, status: &str) -> Result<(), DbErr> {
-    if row.status != status {
-        request::Entity::update_many()
-            .col_expr(request::Column::Status, Expr::value(status))
-            .filter(request::Column::Id.eq(row.id))
-            .exec(txn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Agents' texts: trimmed, not empty, bounded.

@@ -15,7 +15,7 @@ use app::domain::pow::Challenge;
 use app::domain::request_form::{protocol_number, ValidDraft};
 use app::ports::{PortError, RequestDesk};
 use async_trait::async_trait;
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
@@ -277,7 +277,7 @@ async fn opened_last_day(db: &impl ConnectionTrait, cpf_digits: &str) -> Result<
 /// Protocol numbers carry the year in Brasília (UTC−3, no daylight saving since 2019),
 /// so a request opened on 31 December at 22:00 local time belongs to that year.
 fn brasilia_year(now: chrono::DateTime<Utc>) -> i32 {
-    (now - chrono::Duration::hours(3)).year()
+    app::domain::lifecycle::brasilia_date(now.timestamp()).year
 }
 
 fn is_catch_all(name: &str) -> bool {
