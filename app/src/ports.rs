@@ -3,6 +3,7 @@
 //! functions take what they need from it. Tests can supply their own.
 
 use crate::api::catalog::SystemCard;
+use crate::api::console::{AgentView, ConsoleRequest, Queue, QueueFilter};
 use crate::api::follow::{History, LookupOutcome, RequestList};
 use crate::api::request::RequestFormInfo;
 use crate::api::AppError;
@@ -83,12 +84,33 @@ pub trait FollowDesk: Send + Sync {
     async fn history(&self, session: Option<&str>, number: &str) -> Result<Option<History>, PortError>;
 }
 
+/// The support team's console, read side. `session` is the raw value of the agent's
+/// cookie; every method checks it, and what the agent may see (systems, level), itself.
+/// Refusals come back as [`AppError::SignInRequired`], [`AppError::Forbidden`] or
+/// [`AppError::NotFound`].
+#[async_trait]
+pub trait ConsoleDesk: Send + Sync {
+    /// A fresh sign-in form token and the `Set-Cookie` value that pairs it with the browser.
+    fn sign_in_token(&self) -> (String, String);
+    /// The agent of this session, if it is valid and the agent active.
+    async fn agent(&self, session: Option<&str>) -> Result<Option<AgentView>, PortError>;
+    async fn queue(&self, session: Option<&str>, filter: &QueueFilter) -> Result<Queue, AppError>;
+    async fn request(
+        &self,
+        session: Option<&str>,
+        number: &str,
+        reveal_cpf: bool,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<ConsoleRequest, AppError>;
+}
+
 /// Everything the server functions may call.
 #[derive(Clone)]
 pub struct Ports {
     pub catalog: Arc<dyn Catalog>,
     pub requests: Arc<dyn RequestDesk>,
     pub follow: Arc<dyn FollowDesk>,
+    pub console: Arc<dyn ConsoleDesk>,
 }
 
 /// The client's address, as the server saw the connection.
@@ -111,13 +133,23 @@ pub fn session_cookie() -> Option<String> {
 
 /// The follow-up session cookie's value among these request headers.
 pub fn session_in(headers: &http::HeaderMap) -> Option<String> {
+    cookie_in(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name` of the current request, if any.
+pub fn cookie(name: &str) -> Option<String> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| cookie_in(&parts.headers, name))
+}
+
+/// The value of the cookie `name` among these request headers.
+pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_owned())
 }
 

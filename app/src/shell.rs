@@ -1,6 +1,9 @@
 //! The HTML document around every page and the route table.
 
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
+use crate::pages::console::{
+    password::PasswordPage, queue::QueuePage, request::ConsoleRequestPage, sign_in::SignInPage,
+};
 use crate::pages::{
     faq::FaqPage, follow::FollowPage, history::HistoryPage, home::HomePage, not_found::NotFoundPage,
     request_created::RequestCreatedPage, request_form::RequestFormPage,
@@ -58,6 +61,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/faq/:system/chamado/:number") view=RequestCreatedPage ssr=SsrMode::Async />
                     <Route path=path!("/acompanhar") view=FollowPage ssr=SsrMode::Async />
                     <Route path=path!("/acompanhar/:number") view=HistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/atendimento") view=QueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/atendimento/entrar") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/atendimento/senha") view=PasswordPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/atendimento/solicitacoes/:number")
+                        view=ConsoleRequestPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <SiteFooter />

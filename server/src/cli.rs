@@ -1,6 +1,7 @@
-//! The command line: `server` (serve, the default), `server migrate`, the operator's
-//! `server finalizar` (until the agents' console exists), and `--help` listing every
-//! setting with its environment variable.
+//! The command line: `server` (serve, the default), `server migrate`, the first
+//! administrator (`server create-admin`), the operator's `server finalizar` and
+//! `server pontos-facultativos`, and `--help` listing every setting with its
+//! environment variable.
 
 use crate::config::RawSettings;
 use crate::{startup, telemetry};
@@ -29,6 +30,18 @@ pub enum Command {
     Serve,
     /// Create or update the database schema and seed data, then exit.
     Migrate,
+    /// Create the first administrator (or reset an account to administrator with a new
+    /// password). The password is read from the terminal without echo, or as one line
+    /// from standard input when that is not a terminal. No account exists by default.
+    #[command(name = "create-admin")]
+    CreateAdmin {
+        /// The administrator's e-mail (the sign-in name).
+        #[arg(long)]
+        email: String,
+        /// The name shown in the console and the audit log.
+        #[arg(long, default_value = "Administrador")]
+        nome: String,
+    },
     /// Finalize a request with an answer, as an agent would: the citizen gets the
     /// "finalized" e-mail (sent by the running server) and 3 business days to contest.
     Finalizar {
@@ -82,6 +95,7 @@ pub async fn run() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(settings).await,
         Command::Migrate => startup::migrate_only(settings).await,
+        Command::CreateAdmin { email, nome } => create_admin(settings, &email, &nome).await,
         Command::Finalizar { numero, resposta } => finalize(settings, &numero, &resposta).await,
         Command::PontosFacultativos(action) => days_off(settings, action).await,
     };
@@ -97,8 +111,35 @@ pub async fn run() -> ExitCode {
 
 async fn finalize(settings: crate::config::Settings, number: &str, answer: &str) -> anyhow::Result<()> {
     let portal = startup::prepare(&settings).await?;
-    portal.desk.finalize(number, answer).await.map_err(|e| anyhow::anyhow!("finalizing {number}: {e}"))?;
+    portal
+        .desk
+        .finalize(&crate::services::desk::By::operator(), number, answer)
+        .await
+        .map_err(|e| anyhow::anyhow!("finalizing {number}: {e}"))?;
     tracing::info!(number, "request finalized");
+    portal.db.close().await?;
+    Ok(())
+}
+
+async fn create_admin(settings: crate::config::Settings, email: &str, name: &str) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Senha do administrador: ")?;
+        let second = rpassword::prompt_password("Repita a senha: ")?;
+        anyhow::ensure!(first == second, "the two passwords differ");
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    let portal = startup::prepare(&settings).await?;
+    let id = portal.agents.create_admin(email, name, &password).await.map_err(|e| match e {
+        crate::services::agents::AgentError::Invalid { message, .. } => anyhow::anyhow!("{message}"),
+        other => anyhow::anyhow!("creating the administrator: {other}"),
+    })?;
+    tracing::info!(agent = id, "administrator ready");
+    eprintln!("Administrador pronto: entre em /atendimento/entrar com o e-mail informado.");
     portal.db.close().await?;
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod mail;
 pub mod markdown;
+pub mod password;
 pub mod precompress;
 pub mod rate_limit;
 pub mod secret;

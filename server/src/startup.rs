@@ -12,7 +12,9 @@ use crate::mail::transport::MailTransport;
 use crate::rate_limit::RateLimiter;
 use crate::secret::{self, Keys};
 use crate::services::acceptance::AcceptanceJob;
+use crate::services::agents::AgentService;
 use crate::services::catalog::SeaCatalog;
+use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::follow_up::{FollowService, LookupLimits};
 use crate::services::requests::{Outgoing, RequestService};
@@ -41,6 +43,7 @@ pub struct Portal {
     pub delivery: Delivery,
     pub acceptance: AcceptanceJob,
     pub desk: Arc<DeskService>,
+    pub agents: AgentService,
 }
 
 /// Connects, migrates, seeds and builds the router.
@@ -58,7 +61,10 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let gate = WriteGate::for_kind(settings.database.kind);
     let captcha = CaptchaIssuer::new(keys.clone(), limits.captcha_max_number, limits.captcha_ttl);
     let sender = Sender { name: app::SITE_NAME.to_owned(), address: settings.mail_from.clone() };
-    let sessions = Sessions::new(keys.clone(), limits.session, settings.public_url.starts_with("https://"));
+    let https = settings.public_url.starts_with("https://");
+    let sessions = Sessions::new(keys.clone(), limits.session, https);
+    let agents = AgentService::new(db.clone(), gate.clone(), keys.clone(), https);
+    let console = Arc::new(ConsoleService::new(db.clone(), gate.clone(), agents.clone()));
     let requests = Arc::new(RequestService::new(
         db.clone(),
         gate.clone(),
@@ -89,18 +95,24 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         MailSettings::Smtp(smtp) => MailTransport::smtp(smtp).context("setting up SMTP (WEBATEND_SMTP_*)")?,
     };
     let delivery = Delivery::new(db.clone(), transport, mail_wakeup, gate);
-    let ports =
-        Ports { catalog: Arc::new(SeaCatalog::new(db.clone())), requests: requests.clone(), follow: follow.clone() };
+    let ports = Ports {
+        catalog: Arc::new(SeaCatalog::new(db.clone())),
+        requests: requests.clone(),
+        follow: follow.clone(),
+        console: console.clone(),
+    };
     let state = AppState {
         leptos: settings.leptos.clone(),
         ports,
         db: db.clone(),
         requests,
         follow,
+        console,
+        desk: desk.clone(),
         attachments: Arc::new(LocalFolder::new(settings.data_dir.join("attachments"))),
         ip_limiter: Arc::new(RateLimiter::new(limits.per_ip_per_hour, Duration::from_secs(3_600))),
     };
-    Ok(Portal { router: web::router(state), db, delivery, acceptance, desk })
+    Ok(Portal { router: web::router(state), db, delivery, acceptance, desk, agents })
 }
 
 /// Applies pending migrations and the seed in one transaction (PostgreSQL and SQLite

@@ -116,3 +116,54 @@ fn pontos_facultativos_are_kept_from_the_command_line() {
     assert!(!run(&["remover", "--data", "2026-12-24"]).0, "removing a day that is not there fails");
     assert_eq!(run(&["listar"]).1.lines().count(), 11, "2025 and 2026 seeded");
 }
+
+/// `server create-admin`: the first administrator, with the password from standard
+/// input (never a default one); a weak password is refused with the rule.
+#[test]
+fn the_first_administrator_is_created_from_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("sqlite://{}/portal.db", dir.path().display());
+    let run = |password: &str| {
+        let mut child = server()
+            .env("DATABASE_URL", &url)
+            .env("WEBATEND_DATA_DIR", dir.path())
+            .env("WEBATEND_LOG", "error")
+            .args(["create-admin", "--email", "Chefe@Saude.gov.br", "--nome", "Chefe do Suporte"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(format!("{password}\n").as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+        (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let (ok, stderr) = run("curta");
+    assert!(!ok && stderr.contains("A senha deve ter pelo menos 12 caracteres."), "{stderr}");
+    let (ok, stderr) = run("uma frase longa de administrador");
+    assert!(ok, "{stderr}");
+    assert!(!stderr.contains("Chefe@") && !stderr.contains("chefe@"), "no e-mail in the output: {stderr}");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
+    runtime.block_on(async {
+        use sea_orm::{ConnectionTrait, Database, Statement};
+        let db = Database::connect(url.as_str()).await.unwrap_or_else(|e| panic!("{e}"));
+        let row = db
+            .query_one(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT email, is_admin, password_hash FROM agents",
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no agent"));
+        let email: String = row.try_get("", "email").unwrap_or_default();
+        let admin: bool = row.try_get("", "is_admin").unwrap_or_default();
+        let hash: String = row.try_get("", "password_hash").unwrap_or_default();
+        assert_eq!(email, "chefe@saude.gov.br");
+        assert!(admin);
+        assert!(hash.starts_with("$argon2id$") && !hash.contains("administrador"), "{hash}");
+        db.close().await.unwrap_or_else(|e| panic!("{e}"));
+    });
+}

@@ -10,6 +10,7 @@ use common::opening::{mail_file_with, open_request, solved_captcha, valid_fields
 use common::TestServer;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::db::entities::{request, request_event};
+use server::services::desk::By;
 
 const CPF_A: &str = "529.982.247-25";
 const CPF_B: &str = "111.444.777-35";
@@ -94,7 +95,7 @@ async fn events_of(server: &TestServer, number: &str, kind: EventKind) -> u64 {
 }
 
 async fn finalize(server: &TestServer, number: &str, answer: &str) {
-    server.desk.finalize(number, answer).await.unwrap_or_else(|e| panic!("finalizing {number}: {e}"));
+    server.desk.finalize(&By::operator(), number, answer).await.unwrap_or_else(|e| panic!("finalizing {number}: {e}"));
 }
 
 async fn the_right_pair_opens_a_session_scoped_to_its_cpf(server: &TestServer) {
@@ -207,11 +208,19 @@ async fn the_history_shows_public_entries_to_the_owner_only(server: &TestServer)
     let other = open_request(server, CPF_B).await;
     server
         .desk
-        .note(&number, "Segredo interno: ver chamado 123 do fornecedor.", false)
+        .note(&By::operator(), &number, "Segredo interno: ver chamado 123 do fornecedor.", false)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    server.desk.note(&number, "Estamos verificando o transmissor.", true).await.unwrap_or_else(|e| panic!("{e}"));
-    server.desk.escalate(&number, 2).await.unwrap_or_else(|e| panic!("{e}"));
+    server
+        .desk
+        .note(&By::operator(), &number, "Estamos verificando o transmissor.", true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    server
+        .desk
+        .escalate(&By::operator(), &number, 2, "Motivo reservado: precisa do nível 2.")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     finalize(server, &number, "Reinstale o transmissor na versão 5.2.").await;
 
     let cookie = session(server, CPF_A, &number).await;
@@ -231,6 +240,7 @@ async fn the_history_shows_public_entries_to_the_owner_only(server: &TestServer)
         assert!(body.contains(text), "history lacks {text:?}");
     }
     assert!(!body.contains("Segredo interno"), "internal notes never reach the citizen");
+    assert!(!body.contains("Motivo reservado"), "the escalation's reason is internal");
     assert!(!body.contains("Nota interna"));
     let opening = body.find("Abertura - CNES").unwrap_or(usize::MAX);
     let closing = body.find("Finalização - CNES").unwrap_or(0);

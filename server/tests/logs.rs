@@ -7,6 +7,7 @@ mod common;
 
 use common::opening::{open_request, solved_captcha};
 use common::TestServer;
+use server::services::desk::By;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -58,7 +59,7 @@ async fn no_cpf_phone_or_email_in_any_log_line() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(response.status().is_success());
     }
-    server.desk.finalize(&number, "Resolvido.").await.unwrap_or_else(|e| panic!("{e}"));
+    server.desk.finalize(&By::operator(), &number, "Resolvido.").await.unwrap_or_else(|e| panic!("{e}"));
     let _ = server.get(&format!("/acompanhar/{number}")).await;
     // Let the delivery job write the e-mails (it logs as it goes).
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;

@@ -19,6 +19,12 @@ pub enum AppError {
     /// Anything else that went wrong on the server.
     #[error("Ocorreu um erro inesperado. Tente novamente mais tarde.")]
     Internal,
+    /// A console page without a valid agent session.
+    #[error("Entre com seu e-mail e senha para continuar.")]
+    SignInRequired,
+    /// Signed in, but this is not the agent's (another system, level or role).
+    #[error("Você não tem acesso a esta página.")]
+    Forbidden,
     /// The request could not reach the server or its answer could not be read.
     #[error("Não foi possível comunicar com o servidor. Verifique sua conexão e tente novamente.")]
     Communication,
@@ -29,6 +35,8 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
+            AppError::SignInRequired => 303,
+            AppError::Forbidden => 403,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Communication => 500,
         }
@@ -52,7 +60,14 @@ mod tests {
 
     #[test]
     fn messages_are_portuguese_and_carry_no_internals() {
-        for e in [AppError::NotFound, AppError::Unavailable, AppError::Internal, AppError::Communication] {
+        for e in [
+            AppError::NotFound,
+            AppError::Unavailable,
+            AppError::Internal,
+            AppError::Communication,
+            AppError::SignInRequired,
+            AppError::Forbidden,
+        ] {
             let text = e.to_string();
             assert!(!text.to_lowercase().contains("sql"), "{text}");
             assert!(!text.to_lowercase().contains("error"), "{text}");

@@ -3,6 +3,7 @@
 //! an [`AppError`].
 
 pub mod catalog;
+pub mod console;
 pub mod error;
 pub mod follow;
 pub mod request;

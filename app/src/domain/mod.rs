@@ -1,5 +1,6 @@
 //! Pure rules shared by the browser and the server: no I/O, no framework types.
 
+pub mod agent;
 pub mod calendar;
 pub mod cns;
 pub mod cpf;

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod console;
 pub mod faq;
 pub mod follow;
 pub mod history;

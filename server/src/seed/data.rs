@@ -90,6 +90,18 @@ const CNES: SeedSystem = SeedSystem {
         "Transmissão de dados",
         "Outros assuntos",
     ],
+    canned: &[
+        (
+            "Desbloqueio de usuário",
+            "Prezado(a), o desbloqueio de usuário é feito pelo gestor municipal ou estadual no SCNES, \
+             em Cadastro > Usuários. Caso o problema persista, responda com o login do usuário afetado.",
+        ),
+        (
+            "Reinstalar o transmissor",
+            "Prezado(a), desinstale o transmissor, baixe a versão mais recente na página do CNES e instale-a \
+             novamente. Em seguida, refaça a transmissão da competência.",
+        ),
+    ],
 };
 
 const SAPS: SeedSystem = SeedSystem {
@@ -132,4 +144,9 @@ const SAPS: SeedSystem = SeedSystem {
         "Relatórios",
         "Outros assuntos",
     ],
+    canned: &[(
+        "Atualizar o PEC",
+        "Prezado(a), atualize o PEC e-SUS APS para a versão mais recente disponível na página do e-SUS APS \
+         e tente novamente. Faça um backup da base antes da atualização.",
+    )],
 };

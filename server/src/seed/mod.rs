@@ -5,7 +5,7 @@
 
 mod data;
 
-use crate::db::entities::{faq_entry, funcionalidade, system};
+use crate::db::entities::{canned_reply, faq_entry, funcionalidade, system};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 pub use data::SEED_SYSTEMS;
@@ -22,6 +22,8 @@ pub struct SeedSystem {
     pub faq: &'static [(&'static str, &'static str)],
     /// Options of the request form's "Funcionalidade" select; "Outros assuntos" last.
     pub funcionalidades: &'static [&'static str],
+    /// The agents' canned replies: (title, text).
+    pub canned: &'static [(&'static str, &'static str)],
 }
 
 /// What one run created.
@@ -73,6 +75,16 @@ pub async fn run<C: ConnectionTrait + TransactionTrait>(db: &C) -> Result<SeedRe
                 name: Set((*name).to_owned()),
                 position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
                 active: Set(true),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for (title, body) in seed.canned {
+            canned_reply::ActiveModel {
+                system_id: Set(created.id),
+                title: Set((*title).to_owned()),
+                body: Set((*body).to_owned()),
                 ..Default::default()
             }
             .insert(&txn)

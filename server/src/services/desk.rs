@@ -1,11 +1,15 @@
 //! What support agents do to a request: take it up with an answer or an internal note,
-//! escalate it to another level, and finalize it with an answer, which opens the
-//! citizen's 3-business-day window and queues the "finalized" e-mail. The agents'
-//! console calls these; until it exists, so do the operator's command line and tests.
+//! escalate it to another level, finalize it with an answer (which opens the citizen's
+//! 3-business-day window and queues the "finalized" e-mail), claim it or hand it to a
+//! colleague. The console and the operator's command line call these. Each step checks
+//! who acts (systems and level), the version the agent saw, and the state machine, and
+//! writes the change, its timeline entries and its audit line in one transaction.
 
+use super::agents::Principal;
+use super::audit::{self, action, Actor};
 use super::follow_up::standing_of;
 use super::{enqueue_mail, load_calendar};
-use crate::db::entities::{request, request_event, system};
+use crate::db::entities::{agent, agent_system, request, request_event, system};
 use crate::db::WriteGate;
 use crate::mail::compose::{self, ComposeError, RequestFinalized, Sender};
 use crate::session::Sessions;
@@ -26,16 +30,42 @@ pub const LEVELS: std::ops::RangeInclusive<i16> = 1..=3;
 pub enum DeskError {
     #[error("no request with this number")]
     NotFound,
+    #[error("the agent does not serve this request's system and level")]
+    Forbidden,
     #[error("{0}")]
     Refused(#[from] Refusal),
-    #[error("invalid: {0}")]
-    Invalid(&'static str),
+    #[error("invalid {field}: {message}")]
+    Invalid { field: &'static str, message: &'static str },
     #[error("the request changed meanwhile; try again")]
     Conflict,
     #[error("database: {0}")]
     Database(#[from] DbErr),
     #[error("composing the e-mail: {0}")]
     Mail(#[from] ComposeError),
+}
+
+/// Who acts, and on what they saw.
+#[derive(Debug, Clone, Default)]
+pub struct By {
+    /// `None`: the operator's command line (no scope check).
+    pub agent: Option<Principal>,
+    /// The request's version the agent's page showed; `None` takes the current one.
+    pub version: Option<i32>,
+    pub ip: Option<String>,
+}
+
+impl By {
+    pub fn operator() -> By {
+        By::default()
+    }
+
+    pub fn agent(principal: &Principal, version: i32, ip: Option<String>) -> By {
+        By { agent: Some(principal.clone()), version: Some(version), ip }
+    }
+
+    fn actor(&self) -> Actor {
+        Actor { agent_id: self.agent.as_ref().map(|a| a.id), ip: self.ip.clone() }
+    }
 }
 
 pub struct DeskService {
@@ -47,14 +77,18 @@ pub struct DeskService {
     mail_wakeup: Arc<Notify>,
 }
 
-/// A timeline entry to add, and the request's status and level afterwards (written by
-/// the one versioned UPDATE of [`DeskService::change`]).
+/// What a step writes: timeline entries, the request's status, level and holder
+/// afterwards (by the one versioned UPDATE of [`DeskService::change`]), and its audit line.
 struct Step {
-    kind: EventKind,
-    body: String,
+    events: Vec<(EventKind, String)>,
     status: Status,
     level: i16,
+    /// `Some(x)`: the holder becomes `x`.
+    assignee: Option<Option<i32>>,
+    audit: (&'static str, String),
 }
+
+type StepFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Step, DeskError>> + Send + 'a>>;
 
 impl DeskService {
     pub fn new(
@@ -68,16 +102,12 @@ impl DeskService {
         DeskService { db, gate, sessions, sender, public_url, mail_wakeup }
     }
 
-    /// Runs `change` on the request `number` in one write transaction, guarded by its
-    /// version so that two agents (or an agent and the citizen) never overwrite each other.
-    async fn change<F>(&self, number: &str, change: F) -> Result<(), DeskError>
+    /// Runs `change` on the request `number` in one write transaction, after checking
+    /// that `by` may handle it and saw its current version, so that two agents (or an
+    /// agent and the citizen) never overwrite each other.
+    async fn change<F>(&self, by: &By, number: &str, change: F) -> Result<(), DeskError>
     where
-        F: for<'a> FnOnce(
-            &'a DatabaseTransaction,
-            &'a request::Model,
-            DateTime<Utc>,
-        )
-            -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Step, DeskError>> + Send + 'a>>,
+        F: for<'a> FnOnce(&'a DatabaseTransaction, &'a request::Model, DateTime<Utc>) -> StepFuture<'a>,
     {
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
@@ -86,13 +116,25 @@ impl DeskService {
             .one(&txn)
             .await?
             .ok_or(DeskError::NotFound)?;
+        if let Some(agent) = &by.agent {
+            if !agent.may_handle(row.system_id, row.level) {
+                return Err(DeskError::Forbidden);
+            }
+        }
+        if by.version.is_some_and(|seen| seen != row.version) {
+            return Err(DeskError::Conflict);
+        }
         let now = Utc::now();
         let step = change(&txn, &row, now).await?;
-        let updated = request::Entity::update_many()
+        let mut update = request::Entity::update_many()
             .col_expr(request::Column::Status, Expr::value(step.status.code()))
             .col_expr(request::Column::Level, Expr::value(step.level))
             .col_expr(request::Column::Version, Expr::value(row.version + 1))
-            .col_expr(request::Column::UpdatedAt, Expr::value(now))
+            .col_expr(request::Column::UpdatedAt, Expr::value(now));
+        if let Some(assignee) = step.assignee {
+            update = update.col_expr(request::Column::AssigneeId, Expr::value(assignee));
+        }
+        let updated = update
             .filter(request::Column::Id.eq(row.id))
             .filter(request::Column::Version.eq(row.version))
             .exec(&txn)
@@ -101,56 +143,133 @@ impl DeskService {
         if updated != 1 {
             return Err(DeskError::Conflict);
         }
-        request_event::ActiveModel {
-            request_id: Set(row.id),
-            kind: Set(step.kind.code().to_owned()),
-            level: Set(step.level),
-            body: Set(step.body),
-            public: Set(step.kind.is_public()),
-            created_at: Set(now),
-            ..Default::default()
+        let author = by.agent.as_ref().map(|a| a.id);
+        for (kind, body) in &step.events {
+            request_event::ActiveModel {
+                request_id: Set(row.id),
+                kind: Set(kind.code().to_owned()),
+                level: Set(step.level),
+                body: Set(body.clone()),
+                public: Set(kind.is_public()),
+                created_at: Set(now),
+                agent_id: Set(author),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
         }
-        .insert(&txn)
-        .await?;
+        audit::record(&txn, &by.actor(), step.audit.0, Some(row.id), &step.audit.1, now).await?;
         txn.commit().await?;
-        tracing::info!(request = row.id, step = step.kind.code(), level = step.level, "agent step recorded");
+        tracing::info!(request = row.id, step = step.audit.0, level = step.level, agent = ?author, "agent step recorded");
         Ok(())
     }
 
     /// A note on the request: public (an answer the citizen reads, status "Em análise")
     /// or internal (agents only, never shown to the citizen).
-    pub async fn note(&self, number: &str, text: &str, public: bool) -> Result<(), DeskError> {
+    pub async fn note(&self, by: &By, number: &str, text: &str, public: bool) -> Result<(), DeskError> {
         let text = clean_text(text)?;
-        self.change(number, move |_txn, row, now| {
+        self.change(by, number, move |_txn, row, now| {
             Box::pin(async move {
                 let standing = standing_of(row, now);
-                let (kind, status) = if public {
-                    (EventKind::Answer, standing.take_up()?.status)
+                let (kind, status, audit) = if public {
+                    (EventKind::Answer, standing.take_up()?.status, action::REPLY)
                 } else {
-                    (EventKind::InternalNote, standing.status)
+                    (EventKind::InternalNote, standing.status, action::NOTE)
                 };
-                Ok(Step { kind, body: text, status, level: row.level })
+                Ok(Step {
+                    events: vec![(kind, text)],
+                    status,
+                    level: row.level,
+                    assignee: None,
+                    audit: (audit, String::new()),
+                })
             })
         })
         .await
     }
 
-    /// Moves the request to another support level.
-    pub async fn escalate(&self, number: &str, to_level: i16) -> Result<(), DeskError> {
+    /// Moves the request to another support level, with the reason (an internal note:
+    /// the citizen reads only that it moved). Nobody holds it at the new level yet.
+    pub async fn escalate(&self, by: &By, number: &str, to_level: i16, reason: &str) -> Result<(), DeskError> {
         if !LEVELS.contains(&to_level) {
-            return Err(DeskError::Invalid("level must be 1, 2 or 3"));
+            return Err(DeskError::Invalid { field: "nivel", message: "Escolha o Nível 01, 02 ou 03." });
         }
-        self.change(number, move |_txn, row, now| {
+        let reason = clean_text(reason).map_err(|e| match e {
+            DeskError::Invalid { message, .. } => DeskError::Invalid { field: "motivo", message },
+            other => other,
+        })?;
+        self.change(by, number, move |_txn, row, now| {
             Box::pin(async move {
                 if row.level == to_level {
-                    return Err(DeskError::Invalid("the request is at that level already"));
+                    return Err(DeskError::Invalid {
+                        field: "nivel", message: "A solicitação já está neste nível."
+                    });
                 }
                 let next = standing_of(row, now).take_up()?;
                 Ok(Step {
-                    kind: EventKind::Escalation,
-                    body: format!("Solicitação encaminhada ao Nível {to_level:02}."),
+                    events: vec![
+                        (EventKind::InternalNote, format!("Motivo do encaminhamento ao Nível {to_level:02}: {reason}")),
+                        (EventKind::Escalation, format!("Solicitação encaminhada ao Nível {to_level:02}.")),
+                    ],
                     status: next.status,
                     level: to_level,
+                    assignee: Some(None),
+                    audit: (action::ESCALATE, format!("do Nível {:02} ao Nível {to_level:02}", row.level)),
+                })
+            })
+        })
+        .await
+    }
+
+    /// The acting agent takes the request.
+    pub async fn claim(&self, by: &By, number: &str) -> Result<(), DeskError> {
+        let Some(agent_id) = by.agent.as_ref().map(|a| a.id) else {
+            return Err(DeskError::Invalid {
+                field: "atendente",
+                message: "Só um atendente pode assumir uma solicitação.",
+            });
+        };
+        self.change(by, number, move |_txn, row, now| {
+            Box::pin(async move {
+                Ok(Step {
+                    events: Vec::new(),
+                    status: standing_of(row, now).status,
+                    level: row.level,
+                    assignee: Some(Some(agent_id)),
+                    audit: (action::CLAIM, String::new()),
+                })
+            })
+        })
+        .await
+    }
+
+    /// Hands the request to `colleague`, who must be active and serve its system and level.
+    pub async fn assign(&self, by: &By, number: &str, colleague: i32) -> Result<(), DeskError> {
+        self.change(by, number, move |txn, row, now| {
+            Box::pin(async move {
+                let target = agent::Entity::find_by_id(colleague).one(txn).await?.filter(|a| a.active);
+                let serves = match &target {
+                    Some(a) if a.is_admin => true,
+                    Some(a) if a.level == row.level => agent_system::Entity::find()
+                        .filter(agent_system::Column::AgentId.eq(a.id))
+                        .filter(agent_system::Column::SystemId.eq(row.system_id))
+                        .one(txn)
+                        .await?
+                        .is_some(),
+                    _ => false,
+                };
+                let Some(target) = target.filter(|_| serves) else {
+                    return Err(DeskError::Invalid {
+                        field: "atendente",
+                        message: "Este atendente não atende o sistema e o nível desta solicitação.",
+                    });
+                };
+                Ok(Step {
+                    events: Vec::new(),
+                    status: standing_of(row, now).status,
+                    level: row.level,
+                    assignee: Some(Some(target.id)),
+                    audit: (action::ASSIGN, format!("a {} (id {})", target.name, target.id)),
                 })
             })
         })
@@ -159,18 +278,20 @@ impl DeskService {
 
     /// Finalizes with `answer`: status Finalizado, the acceptance deadline computed on the
     /// business-day calendar, and the "finalized" e-mail in the same transaction.
-    pub async fn finalize(&self, number: &str, answer: &str) -> Result<(), DeskError> {
+    pub async fn finalize(&self, by: &By, number: &str, answer: &str) -> Result<(), DeskError> {
         let answer = clean_text(answer)?;
         let sender = self.sender.clone();
         let public_url = self.public_url.clone();
         let sessions = self.sessions.clone();
-        self.change(number, move |txn, row, now| {
+        self.change(by, number, move |txn, row, now| {
             Box::pin(async move {
                 let next = standing_of(row, now).finalize()?;
                 let calendar = load_calendar(txn).await?;
                 let due_unix = lifecycle::acceptance_deadline(now.timestamp(), &calendar);
-                let due =
-                    DateTime::<Utc>::from_timestamp(due_unix, 0).ok_or(DeskError::Invalid("deadline out of range"))?;
+                let due = DateTime::<Utc>::from_timestamp(due_unix, 0).ok_or(DeskError::Invalid {
+                    field: "texto",
+                    message: "Não foi possível calcular o prazo de aceite.",
+                })?;
                 let last_day = lifecycle::brasilia_date(due_unix - 1);
                 request::Entity::update_many()
                     .col_expr(request::Column::FinalizedAt, Expr::value(now))
@@ -200,7 +321,13 @@ impl DeskService {
                     },
                 )?;
                 enqueue_mail(txn, row.id, "request_finalized", mail, now).await?;
-                Ok(Step { kind: EventKind::Finalization, body: answer, status: next.status, level: row.level })
+                Ok(Step {
+                    events: vec![(EventKind::Finalization, answer)],
+                    status: next.status,
+                    level: row.level,
+                    assignee: None,
+                    audit: (action::FINALIZE, String::new()),
+                })
             })
         })
         .await?;
@@ -209,19 +336,24 @@ impl DeskService {
     }
 }
 
+/// The refusals of agents' texts, as the console shows them.
+pub const EMPTY_TEXT: &str = "Escreva o texto.";
+pub const LONG_TEXT: &str = "O texto deve ter no máximo 10.000 caracteres.";
+pub const CONTROL_TEXT: &str = "O texto contém caracteres de controle; cole-o novamente como texto simples.";
+
 /// Agents' texts: trimmed, not empty, bounded.
 fn clean_text(text: &str) -> Result<String, DeskError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(DeskError::Invalid("the text is empty"));
+        return Err(DeskError::Invalid { field: "texto", message: EMPTY_TEXT });
     }
     if text.chars().count() > 10_000 {
-        return Err(DeskError::Invalid("the text is longer than 10,000 characters"));
+        return Err(DeskError::Invalid { field: "texto", message: LONG_TEXT });
     }
     // PostgreSQL refuses NUL in text and no control character belongs in an answer:
     // the same text must be accepted or refused alike on both engines.
     if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(DeskError::Invalid("the text contains control characters"));
+        return Err(DeskError::Invalid { field: "texto", message: CONTROL_TEXT });
     }
     Ok(text.to_owned())
 }

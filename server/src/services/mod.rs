@@ -1,8 +1,11 @@
 //! Implementations of the app's ports over sea-orm, one module per feature.
 
 pub mod acceptance;
+pub mod agents;
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod console;
 pub mod desk;
 pub mod follow_up;
 pub mod requests;

@@ -18,7 +18,7 @@ use chrono::Utc;
 use leptos::prelude::provide_context;
 use serde::Deserialize;
 
-fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Não encontrado").into_response()
 }
 
@@ -137,7 +137,7 @@ pub async fn answer(
 
 /// Renders the page at `path` again (as a GET of it) with `extra` providing the
 /// feedback context the page reads.
-async fn render_page_with(
+pub(super) async fn render_page_with(
     state: AppState,
     mut parts: http::request::Parts,
     path: &str,
@@ -232,6 +232,12 @@ pub async fn attachment(
             return (StatusCode::SERVICE_UNAVAILABLE, "Tente novamente em alguns minutos.").into_response();
         }
     };
+    send_file(&state, &record).await
+}
+
+/// A stored attachment as a download that the browser never renders in the portal's
+/// origin (also used by the console).
+pub(super) async fn send_file(state: &AppState, record: &crate::db::entities::attachment::Model) -> Response {
     let bytes = match state.attachments.get(&record.id).await {
         Ok(bytes) => bytes,
         Err(error) => {

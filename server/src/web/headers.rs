@@ -68,8 +68,10 @@ pub async fn security_and_caching(
     request.extensions_mut().insert(RequestNonce(nonce.clone()));
     let is_pkg = request.uri().path().starts_with("/pkg/");
     let is_api = request.uri().path().starts_with("/api/");
-    // A citizen's own requests: never kept by a browser cache or a proxy.
-    let is_personal = request.uri().path().starts_with("/acompanhar");
+    // A citizen's own requests, and the console (personal data, CSRF tokens): never kept
+    // by a browser cache or a proxy.
+    let path = request.uri().path();
+    let is_personal = ["/acompanhar", "/atendimento", "/admin"].iter().any(|prefix| path.starts_with(prefix));
     let mut response = next.run(request).await;
     let status = response.status();
     let is_html =

@@ -2,6 +2,7 @@
 //! the headers every response carries.
 
 mod access_log;
+pub mod console;
 mod errors;
 pub mod follow;
 mod headers;
@@ -10,6 +11,8 @@ pub mod open_request;
 
 use crate::attachments::store::AttachmentStore;
 use crate::rate_limit::RateLimiter;
+use crate::services::console::ConsoleService;
+use crate::services::desk::DeskService;
 use crate::services::follow_up::FollowService;
 use crate::services::requests::RequestService;
 use app::ports::Ports;
@@ -34,6 +37,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub requests: Arc<RequestService>,
     pub follow: Arc<FollowService>,
+    pub console: Arc<ConsoleService>,
+    pub desk: Arc<DeskService>,
     pub attachments: Arc<dyn AttachmentStore>,
     pub ip_limiter: Arc<RateLimiter>,
 }
@@ -62,6 +67,11 @@ pub fn router(state: AppState) -> Router {
         .route("/acompanhar/sair", post(follow::leave))
         .route("/acompanhar/{number}", post(follow::answer))
         .route("/acompanhar/{number}/anexos/{id}", get(follow::attachment))
+        .route("/atendimento/entrar", post(console::sign_in))
+        .route("/atendimento/sair", post(console::sign_out))
+        .route("/atendimento/senha", post(console::change_password))
+        .route("/atendimento/solicitacoes/{number}", post(console::act))
+        .route("/atendimento/solicitacoes/{number}/anexos/{id}", get(console::attachment))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), follow::mail_link))

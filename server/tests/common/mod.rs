@@ -2,6 +2,7 @@
 //! against a fresh SQLite file or a fresh PostgreSQL database.
 #![allow(dead_code)] // each test file uses a different part of it
 
+pub mod console;
 pub mod opening;
 pub mod smtp;
 
@@ -33,6 +34,7 @@ pub struct TestServer {
     delivery: tokio::task::JoinHandle<()>,
     /// The agents' actions (finalize, escalate, notes), called directly by tests.
     pub desk: std::sync::Arc<server::services::desk::DeskService>,
+    pub agents: server::services::agents::AgentService,
     /// The acceptance job, run by tests at chosen instants (it is not spawned).
     pub acceptance: server::services::acceptance::AcceptanceJob,
     _dir: tempfile::TempDir,
@@ -152,7 +154,7 @@ impl TestServer {
     async fn start_with(dir: tempfile::TempDir, mut settings: Settings, postgres_db: Option<String>) -> TestServer {
         // No site was built for the test binary, so there is no hash file beside it.
         settings.leptos.hash_files = false;
-        let Portal { router, db, delivery, acceptance, desk } =
+        let Portal { router, db, delivery, acceptance, desk, agents } =
             startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
         let delivery = delivery.spawn();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
@@ -176,6 +178,7 @@ impl TestServer {
             postgres_db,
             delivery,
             desk,
+            agents,
             acceptance,
             _dir: dir,
         }

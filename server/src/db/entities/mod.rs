@@ -1,10 +1,17 @@
 //! sea-orm entities, one per table, written to match `db::migrations` (no behaviour here).
 
+pub mod agent;
+pub mod agent_invite;
+pub mod agent_session;
+pub mod agent_system;
 pub mod attachment;
+pub mod audit_entry;
+pub mod canned_reply;
 pub mod faq_entry;
 pub mod funcionalidade;
 pub mod optional_day_off;
 pub mod outbox_message;
 pub mod request;
 pub mod request_event;
+pub mod sign_in_throttle;
 pub mod system;

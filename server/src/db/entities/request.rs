@@ -34,6 +34,8 @@ pub struct Model {
     /// 1 (Muito insatisfeito) to 5 (Muito satisfeito).
     pub rating: Option<i16>,
     pub rating_comment: Option<String>,
+    /// The agent holding it (claimed or assigned); cleared when it changes level.
+    pub assignee_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

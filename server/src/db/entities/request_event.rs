@@ -13,6 +13,8 @@ pub struct Model {
     pub body: String,
     pub public: bool,
     pub created_at: DateTimeUtc,
+    /// Who wrote it; `None` for the citizen, the system and the operator's command line.
+    pub agent_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

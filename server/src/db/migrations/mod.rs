@@ -4,6 +4,7 @@
 mod m20261126_000001_catalog;
 mod m20261126_000002_requests;
 mod m20261126_000003_follow_up;
+mod m20261126_000004_console;
 
 use sea_orm_migration::prelude::*;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_catalog::Migration),
             Box::new(m20261126_000002_requests::Migration),
             Box::new(m20261126_000003_follow_up::Migration),
+            Box::new(m20261126_000004_console::Migration),
         ]
     }
 }

@@ -1,0 +1,224 @@
+//! The support team's console: who is signed in, the queue, and one request as an agent
+//! sees it. Pages read through these server functions; every one of them asks the
+//! server's console port, which checks the agent's session, level and systems before
+//! answering. Changes (replies, escalations, claims, sign-in) are plain HTML form posts
+//! handled by the server, each carrying the session's CSRF token, so the console ships
+//! no code to the browser and works without JavaScript.
+
+use super::AppError;
+use crate::domain::lifecycle::Status;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The name of the agent's session cookie (HttpOnly, SameSite=Strict).
+pub const AGENT_COOKIE: &str = "wa_agente";
+/// The name of the cookie that pairs the sign-in form with its post (login CSRF).
+pub const SIGN_IN_COOKIE: &str = "wa_entrada";
+
+/// The signed-in agent, as the console's pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentView {
+    pub id: i32,
+    pub name: String,
+    pub level: i16,
+    pub is_admin: bool,
+    /// The token every form of this session must carry.
+    pub csrf: String,
+}
+
+/// The sign-in form's hidden token (its cookie is set on the same response).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInForm {
+    pub token: String,
+    /// Already signed in: the page offers the queue instead.
+    pub signed_in_as: Option<String>,
+}
+
+/// The queue's filters, as the query string of `/atendimento` carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    /// A status code (`recebido`, …); `None`: the open ones (Recebido, Em análise, Reaberto).
+    pub status: Option<String>,
+    /// A system's slug.
+    pub system: Option<String>,
+    pub uf: Option<String>,
+    pub funcionalidade: Option<i32>,
+    /// At least this many business days since the last activity.
+    pub min_days: Option<u32>,
+    /// Administrators only (agents see their own level).
+    pub level: Option<i16>,
+    /// `antigas` (oldest waiting first) or the default, newest activity first.
+    pub order: Option<String>,
+    /// 1-based.
+    pub page: Option<u32>,
+}
+
+impl QueueFilter {
+    /// Whether the oldest-waiting order was chosen.
+    pub fn oldest_first(&self) -> bool {
+        self.order.as_deref() == Some("antigas")
+    }
+}
+
+/// One line of the queue. No personal data: the queue is read often and audited never.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub number: String,
+    pub system_name: String,
+    pub funcionalidade: String,
+    pub uf: String,
+    pub status: Status,
+    pub level: i16,
+    pub holder: Option<String>,
+    /// Business days since the last activity.
+    pub waiting_days: u32,
+    /// `DD-MM-AAAA HH:MM`, Brasília.
+    pub last_activity: String,
+}
+
+/// A choice of a filter's select.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The queue page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    pub agent: AgentView,
+    pub filter: QueueFilter,
+    /// Requests per status within the agent's systems and level (the filters aside).
+    pub counts: Vec<(Status, u64)>,
+    pub rows: Vec<QueueRow>,
+    /// Rows matching the filters, over all pages.
+    pub total: u64,
+    pub page_size: u32,
+    pub systems: Vec<Choice>,
+    pub funcionalidades: Vec<Choice>,
+}
+
+/// An agent who may hold a request (serves its system at its level).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub id: i32,
+    pub name: String,
+}
+
+/// One timeline entry in the console, internal notes included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleEntry {
+    pub title: String,
+    pub body: String,
+    pub public: bool,
+    /// The agent who wrote it; `None` for the citizen and the system.
+    pub author: Option<String>,
+    /// `DD-MM-AAAA HH:MM`, Brasília.
+    pub created_at: String,
+}
+
+/// A file the citizen sent, as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleFile {
+    pub file_name: String,
+    pub size: String,
+    pub url: String,
+}
+
+/// A canned reply of the request's system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CannedReply {
+    pub id: i32,
+    pub title: String,
+    pub body: String,
+}
+
+/// One request as an agent sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleRequest {
+    pub agent: AgentView,
+    pub number: String,
+    pub system_name: String,
+    pub funcionalidade: String,
+    pub status: Status,
+    pub level: i16,
+    /// Sent back with every action: a change made meanwhile is a conflict, not lost.
+    pub version: i32,
+    pub name: String,
+    pub email: String,
+    /// `***.982.247-**`, or the full CPF once the agent chose to reveal it (audited).
+    pub cpf: String,
+    pub cpf_revealed: bool,
+    pub cns: Option<String>,
+    pub phone: String,
+    pub uf: String,
+    pub description: String,
+    pub opened_at: String,
+    pub holder: Option<Colleague>,
+    pub colleagues: Vec<Colleague>,
+    pub files: Vec<ConsoleFile>,
+    pub entries: Vec<ConsoleEntry>,
+    pub canned: Vec<CannedReply>,
+    /// Whether "Finalizar" and a public reply are possible in this status.
+    pub open: bool,
+    /// The citizen's evaluation, if given ("Muito satisfeito"), and its comment.
+    pub rating: Option<String>,
+    pub rating_comment: Option<String>,
+}
+
+/// When the server refuses a console form, it renders the page again with this in the
+/// context: the message beside the field (or above the forms) and what was typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConsoleFeedback {
+    pub status: u16,
+    /// Which form: `resposta`, `nota`, `encaminhar`, `finalizar`, `atribuir`, `entrar`, `senha`.
+    pub form: String,
+    /// The HTML name of the field at fault, if one is.
+    pub field: Option<String>,
+    pub message: String,
+    /// The text typed in the form's main field, kept.
+    pub text: String,
+    /// The e-mail typed in the sign-in form, kept.
+    pub email: String,
+}
+
+/// The sign-in form's token (and the agent already signed in, if any).
+#[server(endpoint = "atendimento/entrada")]
+pub async fn load_sign_in_form() -> Result<SignInForm, AppError> {
+    let ports = crate::ports::from_context()?;
+    let session = crate::ports::cookie(AGENT_COOKIE);
+    let signed_in_as = ports.console.agent(session.as_deref()).await?.map(|agent| agent.name);
+    let (token, cookie) = ports.console.sign_in_token();
+    crate::ports::set_cookie(&cookie);
+    Ok(SignInForm { token, signed_in_as })
+}
+
+/// The signed-in agent (for pages that show only the agent's own things).
+#[server(endpoint = "atendimento/agente")]
+pub async fn load_agent() -> Result<AgentView, AppError> {
+    let ports = crate::ports::from_context()?;
+    let session = crate::ports::cookie(AGENT_COOKIE);
+    ports.console.agent(session.as_deref()).await?.ok_or(AppError::SignInRequired)
+}
+
+/// The queue of the signed-in agent.
+#[server(endpoint = "atendimento/fila")]
+pub async fn load_queue(filter: QueueFilter) -> Result<Queue, AppError> {
+    let ports = crate::ports::from_context()?;
+    let session = crate::ports::cookie(AGENT_COOKIE);
+    ports.console.queue(session.as_deref(), &filter).await
+}
+
+/// One request, if the signed-in agent may see it. With `reveal_cpf` the full CPF is
+/// shown and the reading is written to the audit log.
+#[server(endpoint = "atendimento/solicitacao")]
+pub async fn load_console_request(number: String, reveal_cpf: bool) -> Result<ConsoleRequest, AppError> {
+    if !crate::domain::request_form::is_protocol_number(&number) {
+        return Err(AppError::NotFound);
+    }
+    let ports = crate::ports::from_context()?;
+    let parts = use_context::<http::request::Parts>();
+    let client = parts.as_ref().and_then(crate::ports::client_ip);
+    let session = crate::ports::cookie(AGENT_COOKIE);
+    ports.console.request(session.as_deref(), &number, reveal_cpf, client).await
+}

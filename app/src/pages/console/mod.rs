@@ -1,0 +1,72 @@
+//! The support team's console (`/atendimento`): sign-in, the queue, a request, the
+//! agent's password. Server-rendered pages with plain HTML forms: nothing here is an
+//! island, so none of it reaches the citizens' browser bundle.
+
+pub mod password;
+pub mod queue;
+pub mod request;
+pub mod sign_in;
+
+use crate::api::console::{AgentView, ConsoleFeedback};
+use leptos::prelude::*;
+use leptos_meta::Stylesheet;
+
+/// The console's own stylesheet (a static file: citizens' pages never load it).
+#[component]
+pub fn ConsoleStyle() -> impl IntoView {
+    view! { <Stylesheet id="console" href="/console.css" /> }
+}
+
+/// The console's bar: who is signed in, the queue, the password, and "Sair".
+#[component]
+pub fn ConsoleNav(agent: AgentView) -> impl IntoView {
+    let role = if agent.is_admin { "Administrador".to_owned() } else { format!("Nível {:02}", agent.level) };
+    view! {
+        <ConsoleStyle />
+        <nav class="console-nav" aria-label="Atendimento">
+            <p class="console-nav__who">
+                <strong>{agent.name.clone()}</strong>
+                <span>{format!(" · {role}")}</span>
+            </p>
+            <ul class="console-nav__links">
+                <li><a href="/atendimento">"Fila de atendimento"</a></li>
+                <li><a href="/atendimento/senha">"Alterar senha"</a></li>
+                <li>
+                    <form method="post" action="/atendimento/sair" class="console-nav__leave">
+                        <input type="hidden" name="csrf" value=agent.csrf.clone() />
+                        <button type="submit" class="br-button secondary small">"Sair"</button>
+                    </form>
+                </li>
+            </ul>
+        </nav>
+    }
+}
+
+/// The message of `form`'s field `field`, if the last post was refused there.
+pub fn field_error(feedback: &Option<ConsoleFeedback>, form: &str, field: &str) -> Option<String> {
+    feedback.as_ref().filter(|f| f.form == form && f.field.as_deref() == Some(field)).map(|f| f.message.clone())
+}
+
+/// The message of a refusal that concerns `form` as a whole.
+pub fn form_error(feedback: &Option<ConsoleFeedback>, form: &str) -> Option<String> {
+    feedback.as_ref().filter(|f| f.form == form && f.field.is_none()).map(|f| f.message.clone())
+}
+
+/// What was typed in `form`, kept after a refusal.
+pub fn kept_text(feedback: &Option<ConsoleFeedback>, form: &str) -> Option<String> {
+    feedback.as_ref().filter(|f| f.form == form).map(|f| f.text.clone())
+}
+
+/// The confirmation shown after a done action (`?ok=` of the redirect).
+pub fn notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "resposta" => "Resposta enviada ao cidadão.",
+        "nota" => "Nota interna registrada. O cidadão não a vê.",
+        "encaminhada" => "Solicitação encaminhada ao outro nível.",
+        "finalizada" => "Solicitação finalizada. O cidadão recebeu a resposta por e-mail.",
+        "assumida" => "Você assumiu esta solicitação.",
+        "atribuida" => "Solicitação atribuída.",
+        "senha" => "Senha alterada.",
+        _ => return None,
+    })
+}

@@ -1,0 +1,84 @@
+//! `/atendimento/entrar`: e-mail and password. The form posts to the server, which
+//! answers with the session cookie and the queue, or this page again with one message
+//! that never tells whether the e-mail exists.
+
+use super::{form_error, ConsoleStyle};
+use crate::api::console::{load_sign_in_form, ConsoleFeedback, SignInForm};
+use crate::components::error_view::{set_status, ErrorView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let form = Resource::new(|| (), |()| load_sign_in_form());
+    view! {
+        <Title text="Entrar no atendimento" />
+        <ConsoleStyle />
+        <section class="container console-sign-in" aria-labelledby="entrar-titulo">
+            <h1 id="entrar-titulo">"Entrar no atendimento"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match form.await {
+                        Ok(form) => view! { <SignInFormView form /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SignInFormView(form: SignInForm) -> impl IntoView {
+    let feedback = use_context::<ConsoleFeedback>();
+    if let Some(feedback) = &feedback {
+        set_status(feedback.status);
+    }
+    let message = form_error(&feedback, "entrar");
+    let email = feedback.as_ref().map(|f| f.email.clone()).unwrap_or_default();
+    let invalid = message.is_some();
+    view! {
+        {form.signed_in_as.map(|name| view! {
+            <p class="console-notice">
+                {format!("Você já entrou como {name}. ")}
+                <a href="/atendimento">"Ir para a fila de atendimento"</a>
+            </p>
+        })}
+        <p>"Acesso restrito à equipe de suporte."</p>
+        <form method="post" action="/atendimento/entrar" class="console-form" novalidate>
+            <input type="hidden" name="token" value=form.token />
+            <p id="entrar-erro" class="field-error" role="alert">{message}</p>
+            <div class="form-field">
+                <label for="email">"E-mail"</label>
+                <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="username"
+                    required
+                    aria-required="true"
+                    maxlength="254"
+                    value=email
+                    aria-invalid=invalid.then_some("true")
+                    aria-describedby="entrar-erro"
+                    autofocus=invalid
+                />
+            </div>
+            <div class="form-field">
+                <label for="senha">"Senha"</label>
+                <input
+                    id="senha"
+                    name="senha"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    aria-required="true"
+                    maxlength="128"
+                    aria-invalid=invalid.then_some("true")
+                    aria-describedby="entrar-erro"
+                />
+            </div>
+            <button type="submit" class="br-button primary">"Entrar"</button>
+        </form>
+    }
+}

@@ -1,0 +1,437 @@
+//! The support team's accounts: sign-in (Argon2id, growing delays after repeated
+//! failures per account and per address, one message whatever went wrong), sessions kept
+//! in the database (so every instance knows them; a new id at every sign-in), the CSRF
+//! token of each session, sign-out, password change, and the first administrator.
+
+use super::audit::{self, action, Actor};
+use crate::db::entities::{agent, agent_session, agent_system, sign_in_throttle};
+use crate::db::WriteGate;
+use crate::password::{self, PasswordError};
+use crate::secret::{Keys, Purpose};
+use app::api::console::{AgentView, AGENT_COOKIE, SIGN_IN_COOKIE};
+use app::domain::agent::{check_password, PASSWORD_MAX_CHARS};
+use app::domain::email::Email;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+/// A session ends after this long without use...
+pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
+/// ...and in any case this long after sign-in (a working day).
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// Failed sign-ins allowed (per account, per address) before delays start.
+pub const FREE_FAILURES: i32 = 5;
+/// The first delay; each further failure doubles it, up to [`MAX_DELAY`].
+pub const FIRST_DELAY: Duration = Duration::seconds(15);
+pub const MAX_DELAY: Duration = Duration::minutes(15);
+/// Refresh `last_seen_at` at most this often (a write per page view would be waste).
+const TOUCH_EVERY: Duration = Duration::minutes(5);
+
+/// The one answer to a refused sign-in: the same for an unknown e-mail, a wrong password,
+/// a disabled account and an account whose tries are delayed.
+pub const SIGN_IN_REFUSED: &str = "E-mail ou senha incorretos, ou muitas tentativas seguidas. \
+     Confira os dados; se errou várias vezes, aguarde alguns minutos antes de tentar de novo.";
+
+/// The signed-in agent, as every console check sees it.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub id: i32,
+    pub name: String,
+    pub email: String,
+    pub level: i16,
+    pub is_admin: bool,
+    /// The systems served (all of them for an administrator, listed or not).
+    pub systems: Vec<i32>,
+    pub csrf: String,
+    session_hash: String,
+}
+
+impl Principal {
+    /// Whether the agent may see and act on a request of `system_id` at `level`.
+    pub fn may_handle(&self, system_id: i32, level: i16) -> bool {
+        self.is_admin || (self.level == level && self.systems.contains(&system_id))
+    }
+
+    pub fn view(&self) -> AgentView {
+        AgentView {
+            id: self.id,
+            name: self.name.clone(),
+            level: self.level,
+            is_admin: self.is_admin,
+            csrf: self.csrf.clone(),
+        }
+    }
+
+    /// Whether `token` is this session's CSRF token (constant time).
+    pub fn csrf_matches(&self, token: &str) -> bool {
+        constant_time_eq(self.csrf.as_bytes(), token.trim().as_bytes())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    /// Wrong e-mail or password, or a disabled account.
+    #[error("sign-in refused")]
+    SignInRefused,
+    /// Too many failures for this account or address: wait (same message to the agent).
+    #[error("sign-in delayed")]
+    Throttled,
+    #[error("invalid {field}: {message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    #[error("{0}")]
+    Password(#[from] PasswordError),
+}
+
+/// A started session: the `Set-Cookie` value to send.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub set_cookie: String,
+    pub agent_id: i32,
+}
+
+#[derive(Clone)]
+pub struct AgentService {
+    db: DatabaseConnection,
+    gate: WriteGate,
+    keys: Keys,
+    /// `Secure` on cookies when the portal is served over HTTPS.
+    secure: bool,
+}
+
+fn random_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// SHA-256 hex: sessions and invite tokens are stored only as this.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The wait after `failures` failed tries: none up to [`FREE_FAILURES`], then
+/// [`FIRST_DELAY`] doubling with each failure, capped at [`MAX_DELAY`].
+pub fn delay_after(failures: i32) -> Option<Duration> {
+    let over = failures - FREE_FAILURES;
+    if over < 0 {
+        return None;
+    }
+    let factor = 1i64 << over.min(20);
+    Some((FIRST_DELAY * i32::try_from(factor).unwrap_or(i32::MAX)).min(MAX_DELAY))
+}
+
+impl AgentService {
+    pub fn new(db: DatabaseConnection, gate: WriteGate, keys: Keys, secure: bool) -> AgentService {
+        AgentService { db, gate, keys, secure }
+    }
+
+    fn cookie(&self, name: &str, value: &str, path: &str, max_age: i64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!("{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
+    }
+
+    /// The token of a sign-in form and the cookie pairing it with this browser: a post
+    /// without the pair is refused (no one can sign a victim in to the attacker's account).
+    pub fn sign_in_token(&self) -> (String, String) {
+        let token = random_token();
+        let cookie = self.cookie(SIGN_IN_COOKIE, &token, "/atendimento/entrar", 3_600);
+        (token, cookie)
+    }
+
+    /// Whether the posted form token matches the sign-in cookie.
+    pub fn sign_in_token_matches(cookie: Option<&str>, posted: &str) -> bool {
+        cookie.is_some_and(|cookie| !cookie.is_empty() && constant_time_eq(cookie.as_bytes(), posted.trim().as_bytes()))
+    }
+
+    /// `Set-Cookie` values that end the session cookie and the sign-in pairing cookie.
+    pub fn end_cookie(&self) -> String {
+        self.cookie(AGENT_COOKIE, "", "/", 0)
+    }
+
+    fn throttle_keys(&self, email: &str, client: Option<std::net::IpAddr>) -> Vec<String> {
+        let mut keys = vec![format!("conta:{}", &self.keys.sign(Purpose::LimitKey, email.as_bytes())[..40])];
+        if let Some(ip) = client {
+            keys.push(format!("ip:{ip}"));
+        }
+        keys
+    }
+
+    /// Checks e-mail and password; on success a new session (never one the browser
+    /// brought: no fixation) and its cookie. Every refusal is [`AgentError::SignInRefused`].
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<std::net::IpAddr>,
+        previous: Option<&str>,
+    ) -> Result<Started, AgentError> {
+        let email = email.trim().to_lowercase();
+        if email.is_empty() || password.is_empty() || password.chars().count() > PASSWORD_MAX_CHARS {
+            return Err(AgentError::SignInRefused);
+        }
+        let now = Utc::now();
+        let keys = self.throttle_keys(&email, client);
+        let throttles = sign_in_throttle::Entity::find()
+            .filter(sign_in_throttle::Column::Key.is_in(keys.clone()))
+            .all(&self.db)
+            .await?;
+        if throttles.iter().any(|t| t.locked_until.is_some_and(|until| until > now)) {
+            tracing::warn!("sign-in refused: tries delayed for this account or address");
+            return Err(AgentError::Throttled);
+        }
+        let found = agent::Entity::find().filter(agent::Column::Email.eq(email.as_str())).one(&self.db).await?;
+        let stored = found.as_ref().filter(|a| a.active).and_then(|a| a.password_hash.clone());
+        let matches = password::verify(password.to_owned(), stored).await?;
+        let Some(agent) = found.filter(|_| matches) else {
+            self.record_failure(&keys, now).await?;
+            tracing::warn!("sign-in refused: wrong e-mail or password");
+            return Err(AgentError::SignInRefused);
+        };
+        let token = random_token();
+        let _turn = self.gate.enter().await;
+        let txn = self.db.begin().await?;
+        if let Some(previous) = previous {
+            agent_session::Entity::delete_by_id(token_hash(previous)).exec(&txn).await?;
+        }
+        sign_in_throttle::Entity::delete_many().filter(sign_in_throttle::Column::Key.is_in(keys)).exec(&txn).await?;
+        agent_session::ActiveModel {
+            id_hash: Set(token_hash(&token)),
+            agent_id: Set(agent.id),
+            csrf: Set(random_token()),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now + IDLE_TIMEOUT),
+        }
+        .insert(&txn)
+        .await?;
+        let actor = Actor { agent_id: Some(agent.id), ip: client.map(|ip| ip.to_string()) };
+        audit::record(&txn, &actor, action::SIGN_IN, None, "", now).await?;
+        // Expired sessions of this agent go when a new one starts.
+        agent_session::Entity::delete_many()
+            .filter(agent_session::Column::AgentId.eq(agent.id))
+            .filter(agent_session::Column::ExpiresAt.lt(now))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        tracing::info!(agent = agent.id, "agent signed in");
+        Ok(Started {
+            set_cookie: self.cookie(AGENT_COOKIE, &token, "/", ABSOLUTE_TIMEOUT.num_seconds()),
+            agent_id: agent.id,
+        })
+    }
+
+    async fn record_failure(&self, keys: &[String], now: DateTime<Utc>) -> Result<(), DbErr> {
+        let _turn = self.gate.enter().await;
+        let txn = self.db.begin().await?;
+        for key in keys {
+            // Insert-or-increment in one statement: concurrent failures all count.
+            sign_in_throttle::Entity::insert(sign_in_throttle::ActiveModel {
+                key: Set(key.clone()),
+                failures: Set(1),
+                locked_until: Set(None),
+                updated_at: Set(now),
+            })
+            .on_conflict(
+                OnConflict::column(sign_in_throttle::Column::Key)
+                    .value(
+                        sign_in_throttle::Column::Failures,
+                        Expr::col((sign_in_throttle::Entity, sign_in_throttle::Column::Failures)).add(1),
+                    )
+                    .value(sign_in_throttle::Column::UpdatedAt, now)
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+            if let Some(row) = sign_in_throttle::Entity::find_by_id(key.clone()).one(&txn).await? {
+                if let Some(delay) = delay_after(row.failures) {
+                    sign_in_throttle::Entity::update_many()
+                        .col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(now + delay))
+                        .filter(sign_in_throttle::Column::Key.eq(key.clone()))
+                        .exec(&txn)
+                        .await?;
+                }
+            }
+        }
+        txn.commit().await
+    }
+
+    /// The agent of a session cookie, if the session is valid and the agent active.
+    pub async fn authenticate(&self, cookie: Option<&str>) -> Result<Option<Principal>, DbErr> {
+        let Some(cookie) = cookie.map(str::trim).filter(|c| !c.is_empty() && c.len() <= 64) else { return Ok(None) };
+        let hash = token_hash(cookie);
+        let Some(session) = agent_session::Entity::find_by_id(hash.clone()).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        if session.expires_at <= now || session.created_at + ABSOLUTE_TIMEOUT <= now {
+            return Ok(None);
+        }
+        let Some(agent) = agent::Entity::find_by_id(session.agent_id).one(&self.db).await?.filter(|a| a.active) else {
+            return Ok(None);
+        };
+        if now - session.last_seen_at > TOUCH_EVERY {
+            let _turn = self.gate.enter().await;
+            agent_session::Entity::update_many()
+                .col_expr(agent_session::Column::LastSeenAt, Expr::value(now))
+                .col_expr(
+                    agent_session::Column::ExpiresAt,
+                    Expr::value((now + IDLE_TIMEOUT).min(session.created_at + ABSOLUTE_TIMEOUT)),
+                )
+                .filter(agent_session::Column::IdHash.eq(hash.clone()))
+                .exec(&self.db)
+                .await?;
+        }
+        let systems = agent_system::Entity::find()
+            .filter(agent_system::Column::AgentId.eq(agent.id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| row.system_id)
+            .collect();
+        Ok(Some(Principal {
+            id: agent.id,
+            name: agent.name,
+            email: agent.email,
+            level: agent.level,
+            is_admin: agent.is_admin,
+            systems,
+            csrf: session.csrf,
+            session_hash: hash,
+        }))
+    }
+
+    /// Ends the session (the row goes; the cookie is cleared by the caller).
+    pub async fn sign_out(&self, principal: &Principal, client: Option<std::net::IpAddr>) -> Result<(), DbErr> {
+        let _turn = self.gate.enter().await;
+        let txn = self.db.begin().await?;
+        agent_session::Entity::delete_by_id(principal.session_hash.clone()).exec(&txn).await?;
+        let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
+        audit::record(&txn, &actor, action::SIGN_OUT, None, "", Utc::now()).await?;
+        txn.commit().await?;
+        tracing::info!(agent = principal.id, "agent signed out");
+        Ok(())
+    }
+
+    /// Changes the password after checking the current one; every other session of the
+    /// agent ends (a stolen session does not outlive the change).
+    pub async fn change_password(
+        &self,
+        principal: &Principal,
+        current: &str,
+        new: &str,
+        confirmation: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<(), AgentError> {
+        let stored = agent::Entity::find_by_id(principal.id).one(&self.db).await?.and_then(|a| a.password_hash);
+        if !password::verify(current.to_owned(), stored).await? {
+            return Err(AgentError::Invalid { field: "atual", message: "A senha atual não confere.".to_owned() });
+        }
+        check_password(new).map_err(|message| AgentError::Invalid { field: "nova", message })?;
+        if new != confirmation {
+            return Err(AgentError::Invalid {
+                field: "confirmacao",
+                message: "A confirmação não é igual à nova senha.".to_owned(),
+            });
+        }
+        let hash = password::hash(new.to_owned()).await?;
+        let _turn = self.gate.enter().await;
+        let txn = self.db.begin().await?;
+        agent::Entity::update_many()
+            .col_expr(agent::Column::PasswordHash, Expr::value(hash))
+            .filter(agent::Column::Id.eq(principal.id))
+            .exec(&txn)
+            .await?;
+        agent_session::Entity::delete_many()
+            .filter(agent_session::Column::AgentId.eq(principal.id))
+            .filter(agent_session::Column::IdHash.ne(principal.session_hash.clone()))
+            .exec(&txn)
+            .await?;
+        let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
+        audit::record(&txn, &actor, action::PASSWORD, None, "", Utc::now()).await?;
+        txn.commit().await?;
+        tracing::info!(agent = principal.id, "agent changed the password");
+        Ok(())
+    }
+
+    /// Creates an administrator, or makes an existing account one with this password.
+    pub async fn create_admin(&self, email: &str, name: &str, password: &str) -> Result<i32, AgentError> {
+        let email = Email::parse(email)
+            .map_err(|e| AgentError::Invalid { field: "email", message: e.to_string() })?
+            .as_str()
+            .to_lowercase();
+        let name = name.trim();
+        if name.chars().count() < 3 || name.chars().count() > 120 || name.chars().any(char::is_control) {
+            return Err(AgentError::Invalid {
+                field: "nome",
+                message: "O nome deve ter de 3 a 120 caracteres.".to_owned(),
+            });
+        }
+        check_password(password).map_err(|message| AgentError::Invalid { field: "senha", message })?;
+        let hash = password::hash(password.to_owned()).await?;
+        let now = Utc::now();
+        let _turn = self.gate.enter().await;
+        let txn = self.db.begin().await?;
+        let id = match agent::Entity::find().filter(agent::Column::Email.eq(email.as_str())).one(&txn).await? {
+            Some(existing) => {
+                let mut row: agent::ActiveModel = existing.into();
+                row.password_hash = Set(Some(hash));
+                row.is_admin = Set(true);
+                row.active = Set(true);
+                row.update(&txn).await?.id
+            }
+            None => {
+                agent::ActiveModel {
+                    email: Set(email),
+                    name: Set(name.to_owned()),
+                    password_hash: Set(Some(hash)),
+                    level: Set(3),
+                    is_admin: Set(true),
+                    active: Set(true),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+                .id
+            }
+        };
+        // Signed-in sessions of the account end: the new password is the only way in.
+        agent_session::Entity::delete_many().filter(agent_session::Column::AgentId.eq(id)).exec(&txn).await?;
+        audit::record(&txn, &Actor::default(), action::CREATE_ADMIN, None, &format!("agente {id}"), now).await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_after_five_failures_and_stop_growing() {
+        assert_eq!(delay_after(4), None);
+        assert_eq!(delay_after(5), Some(Duration::seconds(15)));
+        assert_eq!(delay_after(6), Some(Duration::seconds(30)));
+        assert_eq!(delay_after(7), Some(Duration::seconds(60)));
+        assert_eq!(delay_after(30), Some(MAX_DELAY));
+        assert_eq!(delay_after(i32::MAX), Some(MAX_DELAY));
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_stored_hashed() {
+        let a = random_token();
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, random_token());
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}
