@@ -2,6 +2,7 @@
 //! The server puts a [`Ports`] into the Leptos context of every request; server
 //! functions take what they need from it. Tests can supply their own.
 
+use crate::api::admin::{AgentEdit, AuditFilter, AuditPage, InviteView, TeamPage};
 use crate::api::catalog::SystemCard;
 use crate::api::console::{AgentView, ConsoleRequest, Queue, QueueFilter};
 use crate::api::follow::{History, LookupOutcome, RequestList};
@@ -104,6 +105,18 @@ pub trait ConsoleDesk: Send + Sync {
     ) -> Result<ConsoleRequest, AppError>;
 }
 
+/// Administration, read side: every method but `invite` refuses anyone who is not a
+/// signed-in administrator ([`AppError::SignInRequired`], [`AppError::Forbidden`]).
+#[async_trait]
+pub trait AdminDesk: Send + Sync {
+    async fn admin(&self, session: Option<&str>) -> Result<AgentView, AppError>;
+    async fn team(&self, session: Option<&str>) -> Result<TeamPage, AppError>;
+    async fn agent(&self, session: Option<&str>, id: i32) -> Result<AgentEdit, AppError>;
+    async fn audit(&self, session: Option<&str>, filter: &AuditFilter) -> Result<AuditPage, AppError>;
+    /// Whose invitation the link's token is, while it is unused and unexpired.
+    async fn invite(&self, token: &str) -> Result<Option<InviteView>, PortError>;
+}
+
 /// Everything the server functions may call.
 #[derive(Clone)]
 pub struct Ports {
@@ -111,6 +124,7 @@ pub struct Ports {
     pub requests: Arc<dyn RequestDesk>,
     pub follow: Arc<dyn FollowDesk>,
     pub console: Arc<dyn ConsoleDesk>,
+    pub admin: Arc<dyn AdminDesk>,
 }
 
 /// The client's address, as the server saw the connection.

@@ -1,8 +1,9 @@
 //! The HTML document around every page and the route table.
 
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
+use crate::pages::admin::{agent::AgentEditPage, audit::AuditLogPage, team::TeamPage, AdminHomePage};
 use crate::pages::console::{
-    password::PasswordPage, queue::QueuePage, request::ConsoleRequestPage, sign_in::SignInPage,
+    invite::InvitePage, password::PasswordPage, queue::QueuePage, request::ConsoleRequestPage, sign_in::SignInPage,
 };
 use crate::pages::{
     faq::FaqPage, follow::FollowPage, history::HistoryPage, home::HomePage, not_found::NotFoundPage,
@@ -64,6 +65,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/atendimento") view=QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/atendimento/entrar") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/atendimento/senha") view=PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/atendimento/convite/:token") view=InvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/atendentes") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/atendentes/:id") view=AgentEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/auditoria") view=AuditLogPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/atendimento/solicitacoes/:number")
                         view=ConsoleRequestPage

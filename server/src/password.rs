@@ -4,6 +4,14 @@
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Hashes running at once, whatever the number of sign-in posts: each takes 19 MiB and a
+/// core's worth of time, so an unbounded number would let anyone exhaust the machine.
+static SLOTS: Semaphore = Semaphore::const_new(4);
+/// How long a hash waits for a slot before the attempt is refused as "busy".
+const WAIT_FOR_SLOT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
@@ -11,10 +19,20 @@ pub enum PasswordError {
     Hash(String),
     #[error("the hashing task stopped: {0}")]
     Task(#[from] tokio::task::JoinError),
+    #[error("too many password checks at once")]
+    Busy,
+}
+
+async fn slot() -> Result<tokio::sync::SemaphorePermit<'static>, PasswordError> {
+    match tokio::time::timeout(WAIT_FOR_SLOT, SLOTS.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(PasswordError::Busy),
+    }
 }
 
 /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) of `password`.
 pub async fn hash(password: String) -> Result<String, PasswordError> {
+    let _slot = slot().await?;
     tokio::task::spawn_blocking(move || hash_now(&password)).await?
 }
 
@@ -30,6 +48,7 @@ fn hash_now(password: &str) -> Result<String, PasswordError> {
 /// yet activated) a dummy hash is checked all the same, so that the answer takes as long
 /// and tells nothing.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, PasswordError> {
+    let _slot = slot().await?;
     tokio::task::spawn_blocking(move || {
         let (stored, real) = match stored {
             Some(stored) => (stored, true),

@@ -12,6 +12,7 @@ use crate::mail::transport::MailTransport;
 use crate::rate_limit::RateLimiter;
 use crate::secret::{self, Keys};
 use crate::services::acceptance::AcceptanceJob;
+use crate::services::admin::AdminService;
 use crate::services::agents::AgentService;
 use crate::services::catalog::SeaCatalog;
 use crate::services::console::ConsoleService;
@@ -81,6 +82,14 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         sessions.clone(),
         LookupLimits { per_ip: limits.lookups_per_ip_per_hour, per_cpf: limits.lookups_per_cpf_per_hour },
     ));
+    let admin = Arc::new(AdminService::new(
+        db.clone(),
+        gate.clone(),
+        agents.clone(),
+        sender.clone(),
+        settings.public_url.clone(),
+        mail_wakeup.clone(),
+    ));
     let desk = Arc::new(DeskService::new(
         db.clone(),
         gate.clone(),
@@ -100,6 +109,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         requests: requests.clone(),
         follow: follow.clone(),
         console: console.clone(),
+        admin: admin.clone(),
     };
     let state = AppState {
         leptos: settings.leptos.clone(),
@@ -108,6 +118,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         requests,
         follow,
         console,
+        admin,
         desk: desk.clone(),
         attachments: Arc::new(LocalFolder::new(settings.data_dir.join("attachments"))),
         ip_limiter: Arc::new(RateLimiter::new(limits.per_ip_per_hour, Duration::from_secs(3_600))),

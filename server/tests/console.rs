@@ -7,7 +7,7 @@
 mod common;
 
 use common::console::{act, create_agent, hidden, page_as, post_as, sign_in, sign_in_with, PASSWORD};
-use common::opening::open_request;
+use common::opening::{open_request, open_request_with, png};
 use common::TestServer;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use server::db::entities::{agent_session, audit_entry, outbox_message, request, request_event, sign_in_throttle};
@@ -136,7 +136,24 @@ async fn repeated_failures_delay_further_tries() {
     assert_eq!(status, 303);
     assert!(cookie.is_some());
     let left = sign_in_throttle::Entity::find().count(&server.db).await.unwrap_or_default();
-    assert_eq!(left, 0, "success clears the account's and the address's failures");
+    assert_eq!(left, 1, "success clears the account's failures; the address only gets its one try back");
+    let address = sign_in_throttle::Entity::find().one(&server.db).await.unwrap_or_default();
+    assert_eq!(address.map(|a| (a.key.starts_with("ip:"), a.failures)), Some((true, 5)));
+    server.finish().await;
+}
+
+/// Simultaneous wrong tries cannot all slip past the count: at most five are checked
+/// before the delay starts, however many arrive at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_tries_are_all_counted() {
+    let server = TestServer::sqlite().await;
+    create_agent(&server, "dani@saude.gov.br", "Dani", 1, &["cnes"]).await;
+    let tries: Vec<_> =
+        (0..12).map(|_| sign_in_with(&server, "dani@saude.gov.br", "senha errada de propósito", None)).collect();
+    let statuses: Vec<u16> = futures::future::join_all(tries).await.into_iter().map(|(status, _, _)| status).collect();
+    let checked = statuses.iter().filter(|s| **s == 422).count();
+    let delayed = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((checked, delayed), (5, 7), "{statuses:?}");
     server.finish().await;
 }
 
@@ -190,18 +207,12 @@ async fn the_authorization_matrix_holds(server: &TestServer) {
             assert_eq!(status, expected, "{who}: {fields:?}: {body}");
             assert!(!body.contains("529.982.247-25"), "{who}: {fields:?} revealed the CPF");
         }
-        // The server functions behind the pages refuse too.
-        let response = server
-            .client
-            .post(format!("{}/api/atendimento/solicitacao", server.base))
-            .header("cookie", cookie)
-            .form(&[("number", number.as_str()), ("reveal_cpf", "true")])
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_ne!(response.status().as_u16(), 200, "{who}: server function");
-        let text = response.text().await.unwrap_or_default();
-        assert!(!text.contains("529.982.247-25") && !text.contains("Descrição"), "{who}: {text}");
+        // The server functions behind the pages refuse too, with the refusal named.
+        let (status, text) = server_function(server, cookie, &number).await;
+        assert_eq!(status, 500, "{who}: server function: {text}");
+        let refusal = if expected == 303 { "SignInRequired" } else { "Forbidden" };
+        assert!(text.contains(refusal), "{who}: {text}");
+        assert!(!text.contains(".247-") && !text.contains("Maria"), "{who}: {text}");
         // The attachment route refuses likewise (no such file needed to be refused first).
         let (status, _, _) = page_as(server, &format!("{path}/anexos/00000000000000000000000000000000"), cookie).await;
         assert_eq!(status, expected, "{who}: attachment");
@@ -221,6 +232,31 @@ async fn the_authorization_matrix_holds(server: &TestServer) {
     assert_eq!(events, 1, "only the opening");
     let (_, _, queue) = page_as(server, "/atendimento", &owner).await;
     assert!(queue.contains(&number), "the right agent sees it in the queue");
+    // The same server function answers the right agent, with the CPF masked: called
+    // directly it never reveals it (only the checked form post does).
+    let (status, text) = server_function(server, &owner, &number).await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains(&number) && text.contains("***.982.247-**") && !text.contains("529.982.247-25"), "{text}");
+    let reveals = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("revelou_cpf"))
+        .count(&server.db)
+        .await
+        .unwrap_or_default();
+    assert_eq!(reveals, 0, "no refused or direct call revealed the CPF");
+}
+
+/// `POST /api/atendimento/solicitacao` as the page's server function is called over HTTP.
+async fn server_function(server: &TestServer, cookie: &str, number: &str) -> (u16, String) {
+    let response = server
+        .client
+        .post(format!("{}/api/atendimento/solicitacao", server.base))
+        .header("cookie", cookie)
+        .form(&[("number", number), ("reveal_cpf", "true")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap_or_default())
 }
 on_both_databases!(the_authorization_matrix_holds);
 
@@ -267,7 +303,7 @@ async fn every_post_checks_the_csrf_token_and_origin() {
 
 /// The whole path of a request through the console, with the audit log of each step.
 async fn agents_work_a_request_through_the_console(server: &TestServer) {
-    let number = open_request(server, CPF).await;
+    let number = open_request_with(server, CPF, vec![("tela.png".into(), png(16, 16))]).await;
     create_agent(server, "l1@saude.gov.br", "Lia Nível Um", 1, &["cnes"]).await;
     let helper = create_agent(server, "l1b@saude.gov.br", "Hugo Nível Um", 1, &["cnes"]).await;
     create_agent(server, "l2@saude.gov.br", "Léo Nível Dois", 2, &["cnes"]).await;
@@ -290,6 +326,22 @@ async fn agents_work_a_request_through_the_console(server: &TestServer) {
         assert!(page.contains(text), "the request page lacks {text:?}");
     }
     assert!(!page.contains("529.982.247-25"), "the CPF is masked until asked");
+    // The file's preview: served to the agent, and its reading audited.
+    let file = page
+        .split("/atendimento/solicitacoes/")
+        .find_map(|rest| rest.split('"').next().filter(|url| url.contains("/anexos/")))
+        .map(|url| format!("/atendimento/solicitacoes/{url}"))
+        .unwrap_or_else(|| panic!("no attachment link in the page"));
+    let response = server
+        .client
+        .get(format!("{}{file}", server.base))
+        .header("cookie", &lia)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/png"));
+    assert_eq!(page_as(server, &file, "").await.0, 303, "not without a session");
 
     // Revealing the CPF shows it and is audited.
     let (status, _, revealed) = act(server, &number, &lia, &[("acao", "cpf")]).await;
@@ -366,7 +418,10 @@ async fn agents_work_a_request_through_the_console(server: &TestServer) {
     assert!(events[2].body.contains("Precisa de acesso à base."), "the reason is an internal note");
     let actions = audit_actions(server, row.id).await;
     let changes: Vec<&str> = actions.iter().map(String::as_str).filter(|a| *a != "visualizou").collect();
-    assert_eq!(changes, ["revelou_cpf", "assumiu", "atribuiu", "nota_interna", "encaminhou", "finalizou"]);
+    assert_eq!(
+        changes,
+        ["baixou_anexo", "revelou_cpf", "assumiu", "atribuiu", "nota_interna", "encaminhou", "finalizou"]
+    );
     assert!(actions.iter().filter(|a| *a == "visualizou").count() >= 10, "each reading of the page: {actions:?}");
     let audited = audit_entry::Entity::find()
         .filter(audit_entry::Column::RequestId.eq(row.id))
@@ -403,6 +458,19 @@ async fn the_second_of_two_simultaneous_agents_gets_a_conflict() {
     assert!(body.contains("Resposta do Paulo."), "the page shows what changed");
     let row = stored(&server, &number).await;
     assert_eq!((row.status.as_str(), row.version), ("em_analise", 2));
+
+    // Truly at once, on the same version: exactly one gets through.
+    let (_, _, paulo_page) = page_as(&server, &path, &paulo).await;
+    let (_, _, rita_page) = page_as(&server, &path, &rita).await;
+    let (a, b) = (form(&paulo_page, "Outra resposta do Paulo."), form(&rita_page, "Outra resposta da Rita."));
+    let paulo_fields = [("csrf", a.0.as_str()), ("versao", a.1.as_str()), ("acao", "responder"), ("texto", a.2)];
+    let rita_fields = [("csrf", b.0.as_str()), ("versao", b.1.as_str()), ("acao", "nota"), ("texto", b.2)];
+    let (first, second) =
+        tokio::join!(post_as(&server, &path, &paulo, &paulo_fields), post_as(&server, &path, &rita, &rita_fields));
+    let mut statuses = [first.0, second.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409]);
+    assert_eq!(stored(&server, &number).await.version, 3, "one change, not two");
     server.finish().await;
 }
 

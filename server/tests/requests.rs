@@ -4,25 +4,14 @@
 mod common;
 
 use app::api::request::SubmitOutcome;
-use common::opening::{form, funcionalidade_id, mail_file_containing, post, solved_captcha, valid_fields, with, Files};
+use common::opening::{
+    form, funcionalidade_id, mail_file_containing, png, post, solved_captcha, valid_fields, with, Files,
+};
 use common::TestServer;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::db::entities::{attachment, outbox_message, request, request_event};
 
 /// A small real PNG (with noise, so it does not compress away when made large).
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut seed = 0x1234_5678_u32;
-    let image = image::RgbImage::from_fn(width, height, |_, _| {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        image::Rgb([seed as u8, (seed >> 8) as u8, (seed >> 16) as u8])
-    });
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    image.write_to(&mut bytes, image::ImageFormat::Png).unwrap_or_else(|e| panic!("{e}"));
-    bytes.into_inner()
-}
-
 /// `png` with an eXIf chunk carrying a GPS marker, inserted after IHDR.
 fn png_with_exif() -> Vec<u8> {
     let plain = png(8, 8);

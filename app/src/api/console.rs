@@ -209,10 +209,17 @@ pub async fn load_queue(filter: QueueFilter) -> Result<Queue, AppError> {
     ports.console.queue(session.as_deref(), &filter).await
 }
 
-/// One request, if the signed-in agent may see it. With `reveal_cpf` the full CPF is
-/// shown and the reading is written to the audit log.
+/// Put in the context by the server's handler of "Mostrar CPF completo" (a post checked
+/// for its origin and CSRF token) and by nothing else: only then is the full CPF shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RevealCpf;
+
+/// One request, if the signed-in agent may see it. The full CPF only within the page
+/// rendered for a checked "Mostrar CPF completo" post ([`RevealCpf`]); the reading is
+/// written to the audit log either way.
 #[server(endpoint = "atendimento/solicitacao")]
-pub async fn load_console_request(number: String, reveal_cpf: bool) -> Result<ConsoleRequest, AppError> {
+pub async fn load_console_request(number: String) -> Result<ConsoleRequest, AppError> {
+    let reveal_cpf = use_context::<RevealCpf>().is_some();
     if !crate::domain::request_form::is_protocol_number(&number) {
         return Err(AppError::NotFound);
     }

@@ -2,6 +2,7 @@
 //! thin: they take a port from the Leptos context, call it, and return a wire type or
 //! an [`AppError`].
 
+pub mod admin;
 pub mod catalog;
 pub mod console;
 pub mod error;

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod admin;
 pub mod console;
 pub mod faq;
 pub mod follow;

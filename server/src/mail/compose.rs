@@ -205,7 +205,7 @@ pub fn request_finalized(sender: &Sender, mail: &RequestFinalized<'_>) -> Result
 
 /// Builds the message around the two bodies. Every e-mail the portal sends goes through here,
 /// so the identity (Message-ID, Date) and the encoding choices are made in one place.
-fn compose(
+pub(super) fn compose(
     sender: &Sender,
     to: &str,
     subject: String,
@@ -255,7 +255,7 @@ fn parse_address(value: &str, role: &str) -> Result<Address, ComposeError> {
 
 /// Simple, table-based layout with inline styles: what mail clients (Outlook included) render
 /// consistently. No external images, fonts or scripts; colours from the gov.br palette.
-fn html_document(subject: &str, system: &str, body: &str) -> String {
+pub(super) fn html_document(subject: &str, system: &str, body: &str) -> String {
     let subject = escape_html(subject);
     let system = escape_html(system);
     format!(
@@ -291,7 +291,7 @@ fn html_document(subject: &str, system: &str, body: &str) -> String {
 /// A link for the citizen to click. It is built by the server, but a non-web scheme
 /// (javascript:, data:) in an e-mail would be an attack on the citizen, so it is refused
 /// rather than trusted. `what` completes "o endereço …" in the error.
-fn web_url(value: &str, what: &str) -> Result<String, ComposeError> {
+pub(super) fn web_url(value: &str, what: &str) -> Result<String, ComposeError> {
     let url = one_line(value);
     if url.starts_with("https://") || url.starts_with("http://") {
         Ok(url)
@@ -301,7 +301,7 @@ fn web_url(value: &str, what: &str) -> Result<String, ComposeError> {
 }
 
 /// "Prezado(a) Maria,", or just "Prezado(a)," when there is no name to use.
-fn greeting_for(name: &str) -> String {
+pub(super) fn greeting_for(name: &str) -> String {
     match first_name(name) {
         Some(name) => format!("Prezado(a) {name},"),
         None => "Prezado(a),".to_string(),
@@ -315,7 +315,7 @@ fn first_name(name: &str) -> Option<String> {
 
 /// Collapses line breaks, tabs and other control characters into single spaces: a value
 /// meant for one line (subject, number, greeting) stays on one line whatever was typed.
-fn one_line(value: &str) -> String {
+pub(super) fn one_line(value: &str) -> String {
     value.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
@@ -343,7 +343,7 @@ fn html_lines(lines: &[String]) -> String {
 }
 
 /// Escapes a value for HTML text and double- or single-quoted attributes.
-fn escape_html(value: &str) -> String {
+pub(super) fn escape_html(value: &str) -> String {
     let mut escaped = String::with_capacity(value.len());
     for c in value.chars() {
         match c {

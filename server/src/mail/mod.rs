@@ -1,4 +1,6 @@
-//! E-mail to citizens: composed once into an outbox row, delivered later by a job.
+//! E-mail to citizens (and invitations to the support team): composed once into an
+//! outbox row, delivered later by a job.
 pub mod compose;
 pub mod delivery;
+pub mod invite;
 pub mod transport;

@@ -4,7 +4,7 @@
 //! token of each session, sign-out, password change, and the first administrator.
 
 use super::audit::{self, action, Actor};
-use crate::db::entities::{agent, agent_session, agent_system, sign_in_throttle};
+use crate::db::entities::{agent, agent_invite, agent_session, agent_system, sign_in_throttle};
 use crate::db::WriteGate;
 use crate::password::{self, PasswordError};
 use crate::secret::{Keys, Purpose};
@@ -15,7 +15,8 @@ use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -28,6 +29,8 @@ pub const FREE_FAILURES: i32 = 5;
 /// The first delay; each further failure doubles it, up to [`MAX_DELAY`].
 pub const FIRST_DELAY: Duration = Duration::seconds(15);
 pub const MAX_DELAY: Duration = Duration::minutes(15);
+/// Failures older than this are forgotten (a typo last week does not shorten today's allowance).
+pub const QUIET_PERIOD: Duration = Duration::hours(1);
 /// Refresh `last_seen_at` at most this often (a write per page view would be waste).
 const TOUCH_EVERY: Duration = Duration::minutes(5);
 
@@ -37,7 +40,7 @@ pub const SIGN_IN_REFUSED: &str = "E-mail ou senha incorretos, ou muitas tentati
      Confira os dados; se errou várias vezes, aguarde alguns minutos antes de tentar de novo.";
 
 /// The signed-in agent, as every console check sees it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Principal {
     pub id: i32,
     pub name: String,
@@ -48,6 +51,18 @@ pub struct Principal {
     pub systems: Vec<i32>,
     pub csrf: String,
     session_hash: String,
+}
+
+/// By hand: the e-mail, the CSRF token and the session's hash never reach a log line.
+impl std::fmt::Debug for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Principal")
+            .field("id", &self.id)
+            .field("level", &self.level)
+            .field("is_admin", &self.is_admin)
+            .field("systems", &self.systems)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Principal {
@@ -159,8 +174,15 @@ impl AgentService {
 
     fn throttle_keys(&self, email: &str, client: Option<std::net::IpAddr>) -> Vec<String> {
         let mut keys = vec![format!("conta:{}", &self.keys.sign(Purpose::LimitKey, email.as_bytes())[..40])];
-        if let Some(ip) = client {
-            keys.push(format!("ip:{ip}"));
+        match client {
+            Some(std::net::IpAddr::V4(ip)) => keys.push(format!("ip:{ip}")),
+            // One IPv6 subscriber has a whole /64: counting single addresses would let them
+            // rotate through it.
+            Some(std::net::IpAddr::V6(ip)) => {
+                let s = ip.segments();
+                keys.push(format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]));
+            }
+            None => {}
         }
         keys
     }
@@ -180,11 +202,7 @@ impl AgentService {
         }
         let now = Utc::now();
         let keys = self.throttle_keys(&email, client);
-        let throttles = sign_in_throttle::Entity::find()
-            .filter(sign_in_throttle::Column::Key.is_in(keys.clone()))
-            .all(&self.db)
-            .await?;
-        if throttles.iter().any(|t| t.locked_until.is_some_and(|until| until > now)) {
+        if !self.reserve(&keys, now).await? {
             tracing::warn!("sign-in refused: tries delayed for this account or address");
             return Err(AgentError::Throttled);
         }
@@ -192,7 +210,7 @@ impl AgentService {
         let stored = found.as_ref().filter(|a| a.active).and_then(|a| a.password_hash.clone());
         let matches = password::verify(password.to_owned(), stored).await?;
         let Some(agent) = found.filter(|_| matches) else {
-            self.record_failure(&keys, now).await?;
+            // The try was counted by `reserve` already.
             tracing::warn!("sign-in refused: wrong e-mail or password");
             return Err(AgentError::SignInRefused);
         };
@@ -202,7 +220,7 @@ impl AgentService {
         if let Some(previous) = previous {
             agent_session::Entity::delete_by_id(token_hash(previous)).exec(&txn).await?;
         }
-        sign_in_throttle::Entity::delete_many().filter(sign_in_throttle::Column::Key.is_in(keys)).exec(&txn).await?;
+        self.release(&txn, &keys).await?;
         agent_session::ActiveModel {
             id_hash: Set(token_hash(&token)),
             agent_id: Set(agent.id),
@@ -229,39 +247,65 @@ impl AgentService {
         })
     }
 
-    async fn record_failure(&self, keys: &[String], now: DateTime<Utc>) -> Result<(), DbErr> {
+    /// Counts this try against each key *before* the password is checked, in the same
+    /// transaction that checks the keys' delays (rows locked on PostgreSQL, the write gate
+    /// on SQLite): simultaneous tries cannot all pass before the first failure is stored.
+    /// A key quiet for [`QUIET_PERIOD`] starts counting again from zero. `false`: a key is
+    /// delayed, and nothing was counted.
+    async fn reserve(&self, keys: &[String], now: DateTime<Utc>) -> Result<bool, DbErr> {
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         for key in keys {
-            // Insert-or-increment in one statement: concurrent failures all count.
             sign_in_throttle::Entity::insert(sign_in_throttle::ActiveModel {
                 key: Set(key.clone()),
-                failures: Set(1),
+                failures: Set(0),
                 locked_until: Set(None),
                 updated_at: Set(now),
             })
-            .on_conflict(
-                OnConflict::column(sign_in_throttle::Column::Key)
-                    .value(
-                        sign_in_throttle::Column::Failures,
-                        Expr::col((sign_in_throttle::Entity, sign_in_throttle::Column::Failures)).add(1),
-                    )
-                    .value(sign_in_throttle::Column::UpdatedAt, now)
-                    .to_owned(),
-            )
+            .on_conflict(OnConflict::column(sign_in_throttle::Column::Key).do_nothing().to_owned())
             .exec_without_returning(&txn)
             .await?;
-            if let Some(row) = sign_in_throttle::Entity::find_by_id(key.clone()).one(&txn).await? {
-                if let Some(delay) = delay_after(row.failures) {
-                    sign_in_throttle::Entity::update_many()
-                        .col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(now + delay))
-                        .filter(sign_in_throttle::Column::Key.eq(key.clone()))
-                        .exec(&txn)
-                        .await?;
-                }
+            let Some(row) = sign_in_throttle::Entity::find_by_id(key.clone()).lock_exclusive().one(&txn).await? else {
+                continue;
+            };
+            if row.locked_until.is_some_and(|until| until > now) {
+                // Dropping the transaction rolls back what this try wrote.
+                return Ok(false);
             }
+            let failures = if now - row.updated_at > QUIET_PERIOD { 1 } else { row.failures.saturating_add(1) };
+            sign_in_throttle::Entity::update_many()
+                .col_expr(sign_in_throttle::Column::Failures, Expr::value(failures))
+                .col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(delay_after(failures).map(|d| now + d)))
+                .col_expr(sign_in_throttle::Column::UpdatedAt, Expr::value(now))
+                .filter(sign_in_throttle::Column::Key.eq(key.clone()))
+                .exec(&txn)
+                .await?;
         }
-        txn.commit().await
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// After a successful sign-in: the account's count is cleared; the address only gets
+    /// this one try back (someone who knows one password cannot wipe an address's record
+    /// of failures with it).
+    async fn release(&self, txn: &sea_orm::DatabaseTransaction, keys: &[String]) -> Result<(), DbErr> {
+        for key in keys {
+            if key.starts_with("conta:") {
+                sign_in_throttle::Entity::delete_by_id(key.clone()).exec(txn).await?;
+                continue;
+            }
+            let Some(row) = sign_in_throttle::Entity::find_by_id(key.clone()).one(txn).await? else { continue };
+            let failures = (row.failures - 1).max(0);
+            let mut update = sign_in_throttle::Entity::update_many()
+                .col_expr(sign_in_throttle::Column::Failures, Expr::value(failures))
+                .filter(sign_in_throttle::Column::Key.eq(key.clone()));
+            if delay_after(failures).is_none() {
+                update =
+                    update.col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None));
+            }
+            update.exec(txn).await?;
+        }
+        Ok(())
     }
 
     /// The agent of a session cookie, if the session is valid and the agent active.
@@ -332,7 +376,7 @@ impl AgentService {
         client: Option<std::net::IpAddr>,
     ) -> Result<(), AgentError> {
         let stored = agent::Entity::find_by_id(principal.id).one(&self.db).await?.and_then(|a| a.password_hash);
-        if !password::verify(current.to_owned(), stored).await? {
+        if current.chars().count() > PASSWORD_MAX_CHARS || !password::verify(current.to_owned(), stored).await? {
             return Err(AgentError::Invalid { field: "atual", message: "A senha atual não confere.".to_owned() });
         }
         check_password(new).map_err(|message| AgentError::Invalid { field: "nova", message })?;
@@ -355,6 +399,7 @@ impl AgentService {
             .filter(agent_session::Column::IdHash.ne(principal.session_hash.clone()))
             .exec(&txn)
             .await?;
+        agent_invite::Entity::delete_many().filter(agent_invite::Column::AgentId.eq(principal.id)).exec(&txn).await?;
         let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
         audit::record(&txn, &actor, action::PASSWORD, None, "", Utc::now()).await?;
         txn.commit().await?;
@@ -404,8 +449,10 @@ impl AgentService {
                 .id
             }
         };
-        // Signed-in sessions of the account end: the new password is the only way in.
+        // Signed-in sessions and pending invitations of the account end: the new password
+        // is the only way in.
         agent_session::Entity::delete_many().filter(agent_session::Column::AgentId.eq(id)).exec(&txn).await?;
+        agent_invite::Entity::delete_many().filter(agent_invite::Column::AgentId.eq(id)).exec(&txn).await?;
         audit::record(&txn, &Actor::default(), action::CREATE_ADMIN, None, &format!("agente {id}"), now).await?;
         txn.commit().await?;
         Ok(id)

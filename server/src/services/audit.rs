@@ -21,6 +21,9 @@ pub mod action {
     pub const CLAIM: &str = "assumiu";
     pub const ASSIGN: &str = "atribuiu";
     pub const CREATE_ADMIN: &str = "criou_administrador";
+    pub const INVITE: &str = "convidou";
+    pub const ACCEPT_INVITE: &str = "convite_aceito";
+    pub const CHANGE_AGENT: &str = "alterou_atendente";
 }
 
 /// Who did it, and from where.

@@ -226,20 +226,30 @@ impl ConsoleService {
         }
     }
 
-    /// The stored attachment `id` of request `number`, if the signed-in agent may see it.
+    /// The stored attachment `id` of request `number`, if the signed-in agent may see it;
+    /// each reading is audited (previews on the request page included: they are readings).
     pub async fn attachment(
         &self,
         session: Option<&str>,
         number: &str,
         id: &str,
+        client: Option<std::net::IpAddr>,
     ) -> Result<Option<attachment::Model>, AppError> {
         let principal = self.principal(session).await?;
         let Some(row) = self.visible(&principal, number).await? else { return Ok(None) };
-        attachment::Entity::find_by_id(id.to_owned())
+        let file = attachment::Entity::find_by_id(id.to_owned())
             .filter(attachment::Column::RequestId.eq(row.id))
             .one(&self.db)
             .await
-            .map_err(refuse("reading an attachment for the console"))
+            .map_err(refuse("reading an attachment for the console"))?;
+        if let Some(file) = &file {
+            let _turn = self.gate.enter().await;
+            let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
+            audit::record(&self.db, &actor, action::DOWNLOAD, Some(row.id), &file.file_name, Utc::now())
+                .await
+                .map_err(refuse("auditing an attachment's reading"))?;
+        }
+        Ok(file)
     }
 
     async fn load_request(

@@ -247,7 +247,11 @@ impl DeskService {
     pub async fn assign(&self, by: &By, number: &str, colleague: i32) -> Result<(), DeskError> {
         self.change(by, number, move |txn, row, now| {
             Box::pin(async move {
-                let target = agent::Entity::find_by_id(colleague).one(txn).await?.filter(|a| a.active);
+                // Active, and signed up (an invitation still pending cannot work on it).
+                let target = agent::Entity::find_by_id(colleague)
+                    .one(txn)
+                    .await?
+                    .filter(|a| a.active && a.password_hash.is_some());
                 let serves = match &target {
                     Some(a) if a.is_admin => true,
                     Some(a) if a.level == row.level => agent_system::Entity::find()
@@ -320,7 +324,7 @@ impl DeskService {
                         deadline: &deadline,
                     },
                 )?;
-                enqueue_mail(txn, row.id, "request_finalized", mail, now).await?;
+                enqueue_mail(txn, Some(row.id), "request_finalized", mail, now).await?;
                 Ok(Step {
                     events: vec![(EventKind::Finalization, answer)],
                     status: next.status,

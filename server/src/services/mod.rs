@@ -1,6 +1,7 @@
 //! Implementations of the app's ports over sea-orm, one module per feature.
 
 pub mod acceptance;
+pub mod admin;
 pub mod agents;
 pub mod audit;
 pub mod calendar;
@@ -49,14 +50,14 @@ pub(crate) async fn spend_captcha(
 /// what it announces was stored.
 pub(crate) async fn enqueue_mail(
     db: &impl ConnectionTrait,
-    request_id: i32,
+    request_id: Option<i32>,
     kind: &str,
     mail: ComposedMail,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     outbox_message::ActiveModel {
         message_id: Set(mail.message_id),
-        request_id: Set(Some(request_id)),
+        request_id: Set(request_id),
         kind: Set(kind.to_owned()),
         mail_from: Set(mail.from),
         mail_to: Set(mail.to),

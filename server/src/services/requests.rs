@@ -254,7 +254,7 @@ impl RequestService {
                 follow_url: &format!("{}/acompanhar?numero={number}", self.public_url),
             },
         )?;
-        enqueue_mail(txn, stored.id, "request_registered", mail, now).await?;
+        enqueue_mail(txn, Some(stored.id), "request_registered", mail, now).await?;
         Ok(number)
     }
 

@@ -6,10 +6,18 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::time::Instant;
 
+/// The path as logged: an invitation's token is a credential and never reaches a log.
+fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/atendimento/convite/") {
+        Some(_) => "/atendimento/convite/…".to_owned(),
+        None => path.to_owned(),
+    }
+}
+
 pub async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let path = loggable_path(request.uri().path());
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -19,4 +27,15 @@ pub async fn log_request(request: Request, next: Next) -> Response {
         tracing::debug!(%method, path, status, micros, "request");
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invitation_tokens_never_reach_the_log() {
+        assert_eq!(loggable_path("/atendimento/convite/abcDEF123_-x"), "/atendimento/convite/…");
+        assert_eq!(loggable_path("/acompanhar/202600000001"), "/acompanhar/202600000001");
+    }
 }

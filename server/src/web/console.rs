@@ -9,9 +9,9 @@ use super::follow::{not_found, render_page_with, send_file};
 use super::AppState;
 use crate::services::agents::{AgentError, AgentService, Principal, SIGN_IN_REFUSED};
 use crate::services::desk::{By, DeskError};
+use app::api::console::RevealCpf;
 use app::api::console::{ConsoleFeedback, AGENT_COOKIE, SIGN_IN_COOKIE};
 use app::api::AppError;
-use app::pages::console::request::RevealCpf;
 use app::ports::{cookie_in, same_origin};
 use axum::extract::{ConnectInfo, Form, FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -20,16 +20,16 @@ use leptos::prelude::provide_context;
 use serde::Deserialize;
 use std::net::IpAddr;
 
-fn client_of(request: &Request) -> Option<IpAddr> {
+pub(super) fn client_of(request: &Request) -> Option<IpAddr> {
     request.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
 }
 
-fn forbidden_origin() -> Response {
+pub(super) fn forbidden_origin() -> Response {
     (StatusCode::FORBIDDEN, "Origem não permitida").into_response()
 }
 
 /// A post whose CSRF token is not the session's: the page is stale or forged.
-fn stale_form() -> Response {
+pub(super) fn stale_form() -> Response {
     (
         StatusCode::FORBIDDEN,
         "Este formulário expirou ou não veio do atendimento. Volte, recarregue a página e tente novamente.",
@@ -46,7 +46,7 @@ fn with_cookies(mut response: Response, cookies: &[String]) -> Response {
     response
 }
 
-fn unavailable() -> Response {
+pub(super) fn unavailable() -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, "O serviço está temporariamente indisponível. Tente novamente em alguns minutos.")
         .into_response()
 }
@@ -300,9 +300,11 @@ pub async fn attachment(
     State(state): State<AppState>,
     Path((number, id)): Path<(String, String)>,
     headers: HeaderMap,
+    request: Request,
 ) -> Response {
     let cookie = cookie_in(&headers, AGENT_COOKIE);
-    match state.console.attachment(cookie.as_deref(), &number, &id).await {
+    let client = client_of(&request);
+    match state.console.attachment(cookie.as_deref(), &number, &id, client).await {
         Ok(Some(record)) => send_file(&state, &record).await,
         Ok(None) | Err(AppError::NotFound) => not_found(),
         Err(AppError::SignInRequired) => Redirect::to("/atendimento/entrar").into_response(),

@@ -2,6 +2,7 @@
 //! the headers every response carries.
 
 mod access_log;
+pub mod admin;
 pub mod console;
 mod errors;
 pub mod follow;
@@ -11,6 +12,7 @@ pub mod open_request;
 
 use crate::attachments::store::AttachmentStore;
 use crate::rate_limit::RateLimiter;
+use crate::services::admin::AdminService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::follow_up::FollowService;
@@ -38,6 +40,7 @@ pub struct AppState {
     pub requests: Arc<RequestService>,
     pub follow: Arc<FollowService>,
     pub console: Arc<ConsoleService>,
+    pub admin: Arc<AdminService>,
     pub desk: Arc<DeskService>,
     pub attachments: Arc<dyn AttachmentStore>,
     pub ip_limiter: Arc<RateLimiter>,
@@ -72,6 +75,9 @@ pub fn router(state: AppState) -> Router {
         .route("/atendimento/senha", post(console::change_password))
         .route("/atendimento/solicitacoes/{number}", post(console::act))
         .route("/atendimento/solicitacoes/{number}/anexos/{id}", get(console::attachment))
+        .route("/atendimento/convite/{token}", post(admin::accept_invite))
+        .route("/admin/atendentes", post(admin::invite))
+        .route("/admin/atendentes/{id}", post(admin::change))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), follow::mail_link))

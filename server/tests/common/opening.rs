@@ -120,12 +120,31 @@ pub async fn mail_file_with(server: &TestServer, needles: &[&str]) -> String {
     panic!("no e-mail with {needles:?} in {}", dir.display());
 }
 
-/// Opens a valid request with this CPF and returns its number.
-pub async fn open_request(server: &TestServer, cpf: &str) -> String {
+/// Opens a valid request with this CPF and these attached files; returns its number.
+pub async fn open_request_with(server: &TestServer, cpf: &str, files: Files) -> String {
     let fields = with(valid_fields(server).await, "cpf", cpf);
     let captcha = solved_captcha(server).await;
-    match post(server, "cnes", form(&fields, &captcha, Vec::new())).await {
+    match post(server, "cnes", form(&fields, &captcha, files)).await {
         (201, SubmitOutcome::Created { number, .. }) => number,
         other => panic!("opening a request: {other:?}"),
     }
+}
+
+/// Opens a valid request with this CPF and returns its number.
+pub async fn open_request(server: &TestServer, cpf: &str) -> String {
+    open_request_with(server, cpf, Vec::new()).await
+}
+
+/// A real PNG of noise (so that it does not compress to nothing).
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut seed = 0x1234_5678_u32;
+    let image = image::RgbImage::from_fn(width, height, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        image::Rgb([seed as u8, (seed >> 8) as u8, (seed >> 16) as u8])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, image::ImageFormat::Png).unwrap_or_else(|e| panic!("{e}"));
+    bytes.into_inner()
 }

@@ -2,6 +2,7 @@
 //! agent's password. Server-rendered pages with plain HTML forms: nothing here is an
 //! island, so none of it reaches the citizens' browser bundle.
 
+pub mod invite;
 pub mod password;
 pub mod queue;
 pub mod request;
@@ -30,6 +31,7 @@ pub fn ConsoleNav(agent: AgentView) -> impl IntoView {
             </p>
             <ul class="console-nav__links">
                 <li><a href="/atendimento">"Fila de atendimento"</a></li>
+                {agent.is_admin.then(|| view! { <li><a href="/admin">"Administração"</a></li> })}
                 <li><a href="/atendimento/senha">"Alterar senha"</a></li>
                 <li>
                     <form method="post" action="/atendimento/sair" class="console-nav__leave">
@@ -67,6 +69,10 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "assumida" => "Você assumiu esta solicitação.",
         "atribuida" => "Solicitação atribuída.",
         "senha" => "Senha alterada.",
+        "convidado" => "Convite enviado por e-mail.",
+        "convite" => "Novo convite enviado por e-mail.",
+        "salvo" => "Alterações salvas.",
+        "senha-criada" => "Senha criada. Entre com seu e-mail e a nova senha.",
         _ => return None,
     })
 }

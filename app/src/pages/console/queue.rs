@@ -187,7 +187,9 @@ fn QueueView(queue: Queue) -> impl IntoView {
                 <button type="submit" class="br-button secondary">"Filtrar"</button>
             </form>
             <table class="console-table">
-                <caption>{format!("{total} solicitações encontradas")}</caption>
+                <caption>
+                    {if total == 1 { "1 solicitação encontrada".to_owned() } else { format!("{total} solicitações encontradas") }}
+                </caption>
                 <thead>
                     <tr>
                         <th scope="col">"Solicitação"</th>

@@ -12,16 +12,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// Put in the context by the server when the agent asked to see the full CPF.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RevealCpf;
-
 #[component]
 pub fn ConsoleRequestPage() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").unwrap_or_default();
-    let reveal = use_context::<RevealCpf>().is_some();
-    let request = Resource::new(number, move |number| load_console_request(number, reveal));
+    let request = Resource::new(number, load_console_request);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -2,11 +2,12 @@
 //! answers with the session cookie and the queue, or this page again with one message
 //! that never tells whether the e-mail exists.
 
-use super::{form_error, ConsoleStyle};
+use super::{form_error, notice, ConsoleStyle};
 use crate::api::console::{load_sign_in_form, ConsoleFeedback, SignInForm};
 use crate::components::error_view::{set_status, ErrorView};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -35,6 +36,7 @@ fn SignInFormView(form: SignInForm) -> impl IntoView {
         set_status(feedback.status);
     }
     let message = form_error(&feedback, "entrar");
+    let done = use_query_map().read_untracked().get("ok").and_then(|code| notice(&code));
     let email = feedback.as_ref().map(|f| f.email.clone()).unwrap_or_default();
     let invalid = message.is_some();
     view! {
@@ -44,6 +46,7 @@ fn SignInFormView(form: SignInForm) -> impl IntoView {
                 <a href="/atendimento">"Ir para a fila de atendimento"</a>
             </p>
         })}
+        {done.map(|text| view! { <p class="console-notice" role="status">{text}</p> })}
         <p>"Acesso restrito à equipe de suporte."</p>
         <form method="post" action="/atendimento/entrar" class="console-form" novalidate>
             <input type="hidden" name="token" value=form.token />

@@ -1,0 +1,44 @@
+//! Administration (`/admin`): the team and its invitations, the audit log. Like the
+//! console, server-rendered pages with plain forms, for administrators only.
+
+pub mod agent;
+pub mod audit;
+pub mod team;
+
+use crate::api::admin::load_admin_home;
+use crate::components::error_view::ErrorView;
+use crate::pages::console::ConsoleNav;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AdminHomePage() -> impl IntoView {
+    let admin = Resource::new(|| (), |()| load_admin_home());
+    view! {
+        <Title text="Administração" />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match admin.await {
+                    Ok(agent) => view! {
+                        <ConsoleNav agent />
+                        <section class="container console-queue" aria-labelledby="admin-titulo">
+                            <h1 id="admin-titulo">"Administração"</h1>
+                            <ul class="admin-links">
+                                <li>
+                                    <a href="/admin/atendentes">"Atendentes"</a>
+                                    <span>" — convidar, níveis, sistemas, desativar"</span>
+                                </li>
+                                <li>
+                                    <a href="/admin/auditoria">"Log de auditoria"</a>
+                                    <span>" — quem leu ou alterou o quê, quando e de onde"</span>
+                                </li>
+                            </ul>
+                        </section>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,129 @@
+import { test, expect, type Browser, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { root, serverBin, serverEnv } from "../server-env";
+import { expectNoAxeViolations, fillValid, mailWith, openForm, watchForErrors } from "./helpers";
+
+const ADMIN_EMAIL = "chefe.e2e@saude.gov.br";
+const ADMIN_PASSWORD = "frase longa do chefe do suporte";
+
+/** The first administrator, made the documented way: `server create-admin`, password on stdin. */
+function createAdmin() {
+  execFileSync(serverBin, ["create-admin", "--email", ADMIN_EMAIL, "--nome", "Chefe do Suporte"], {
+    cwd: root,
+    env: { ...process.env, ...serverEnv },
+    input: `${ADMIN_PASSWORD}\n`,
+    stdio: ["pipe", "ignore", "pipe"],
+  });
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/atendimento/entrar");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Senha").fill(password);
+  await page.getByRole("button", { name: "Entrar" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Fila de atendimento" })).toBeVisible();
+}
+
+/** An administrator invites a member; the member sets a password from the e-mail's link
+ * and signs in, in a browser context of their own. */
+async function inviteAndJoin(admin: Page, browser: Browser, name: string, email: string, level: string) {
+  await admin.goto("/admin/atendentes");
+  const form = admin.getByRole("region", { name: "Convidar atendente" });
+  await form.getByLabel("Nome").fill(name);
+  await form.getByLabel("E-mail").fill(email);
+  await form.getByLabel("Nível").selectOption({ label: level });
+  await form.getByLabel("CNES").check();
+  await form.getByRole("button", { name: "Convidar" }).click();
+  await expect(admin.getByText("Convite enviado por e-mail.")).toBeVisible();
+  await expect(admin.getByRole("row").filter({ hasText: email }).getByText("Convite pendente")).toBeVisible();
+  const mail = await mailWith(email, "/atendimento/convite/");
+  const link = (mail.match(/https?:\/\/[^\s"<]*\/atendimento\/convite\/[A-Za-z0-9_-]{43}/) ?? [""])[0];
+  expect(link).not.toEqual("");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const password = `senha longa de ${email}`;
+  await page.goto(new URL(link).pathname);
+  await expect(page.getByRole("heading", { name: "Criar senha" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByLabel("Nova senha", { exact: true }).fill(password);
+  await page.getByLabel("Confirme a nova senha").fill(password);
+  await page.getByRole("button", { name: "Criar senha" }).click();
+  await expect(page.getByText("Senha criada. Entre com seu e-mail e a nova senha.")).toBeVisible();
+  await signIn(page, email, password);
+  return page;
+}
+
+test("agents take a request through the console and the citizen's contest brings it back", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const problems = watchForErrors(page);
+  // The citizen opens a request.
+  await openForm(page);
+  await fillValid(page, "86288366757");
+  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  await page.getByRole("button", { name: "Enviar" }).click();
+  await expect(page.locator("#numero-solicitacao")).toHaveText(/^\d{12}$/, { timeout: 15_000 });
+  const number = (await page.locator("#numero-solicitacao").textContent()) ?? "";
+
+  // The administrator signs in and invites two agents.
+  createAdmin();
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await admin.getByRole("link", { name: "Administração" }).click();
+  await expectNoAxeViolations(admin);
+  await admin.getByRole("link", { name: "Atendentes" }).click();
+  await expectNoAxeViolations(admin);
+  const ana = await inviteAndJoin(admin, browser, "Ana Nível Um", "ana.e2e@saude.gov.br", "Nível 01");
+  const beto = await inviteAndJoin(admin, browser, "Beto Nível Dois", "beto.e2e@saude.gov.br", "Nível 02");
+
+  // Level 1: the queue, claim, an internal note, escalation with a reason.
+  await expectNoAxeViolations(ana);
+  const row = ana.getByRole("row").filter({ hasText: number });
+  await expect(row.getByText("Recebido")).toBeVisible();
+  await expect(row.getByText("hoje")).toBeVisible();
+  await row.getByRole("link", { name: number }).click();
+  await expect(ana.getByRole("heading", { level: 1, name: `Solicitação nº ${number}` })).toBeVisible();
+  await expect(ana.getByText("***.883.667-**")).toBeVisible();
+  await expectNoAxeViolations(ana);
+  await ana.getByRole("button", { name: "Assumir" }).click();
+  await expect(ana.getByText("Você assumiu esta solicitação.")).toBeVisible();
+  await ana.getByRole("textbox", { name: "Nota interna" }).fill("Verificar o cadastro no DATASUS antes de responder.");
+  await ana.getByRole("button", { name: "Registrar nota" }).click();
+  await expect(ana.getByText("Nota interna registrada. O cidadão não a vê.")).toBeVisible();
+  await expect(ana.getByText("Verificar o cadastro no DATASUS antes de responder.")).toBeVisible();
+  await ana.getByLabel("Encaminhar para", { exact: true }).selectOption({ label: "Nível 02" });
+  await ana.getByLabel("Motivo do encaminhamento").fill("Precisa de acesso à base nacional.");
+  await ana.getByRole("button", { name: "Encaminhar" }).click();
+  await expect(ana.getByText(`Solicitação encaminhada ao outro nível. (nº ${number})`)).toBeVisible();
+  await expect(ana.getByRole("row").filter({ hasText: number })).toHaveCount(0);
+
+  // Level 2 finalizes with an answer.
+  await beto.reload();
+  await beto.getByRole("row").filter({ hasText: number }).getByRole("link", { name: number }).click();
+  await expect(beto.getByText("Verificar o cadastro no DATASUS antes de responder.")).toBeVisible();
+  await beto.getByLabel("Resposta final", { exact: true }).fill("Corrigimos o cadastro na base nacional; transmita novamente.");
+  await beto.getByRole("button", { name: "Finalizar" }).click();
+  await expect(beto.getByText("Solicitação finalizada. O cidadão recebeu a resposta por e-mail.")).toBeVisible();
+  await expectNoAxeViolations(beto);
+
+  // The citizen reads the answer from the e-mail, does not see the internal note, contests.
+  const mail = await mailWith(number, `/acompanhar/${number}?t`);
+  const link = (mail.match(new RegExp(`https?://[^\\s"<]*/acompanhar/${number}\\?t=[0-9a-f.]+`)) ?? [""])[0];
+  await page.goto(new URL(link).pathname + new URL(link).search);
+  await expect(page.getByRole("heading", { level: 1, name: `Histórico da solicitação nº ${number}` })).toBeVisible();
+  await expect(page.getByText("Corrigimos o cadastro na base nacional")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Encaminhamento - CNES - Nível 02" })).toBeVisible();
+  await expect(page.getByText("DATASUS")).toHaveCount(0);
+  await expect(page.getByText("Precisa de acesso à base nacional.")).toHaveCount(0);
+  await page.getByRole("button", { name: "Não" }).click();
+  await page.getByLabel("Informe o motivo da reabertura").fill("A transmissão continua falhando com o mesmo erro.");
+  await page.getByRole("button", { name: "Enviar" }).click();
+  await expect(page.locator(".history__status").getByText("Reaberto")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Reabertura - CNES - Nível 02" })).toBeVisible();
+
+  // Back at level 2, reopened.
+  await beto.goto("/atendimento");
+  await expect(beto.getByRole("row").filter({ hasText: number }).getByText("Reaberto")).toBeVisible();
+  await expectNoAxeViolations(beto);
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,267 @@
+//! Benchmark of the agents' queue (`scripts/bench-queue` runs it), in two commands:
+//!
+//! - `fill --database-url URL --open 100000`: migrates the database and writes that many
+//!   open requests (Recebido, Em análise, Reaberto) spread over both systems, the three
+//!   levels, the 27 UFs and the last 60 days of activity, each with its opening entry;
+//!   then two agents: a level-1 CNES agent and an administrator (who sees everything).
+//! - `queue --base URL --clients 16 --pages N --email E`: signs in through the real form,
+//!   then the clients read queue pages (the default view and the usual filters, in turn)
+//!   as fast as the server answers; prints pages per second and p50/p99 latency.
+#![allow(clippy::print_stdout, clippy::expect_used)]
+
+// Shared with the other generators; this one needs no captchas.
+#[allow(dead_code)]
+mod support;
+
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use server::config::{DatabaseKind, DatabaseSettings};
+use server::db::entities::{agent, agent_system};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::percentile;
+
+pub const PASSWORD: &str = "senha longa do benchmark";
+const UFS: [&str; 27] = [
+    "RO", "AC", "AM", "RR", "PA", "AP", "TO", "MA", "PI", "CE", "RN", "PB", "PE", "AL", "SE", "BA", "MG", "ES", "RJ",
+    "SP", "PR", "SC", "RS", "MS", "MT", "GO", "DF",
+];
+const OPEN: [&str; 3] = ["recebido", "em_analise", "reaberto"];
+
+fn arg(args: &[String], name: &str, default: &str) -> String {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_owned())
+}
+
+async fn connect(url: &str) -> DatabaseConnection {
+    let kind = if url.starts_with("postgres") { DatabaseKind::Postgres } else { DatabaseKind::Sqlite };
+    let settings = DatabaseSettings { url: url.to_owned(), kind, pool_size: 4 };
+    let db = server::db::connect(&settings).await.expect("connect");
+    server::startup::migrate_and_seed(&db, kind).await.expect("migrate");
+    db
+}
+
+async fn add_agent(db: &DatabaseConnection, email: &str, level: i16, admin: bool, systems: &[i32]) {
+    let hash = server::password::hash(PASSWORD.to_owned()).await.expect("hash");
+    let created = agent::ActiveModel {
+        email: Set(email.to_owned()),
+        name: Set(format!("Agente {email}")),
+        password_hash: Set(Some(hash)),
+        level: Set(level),
+        is_admin: Set(admin),
+        active: Set(true),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("agent");
+    for system in systems {
+        agent_system::ActiveModel { agent_id: Set(created.id), system_id: Set(*system) }
+            .insert(db)
+            .await
+            .expect("agent system");
+    }
+}
+
+async fn fill(args: &[String]) {
+    let url = arg(args, "--database-url", "");
+    let total: usize = arg(args, "--open", "100000").parse().expect("--open N");
+    let db = connect(&url).await;
+    let backend = db.get_database_backend();
+    let ids_of = |slug: &'static str| {
+        let db = db.clone();
+        async move {
+            let row = db
+                .query_one(sea_orm::Statement::from_string(
+                    backend,
+                    format!(
+                        "SELECT s.id, MIN(f.id), MAX(f.id) FROM systems s JOIN funcionalidades f ON f.system_id = s.id \
+                         WHERE s.slug = '{slug}' GROUP BY s.id"
+                    ),
+                ))
+                .await
+                .expect("ids")
+                .expect("a row");
+            let system: i32 = row.try_get_by_index(0).expect("system");
+            let first: i32 = row.try_get_by_index(1).expect("first");
+            let last: i32 = row.try_get_by_index(2).expect("last");
+            (system, first, last)
+        }
+    };
+    let systems = [ids_of("cnes").await, ids_of("saps").await];
+    let started = Instant::now();
+    let now = chrono::Utc::now().timestamp();
+    let stamp = |seconds_ago: i64| {
+        chrono::DateTime::<chrono::Utc>::from_timestamp(now - seconds_ago, 0)
+            .expect("timestamp")
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+    };
+    const CHUNK: usize = 2_000;
+    let mut first = 0;
+    while first < total {
+        let last = (first + CHUNK).min(total);
+        let txn = db.begin().await.expect("begin");
+        let mut requests = String::from(
+            "INSERT INTO requests (number, system_id, funcionalidade_id, status, level, email, name, cpf, cns, \
+             phone, uf, description, version, created_at, updated_at) VALUES ",
+        );
+        for i in first..last {
+            let (system, low, high) = systems[i % 2];
+            let funcionalidade = low + (i / 2) as i32 % (high - low + 1);
+            let level = 1 + (i / 7) % 3;
+            let status = OPEN[(i / 3) % 3];
+            let uf = UFS[(i / 11) % 27];
+            // Activity spread over 60 days; opened up to a week before that.
+            let active = ((i * 7919) % (60 * 86_400)) as i64;
+            let sep = if i == first { "" } else { "," };
+            requests.push_str(&format!(
+                "{sep}('2024{:08}', {system}, {funcionalidade}, '{status}', {level}, 'cidadao{i}@saude.gov.br', \
+                 'Maria da Silva', '{}', NULL, '61999998888', '{uf}', \
+                 'Não consigo transmitir os dados do estabelecimento desde ontem.', 1, '{}', '{}')",
+                i + 1,
+                support::cpf(i),
+                stamp(active + 7 * 86_400),
+                stamp(active),
+            ));
+        }
+        txn.execute_unprepared(&requests).await.expect("insert requests");
+        txn.commit().await.expect("commit");
+        first = last;
+    }
+    let public = if backend == sea_orm::DatabaseBackend::Postgres { "TRUE" } else { "1" };
+    db.execute_unprepared(&format!(
+        "INSERT INTO request_events (request_id, kind, level, body, public, created_at) \
+         SELECT id, 'abertura', 1, description, {public}, created_at FROM requests"
+    ))
+    .await
+    .expect("events");
+    add_agent(&db, "nivel1@bench.test", 1, false, &[systems[0].0]).await;
+    add_agent(&db, "admin@bench.test", 3, true, &[]).await;
+    db.execute_unprepared("ANALYZE").await.expect("analyze");
+    println!("filled {total} open requests and their opening entries in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// The queue views an agent moves between, in turn.
+const VIEWS: [&str; 6] = [
+    "/atendimento",
+    "/atendimento?ordem=antigas",
+    "/atendimento?uf=SP",
+    "/atendimento?dias=5",
+    "/atendimento?situacao=reaberto",
+    "/atendimento?pagina=3",
+];
+
+async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> String {
+    let form = client.get(format!("{base}/atendimento/entrar")).send().await.expect("sign-in form");
+    let pairing = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("wa_entrada="))
+        .and_then(|v| v.split(';').next())
+        .expect("pairing cookie")
+        .to_owned();
+    let body = form.text().await.expect("form body");
+    let token = body.split("name=\"token\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("token");
+    let response = client
+        .post(format!("{base}/atendimento/entrar"))
+        .header("cookie", pairing)
+        .form(&[("token", token), ("email", email), ("senha", PASSWORD)])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status().as_u16(), 303, "signing in as {email}");
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("wa_agente="))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned()
+}
+
+async fn queue(args: &[String]) {
+    let base = arg(args, "--base", "http://127.0.0.1:3200");
+    let clients: usize = arg(args, "--clients", "16").parse().expect("--clients N");
+    let pages: usize = arg(args, "--pages", "5000").parse().expect("--pages N");
+    let email = arg(args, "--email", "nivel1@bench.test");
+    let label = arg(args, "--label", "queue pages");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let cookie = Arc::new(sign_in(&client, &base, &email).await);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..clients {
+        let (client, next, cookie, base) = (client.clone(), next.clone(), cookie.clone(), base.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies: Vec<Duration> = Vec::new();
+            let mut failures = 0usize;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= pages {
+                    break;
+                }
+                let sent = Instant::now();
+                let response = client
+                    .get(format!("{base}{}", VIEWS[i % VIEWS.len()]))
+                    .header("cookie", cookie.as_str())
+                    .header("accept-encoding", "br")
+                    .send()
+                    .await;
+                match response {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        latencies.push(sent.elapsed());
+                    }
+                    Ok(r) => {
+                        if failures < 3 {
+                            eprintln!("status {}", r.status());
+                        }
+                        failures += 1;
+                    }
+                    Err(error) => {
+                        if failures < 3 {
+                            eprintln!("error: {error}");
+                        }
+                        failures += 1;
+                    }
+                }
+            }
+            (latencies, failures)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut failures = 0;
+    for worker in workers {
+        let (l, f) = worker.await.expect("worker");
+        latencies.extend(l);
+        failures += f;
+    }
+    let wall = started.elapsed();
+    latencies.sort();
+    println!(
+        "{label:<44} clients {clients:>3}  ok {:>6}  failed {failures:>3}  {:>7.1} pages/s  p50 {:>6.1} ms  p99 {:>6.1} ms  max {:>6.1} ms",
+        latencies.len(),
+        latencies.len() as f64 / wall.as_secs_f64(),
+        percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
+        percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("fill") => fill(&args).await,
+        Some("queue") => queue(&args).await,
+        _ => eprintln!("usage: queue_bench fill|queue [options] (see the top of server/examples/queue_bench.rs)"),
+    }
+}

@@ -1,0 +1,226 @@
+//! Administration over HTTP: only administrators reach `/admin`; inviting a member sends
+//! a one-time link through the outbox, which sets the password once; changing level and
+//! systems moves what the member sees; disabling signs them out; the audit log lists and
+//! filters what happened and cannot be changed from the application.
+
+mod common;
+
+use common::console::{create_agent, hidden, page_as, post_as, sign_in, sign_in_with};
+use common::opening::open_request;
+use common::TestServer;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use server::db::entities::{agent, outbox_message};
+
+const ADMIN_PASSWORD: &str = "frase longa do administrador";
+
+async fn admin(server: &TestServer) -> String {
+    server
+        .agents
+        .create_admin("chefe@saude.gov.br", "Chefe do Suporte", ADMIN_PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    match sign_in_with(server, "chefe@saude.gov.br", ADMIN_PASSWORD, None).await {
+        (303, Some(cookie), _) => common::console::pair(&cookie),
+        other => panic!("admin sign-in: {other:?}"),
+    }
+}
+
+/// The invitation link in the newest invitation e-mail to `email`.
+async fn invite_link(server: &TestServer, email: &str) -> String {
+    let message = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Kind.eq("agent_invite"))
+        .filter(outbox_message::Column::MailTo.eq(email))
+        .all(&server.db)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .max_by_key(|m| m.id)
+        .unwrap_or_else(|| panic!("no invitation to {email}"));
+    let raw = String::from_utf8_lossy(&message.raw).replace("=\r\n", "");
+    let start = raw.find("/atendimento/convite/").unwrap_or_else(|| panic!("no link: {raw}"));
+    raw[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "/-_".contains(*c)).collect()
+}
+
+async fn the_team_is_managed_by_administrators_only(server: &TestServer) {
+    let chefe = admin(server).await;
+    create_agent(server, "n1@saude.gov.br", "Nina", 1, &["cnes"]).await;
+    let nina = sign_in(server, "n1@saude.gov.br").await;
+    for path in ["/admin", "/admin/atendentes", "/admin/auditoria", "/admin/atendentes/1"] {
+        assert_eq!(page_as(server, path, "").await.0, 303, "anonymous: {path}");
+        assert_eq!(page_as(server, path, &nina).await.0, 403, "agent: {path}");
+        assert_eq!(page_as(server, path, &chefe).await.0, 200, "admin: {path}");
+    }
+    let nina_csrf = hidden(&page_as(server, "/atendimento", &nina).await.2, "csrf");
+    let invite = [("csrf", nina_csrf.as_str()), ("nome", "Intrusa"), ("email", "x@saude.gov.br"), ("nivel", "1")];
+    assert_eq!(post_as(server, "/admin/atendentes", &nina, &invite).await.0, 403);
+    let promote =
+        [("csrf", nina_csrf.as_str()), ("acao", "salvar"), ("nivel", "3"), ("administrador", "sim"), ("ativo", "sim")];
+    assert_eq!(post_as(server, "/admin/atendentes/2", &nina, &promote).await.0, 403);
+    let row = agent::Entity::find().filter(agent::Column::Email.eq("n1@saude.gov.br")).one(&server.db).await;
+    let row = row.unwrap_or_default().unwrap_or_else(|| panic!("no Nina"));
+    assert!(!row.is_admin && row.level == 1, "nothing changed");
+
+    // Inviting: the form refuses bad fields beside them and keeps what was typed.
+    let (_, _, team) = page_as(server, "/admin/atendentes", &chefe).await;
+    let csrf = hidden(&team, "csrf");
+    let cnes = team
+        .split("name=\"sistemas\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no system checkbox"))
+        .to_owned();
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("nome", "Rui"),
+        ("email", "não é e-mail"),
+        ("nivel", "2"),
+        ("sistemas", cnes.as_str()),
+    ];
+    let (status, _, body) = post_as(server, "/admin/atendentes", &chefe, &bad).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("value=\"Rui\"") && body.contains("aria-invalid=\"true\""));
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("nome", "Rui Barbosa"),
+        ("email", "rui@saude.gov.br"),
+        ("nivel", "2"),
+        ("sistemas", cnes.as_str()),
+    ];
+    let (status, location, _) = post_as(server, "/admin/atendentes", &chefe, &good).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/atendentes?ok=convidado"));
+    let (status, _, _) = post_as(server, "/admin/atendentes", &chefe, &good).await;
+    assert_eq!(status, 422, "the same e-mail twice");
+    let (_, _, team) = page_as(server, "/admin/atendentes", &chefe).await;
+    assert!(team.contains("Rui Barbosa") && team.contains("Convite pendente"));
+
+    // The link sets the password once; a second use and a made-up token are refused.
+    let link = invite_link(server, "rui@saude.gov.br").await;
+    let (status, _, page) = page_as(server, &link, "").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Criar senha") && page.contains("rui@saude.gov.br"));
+    let (status, _, body) = post_as(server, &link, "", &[("nova", "curta"), ("confirmacao", "curta")]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("A senha deve ter pelo menos 12 caracteres."));
+    let fields = [("nova", "a senha longa do Rui"), ("confirmacao", "a senha longa do Rui")];
+    let (status, location, _) = post_as(server, &link, "", &fields).await;
+    assert_eq!((status, location.as_str()), (303, "/atendimento/entrar?ok=senha-criada"));
+    assert_eq!(page_as(server, &link, "").await.0, 404, "used once");
+    assert_eq!(post_as(server, &link, "", &fields).await.0, 404);
+    assert_eq!(page_as(server, "/atendimento/convite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "").await.0, 404);
+    let (status, rui, _) = sign_in_with(server, "rui@saude.gov.br", "a senha longa do Rui", None).await;
+    assert_eq!(status, 303);
+    let rui = common::console::pair(&rui.unwrap_or_default());
+
+    // Level and systems decide the queue; disabling signs the member out at once.
+    let number = open_request(server, "529.982.247-25").await;
+    assert!(!page_as(server, "/atendimento", &rui).await.2.contains(&number), "level 2 does not see a level-1 request");
+    let rui_id = agent::Entity::find()
+        .filter(agent::Column::Email.eq("rui@saude.gov.br"))
+        .one(&server.db)
+        .await
+        .unwrap_or_default()
+        .map(|a| a.id)
+        .unwrap_or_default();
+    let path = format!("/admin/atendentes/{rui_id}");
+    let save =
+        [("csrf", csrf.as_str()), ("acao", "salvar"), ("nivel", "1"), ("sistemas", cnes.as_str()), ("ativo", "sim")];
+    let (status, location, _) = post_as(server, &path, &chefe, &save).await;
+    assert_eq!((status, location), (303, format!("{path}?ok=salvo")));
+    assert!(page_as(server, "/atendimento", &rui).await.2.contains(&number), "now level 1: it shows");
+    let disable = [("csrf", csrf.as_str()), ("acao", "salvar"), ("nivel", "1"), ("sistemas", cnes.as_str())];
+    assert_eq!(post_as(server, &path, &chefe, &disable).await.0, 303);
+    assert_eq!(page_as(server, "/atendimento", &rui).await.0, 303, "disabled: signed out");
+    assert_eq!(sign_in_with(server, "rui@saude.gov.br", "a senha longa do Rui", None).await.0, 422);
+
+    // An administrator cannot lock themselves out.
+    let chefe_id = agent::Entity::find()
+        .filter(agent::Column::Email.eq("chefe@saude.gov.br"))
+        .one(&server.db)
+        .await
+        .unwrap_or_default()
+        .map(|a| a.id)
+        .unwrap_or_default();
+    let (status, _, body) = post_as(server, &format!("/admin/atendentes/{chefe_id}"), &chefe, &disable).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Você não pode desativar a si mesmo"));
+
+    // The audit log shows all of it, filterable; the page offers no way to change it.
+    let (status, _, log) = page_as(server, "/admin/auditoria", &chefe).await;
+    assert_eq!(status, 200);
+    for text in
+        ["Convidou atendente", "Aceitou o convite", "Alterou atendente", "Entrou", "Chefe do Suporte", "127.0.0.1"]
+    {
+        assert!(log.contains(text), "the log lacks {text:?}");
+    }
+    let (_, _, filtered) = page_as(server, "/admin/auditoria?acao=convite_aceito", &chefe).await;
+    assert!(filtered.contains("1 registro<") && filtered.contains("Rui Barbosa"), "{filtered}");
+    // Nothing can write to the log over HTTP.
+    for method in [reqwest::Method::POST, reqwest::Method::PUT, reqwest::Method::DELETE] {
+        let response = server
+            .client
+            .request(method.clone(), format!("{}/admin/auditoria", server.base))
+            .header("cookie", &chefe)
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status().as_u16(), 405, "{method} /admin/auditoria");
+    }
+}
+on_both_databases!(the_team_is_managed_by_administrators_only);
+
+/// An expired invitation no longer works, and a new one replaces the old link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitations_expire_and_can_be_sent_again() {
+    let server = TestServer::sqlite().await;
+    let chefe = admin(&server).await;
+    let (_, _, team) = page_as(&server, "/admin/atendentes", &chefe).await;
+    let csrf = hidden(&team, "csrf");
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("nome", "Vera Lúcia"),
+        ("email", "vera@saude.gov.br"),
+        ("nivel", "1"),
+        ("administrador", "sim"),
+    ];
+    assert_eq!(post_as(&server, "/admin/atendentes", &chefe, &fields).await.0, 303);
+    let first = invite_link(&server, "vera@saude.gov.br").await;
+    let invites = server::db::entities::agent_invite::Entity::find().all(&server.db).await.unwrap_or_default();
+    for invite in invites {
+        let mut row: server::db::entities::agent_invite::ActiveModel = invite.into();
+        row.expires_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
+        row.update(&server.db).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let (status, _, page) = page_as(&server, &first, "").await;
+    assert_eq!(status, 404);
+    assert!(page.contains("Convite inválido ou expirado"));
+    let vera = agent::Entity::find()
+        .filter(agent::Column::Email.eq("vera@saude.gov.br"))
+        .one(&server.db)
+        .await
+        .unwrap_or_default()
+        .map(|a| a.id)
+        .unwrap_or_default();
+    let again = [("csrf", csrf.as_str()), ("acao", "convite")];
+    let path = format!("/admin/atendentes/{vera}");
+    let (status, location, _) = post_as(&server, &path, &chefe, &again).await;
+    assert_eq!((status, location), (303, format!("{path}?ok=convite")));
+    let second = invite_link(&server, "vera@saude.gov.br").await;
+    assert_ne!(first, second);
+    assert_eq!(page_as(&server, &second, "").await.0, 200);
+    // A third invitation replaces the second, which had not expired.
+    assert_eq!(post_as(&server, &path, &chefe, &again).await.0, 303);
+    let third = invite_link(&server, "vera@saude.gov.br").await;
+    assert_eq!(page_as(&server, &second, "").await.0, 404, "the earlier, unexpired link stops working");
+    // An account given a password meanwhile (create-admin) cannot be taken over with the link.
+    server
+        .agents
+        .create_admin("vera@saude.gov.br", "Vera Lúcia", "a senha que a Vera escolheu")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page_as(&server, &third, "").await.0, 404);
+    let takeover = [("nova", "senha de quem achou o link"), ("confirmacao", "senha de quem achou o link")];
+    assert_eq!(post_as(&server, &third, "", &takeover).await.0, 404);
+    assert_eq!(sign_in_with(&server, "vera@saude.gov.br", "a senha que a Vera escolheu", None).await.0, 303);
+    server.finish().await;
+}
