@@ -2,10 +2,12 @@
 //! The server puts a [`Ports`] into the Leptos context of every request; server
 //! functions take what they need from it. Tests can supply their own.
 
-use crate::api::admin::{AgentEdit, AuditFilter, AuditPage, InviteView, TeamPage};
+use crate::api::admin::{AgentEdit, AuditFilter, AuditPage, CalendarPage, InviteView, TeamPage};
 use crate::api::catalog::SystemCard;
+use crate::api::catalog_admin::{SystemAdminPage, SystemsPage};
 use crate::api::console::{AgentView, ConsoleRequest, Queue, QueueFilter};
 use crate::api::follow::{History, LookupOutcome, RequestList};
+use crate::api::reports::{ReportFilter, ReportPage};
 use crate::api::request::RequestFormInfo;
 use crate::api::AppError;
 use crate::domain::pow::Challenge;
@@ -113,8 +115,22 @@ pub trait AdminDesk: Send + Sync {
     async fn team(&self, session: Option<&str>) -> Result<TeamPage, AppError>;
     async fn agent(&self, session: Option<&str>, id: i32) -> Result<AgentEdit, AppError>;
     async fn audit(&self, session: Option<&str>, filter: &AuditFilter) -> Result<AuditPage, AppError>;
+    async fn calendar(&self, session: Option<&str>, year: Option<i32>) -> Result<CalendarPage, AppError>;
     /// Whose invitation the link's token is, while it is unused and unexpired.
     async fn invite(&self, token: &str) -> Result<Option<InviteView>, PortError>;
+}
+
+/// Administration of the catalogue, read side (administrators only).
+#[async_trait]
+pub trait CatalogAdmin: Send + Sync {
+    async fn systems(&self, session: Option<&str>) -> Result<SystemsPage, AppError>;
+    async fn system(&self, session: Option<&str>, slug: &str) -> Result<SystemAdminPage, AppError>;
+}
+
+/// Reports (administrators only).
+#[async_trait]
+pub trait Reports: Send + Sync {
+    async fn report(&self, session: Option<&str>, filter: &ReportFilter) -> Result<ReportPage, AppError>;
 }
 
 /// Everything the server functions may call.
@@ -125,6 +141,8 @@ pub struct Ports {
     pub follow: Arc<dyn FollowDesk>,
     pub console: Arc<dyn ConsoleDesk>,
     pub admin: Arc<dyn AdminDesk>,
+    pub catalog_admin: Arc<dyn CatalogAdmin>,
+    pub reports: Arc<dyn Reports>,
 }
 
 /// The client's address, as the server saw the connection.

@@ -1,7 +1,10 @@
 //! The HTML document around every page and the route table.
 
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
-use crate::pages::admin::{agent::AgentEditPage, audit::AuditLogPage, team::TeamPage, AdminHomePage};
+use crate::pages::admin::{
+    agent::AgentEditPage, audit::AuditLogPage, calendar::CalendarAdminPage, reports::ReportsPage,
+    system::SystemAdminPage, systems::SystemsAdminPage, team::TeamPage, AdminHomePage,
+};
 use crate::pages::console::{
     invite::InvitePage, password::PasswordPage, queue::QueuePage, request::ConsoleRequestPage, sign_in::SignInPage,
 };
@@ -70,6 +73,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/atendentes") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/atendentes/:id") view=AgentEditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/auditoria") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/calendario") view=CalendarAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/sistemas") view=SystemsAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/relatorios") view=ReportsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/sistemas/:slug") view=SystemAdminPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/atendimento/solicitacoes/:number")
                         view=ConsoleRequestPage

@@ -6,9 +6,9 @@ import { expectNoAxeViolations, fillValid, mailWith, openForm, watchForErrors } 
 const ADMIN_EMAIL = "chefe.e2e@saude.gov.br";
 const ADMIN_PASSWORD = "frase longa do chefe do suporte";
 
-/** The first administrator, made the documented way: `server create-admin`, password on stdin. */
-function createAdmin() {
-  execFileSync(serverBin, ["create-admin", "--email", ADMIN_EMAIL, "--nome", "Chefe do Suporte"], {
+/** An administrator, made the documented way: `server create-admin`, password on stdin. */
+function createAdmin(email = ADMIN_EMAIL) {
+  execFileSync(serverBin, ["create-admin", "--email", email, "--nome", "Chefe do Suporte"], {
     cwd: root,
     env: { ...process.env, ...serverEnv },
     input: `${ADMIN_PASSWORD}\n`,
@@ -125,5 +125,44 @@ test("agents take a request through the console and the citizen's contest brings
   await beto.goto("/atendimento");
   await expect(beto.getByRole("row").filter({ hasText: number }).getByText("Reaberto")).toBeVisible();
   await expectNoAxeViolations(beto);
+  expect(problems).toEqual([]);
+});
+
+test("the administration pages are accessible and keep what citizens read", async ({ page }) => {
+  const problems = watchForErrors(page);
+  createAdmin("auditoria.e2e@saude.gov.br");
+  await signIn(page, "auditoria.e2e@saude.gov.br", ADMIN_PASSWORD);
+  for (const [path, heading] of [
+    ["/admin", "Administração"],
+    ["/admin/sistemas", "Sistemas"],
+    ["/admin/sistemas/cnes", "CNES — /faq/cnes"],
+    ["/admin/calendario?ano=2026", "Pontos facultativos de 2026"],
+    ["/admin/relatorios", "Relatórios"],
+    ["/admin/auditoria", "Log de auditoria"],
+  ]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expectNoAxeViolations(page);
+  }
+  // A new system: created inactive, given a published question, activated; citizens
+  // read the answer at once, rendered safely.
+  await page.goto("/admin/sistemas");
+  await page.getByLabel("Sigla no endereço").fill("sigtap");
+  await page.getByLabel("Nome", { exact: true }).fill("SIGTAP");
+  await page.getByLabel("Nome completo").fill("Tabela de Procedimentos do SUS");
+  await page.getByRole("button", { name: "Criar sistema" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "SIGTAP — /faq/sigtap" })).toBeVisible();
+  await page.getByLabel("Pergunta", { exact: true }).last().fill("Como consultar um procedimento?");
+  await page.getByLabel("Resposta", { exact: true }).last().fill("Acesse **Consultar procedimentos** no portal.");
+  await page.getByLabel("Publicar agora").check();
+  await page.getByRole("button", { name: "Adicionar pergunta" }).click();
+  await expect(page.getByText("Alterações salvas.")).toBeVisible();
+  await page.getByLabel(/^Ativo/).check();
+  await page.getByRole("button", { name: "Salvar sistema" }).click();
+  await expect(page.getByText("Alterações salvas.")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.goto("/faq/sigtap");
+  await page.getByText("Como consultar um procedimento?").click();
+  await expect(page.locator("strong", { hasText: "Consultar procedimentos" })).toBeVisible();
   expect(problems).toEqual([]);
 });

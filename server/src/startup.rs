@@ -15,9 +15,11 @@ use crate::services::acceptance::AcceptanceJob;
 use crate::services::admin::AdminService;
 use crate::services::agents::AgentService;
 use crate::services::catalog::SeaCatalog;
+use crate::services::catalog_admin::CatalogAdminService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::follow_up::{FollowService, LookupLimits};
+use crate::services::reports::ReportService;
 use crate::services::requests::{Outgoing, RequestService};
 use crate::session::Sessions;
 use crate::web::{self, AppState};
@@ -90,6 +92,8 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         settings.public_url.clone(),
         mail_wakeup.clone(),
     ));
+    let catalog_admin = Arc::new(CatalogAdminService::new(db.clone(), gate.clone(), admin.clone()));
+    let reports = Arc::new(ReportService::new(db.clone(), admin.clone()));
     let desk = Arc::new(DeskService::new(
         db.clone(),
         gate.clone(),
@@ -110,6 +114,8 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         follow: follow.clone(),
         console: console.clone(),
         admin: admin.clone(),
+        catalog_admin: catalog_admin.clone(),
+        reports: reports.clone(),
     };
     let state = AppState {
         leptos: settings.leptos.clone(),
@@ -119,6 +125,8 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         follow,
         console,
         admin,
+        catalog_admin,
+        reports,
         desk: desk.clone(),
         attachments: Arc::new(LocalFolder::new(settings.data_dir.join("attachments"))),
         ip_limiter: Arc::new(RateLimiter::new(limits.per_ip_per_hour, Duration::from_secs(3_600))),

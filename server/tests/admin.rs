@@ -224,3 +224,240 @@ async fn invitations_expire_and_can_be_sent_again() {
     assert_eq!(sign_in_with(&server, "vera@saude.gov.br", "a senha que a Vera escolheu", None).await.0, 303);
     server.finish().await;
 }
+
+/// The calendar page: add a ponto facultativo, refused days with the reason beside the
+/// field and the values kept, remove; only administrators; every change audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administrators_keep_the_pontos_facultativos() {
+    let server = TestServer::sqlite().await;
+    let chefe = admin(&server).await;
+    let path = "/admin/calendario?ano=2026";
+    let (status, _, page) = page_as(&server, path, &chefe).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Pontos facultativos de 2026") && page.contains("16/02/2026 (segunda-feira)"));
+    assert!(page.contains("Carnaval") && page.contains("25/12"), "seeded days and national holidays");
+    let csrf = hidden(&page, "csrf");
+    let add = |day: &'static str, description: &'static str| {
+        let csrf = csrf.clone();
+        let (server, chefe) = (&server, chefe.clone());
+        async move {
+            post_as(
+                server,
+                path,
+                &chefe,
+                &[("csrf", &csrf), ("acao", "adicionar"), ("data", day), ("descricao", description)],
+            )
+            .await
+        }
+    };
+    let (status, location, _) = add("2026-12-24", "Véspera de Natal").await;
+    assert_eq!((status, location.as_str()), (303, "/admin/calendario?ano=2026&ok=dia-adicionado"));
+    let (_, _, page) = page_as(&server, path, &chefe).await;
+    assert!(page.contains("24/12/2026 (quinta-feira)") && page.contains("Véspera de Natal"));
+    for (day, description, message) in [
+        ("2026-12-26", "Sábado", "Esta data cai num fim de semana: já não é dia útil."),
+        ("2026-12-25", "Natal", "Esta data já é feriado nacional."),
+        ("2026-12-23", "", "Descreva o dia em até 200 caracteres."),
+        ("2026-13-01", "Mês treze", "Informe uma data válida."),
+    ] {
+        let (status, _, body) = add(day, description).await;
+        assert_eq!(status, 422, "{day}");
+        assert!(body.contains(message), "{day}: {message}");
+        assert!(body.contains(&format!("value=\"{day}\"")), "{day} is kept");
+    }
+    let remove = [("csrf", csrf.as_str()), ("acao", "remover"), ("data", "2026-12-24")];
+    let (status, location, _) = post_as(&server, path, &chefe, &remove).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/calendario?ano=2026&ok=dia-removido"));
+    assert!(!page_as(&server, path, &chefe).await.2.contains("Véspera de Natal"));
+    let (status, _, body) = post_as(&server, path, &chefe, &remove).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Este dia não é ponto facultativo."));
+
+    create_agent(&server, "n1@saude.gov.br", "Nina", 1, &["cnes"]).await;
+    let nina = sign_in(&server, "n1@saude.gov.br").await;
+    let nina_csrf = hidden(&page_as(&server, "/atendimento", &nina).await.2, "csrf");
+    let fields =
+        [("csrf", nina_csrf.as_str()), ("acao", "adicionar"), ("data", "2026-12-24"), ("descricao", "Intruso")];
+    assert_eq!(post_as(&server, path, &nina, &fields).await.0, 403);
+    assert_eq!(page_as(&server, path, &nina).await.0, 403);
+    let (_, _, log) = page_as(&server, "/admin/auditoria?acao=alterou_calendario", &chefe).await;
+    assert!(log.contains("2 registros") && log.contains("adicionou 2026-12-24: Véspera de Natal"), "{log}");
+    server.finish().await;
+}
+
+/// The catalogue: a new system starts inactive (citizens get 404), its FAQ answer in
+/// Markdown reaches the citizen page as safe HTML (no script, no `javascript:` link)
+/// once published and active, a new funcionalidade shows in the request form at once,
+/// and a canned reply reaches the console.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administrators_edit_systems_faqs_and_options() {
+    let server = TestServer::sqlite().await;
+    let chefe = admin(&server).await;
+    let (status, _, page) = page_as(&server, "/admin/sistemas", &chefe).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("CNES") && page.contains("/faq/cnes"));
+    let csrf = hidden(&page, "csrf");
+    let create = |slug: &'static str| {
+        let csrf = csrf.clone();
+        let (server, chefe) = (&server, chefe.clone());
+        async move {
+            post_as(
+                server,
+                "/admin/sistemas",
+                &chefe,
+                &[
+                    ("csrf", &csrf),
+                    ("sigla", slug),
+                    ("nome", "SIGTAP"),
+                    ("nome_completo", "Tabela de Procedimentos"),
+                    ("descricao", ""),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, _, body) = create("Sig Tap!").await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Use letras minúsculas") && body.contains("value=\"Sig Tap!\""));
+    let (status, location, _) = create("sigtap").await;
+    assert_eq!((status, location.as_str()), (303, "/admin/sistemas/sigtap?ok=sistema-criado"));
+    assert_eq!(create("sigtap").await.0, 422, "the slug is taken");
+    assert_eq!(server.page("/faq/sigtap").await.0, 404, "inactive: not for citizens yet");
+
+    let path = "/admin/sistemas/sigtap";
+    let post = |fields: Vec<(&'static str, String)>| {
+        let (server, chefe, csrf) = (&server, chefe.clone(), csrf.clone());
+        async move {
+            let mut all: Vec<(&str, String)> = vec![("csrf", csrf)];
+            all.extend(fields);
+            let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post_as(server, path, &chefe, &borrowed).await
+        }
+    };
+    let answer = "Consulte a **tabela** no portal.\n\n<script>alert('x')</script>\n\n[clique](javascript:alert(1)) ou [site](https://sigtap.datasus.gov.br)";
+    let (status, _, _) = post(vec![
+        ("acao", "nova_pergunta".into()),
+        ("pergunta", "Como consultar um procedimento?".into()),
+        ("resposta", answer.into()),
+        ("publicada", "sim".into()),
+    ])
+    .await;
+    assert_eq!(status, 303);
+    let (status, _, body) =
+        post(vec![("acao", "nova_pergunta".into()), ("pergunta", "Oi".into()), ("resposta", "x".into())]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("A pergunta deve ter de 5 a 300 caracteres."));
+    let (status, _, _) =
+        post(vec![("acao", "nova_funcionalidade".into()), ("nome", "Consulta de procedimentos".into())]).await;
+    assert_eq!(status, 303);
+    let (status, _, body) =
+        post(vec![("acao", "nova_funcionalidade".into()), ("nome", "consulta de procedimentos".into())]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Esta funcionalidade já existe neste sistema."));
+    let (status, _, _) = post(vec![
+        ("acao", "salvar_sistema".into()),
+        ("nome", "SIGTAP".into()),
+        ("nome_completo", "Tabela de Procedimentos do SUS".into()),
+        ("descricao", "Procedimentos, medicamentos e OPM do SUS.".into()),
+        ("ativo", "sim".into()),
+    ])
+    .await;
+    assert_eq!(status, 303);
+
+    // What citizens get, at once: the answer as safe HTML, the new option in the form.
+    let (status, faq) = server.page("/faq/sigtap").await;
+    assert_eq!(status, 200);
+    assert!(faq.contains("Como consultar um procedimento?") && faq.contains("<strong>tabela</strong>"));
+    assert!(!faq.contains("<script>alert('x')") && !faq.contains("javascript:"), "{faq}");
+    assert!(faq.contains("&lt;script&gt;"), "raw HTML is shown as text");
+    assert!(faq.contains("href=\"https://sigtap.datasus.gov.br\""));
+    let (_, form) = server.page("/faq/sigtap/chamado").await;
+    assert!(form.contains("Consulta de procedimentos") && form.contains("Outros assuntos"));
+    let consulta = form.find("Consulta de procedimentos").unwrap_or(usize::MAX);
+    let outros = form.find("Outros assuntos").unwrap_or(0);
+    assert!(consulta < outros, "Outros assuntos stays last");
+
+    // A canned reply shows to agents answering that system's requests.
+    let (status, _, _) = post(vec![
+        ("acao", "nova_resposta".into()),
+        ("titulo", "Procedimento não encontrado".into()),
+        ("texto", "Verifique a competência da tabela.".into()),
+    ])
+    .await;
+    assert_eq!(status, 303);
+    let (_, _, page) = page_as(&server, path, &chefe).await;
+    assert!(page.contains("Procedimento não encontrado") && page.contains("Como consultar um procedimento?"));
+    assert!(!page.contains("<script>alert('x')"), "neither the preview nor the textarea carries the markup");
+    assert!(page.contains("&lt;script>alert('x')&lt;/script>"), "the textarea shows the Markdown as typed");
+
+    // Agents cannot edit the catalogue.
+    create_agent(&server, "n1@saude.gov.br", "Nina", 1, &["cnes"]).await;
+    let nina = sign_in(&server, "n1@saude.gov.br").await;
+    let nina_csrf = hidden(&page_as(&server, "/atendimento", &nina).await.2, "csrf");
+    let fields = [("csrf", nina_csrf.as_str()), ("acao", "nova_funcionalidade"), ("nome", "Intrusa")];
+    assert_eq!(post_as(&server, path, &nina, &fields).await.0, 403);
+    assert_eq!(page_as(&server, path, &nina).await.0, 403);
+    assert_eq!(page_as(&server, "/admin/sistemas", &nina).await.0, 403);
+    let (_, _, log) = page_as(&server, "/admin/auditoria?acao=alterou_catalogo", &chefe).await;
+    assert!(log.contains("criou o sistema sigtap"));
+    server.finish().await;
+}
+
+/// Reports: counts, reopened rate, medians in business days, the ratings' distribution
+/// and mean, per level and per agent, on the page and in the CSV; administrators only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_sum_up_a_period() {
+    use sea_orm::ConnectionTrait;
+    use server::services::desk::By;
+    let server = TestServer::sqlite().await;
+    let chefe = admin(&server).await;
+    let first = open_request(&server, "529.982.247-25").await;
+    let second = open_request(&server, "111.444.777-35").await;
+    let _third = open_request(&server, "403.644.788-29").await;
+    server.desk.finalize(&By::operator(), &first, "Resolvido.").await.unwrap_or_else(|e| panic!("{e}"));
+    server.desk.finalize(&By::operator(), &second, "Resolvido também.").await.unwrap_or_else(|e| panic!("{e}"));
+    server
+        .db
+        .execute_unprepared(&format!(
+            "INSERT INTO request_events (request_id, kind, level, body, public, created_at) \
+             SELECT id, 'reabertura', level, 'Não resolveu.', {}, updated_at FROM requests WHERE number = '{second}'",
+            if server.kind == server::config::DatabaseKind::Postgres { "TRUE" } else { "1" }
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    server
+        .db
+        .execute_unprepared(&format!("UPDATE requests SET rating = 5 WHERE number = '{first}'"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (status, _, page) = page_as(&server, "/admin/relatorios?sistema=cnes", &chefe).await;
+    assert_eq!(status, 200);
+    let summary = page.split("<h2>Satisfação").next().unwrap_or_default().to_owned();
+    for text in ["<dt>Abertas</dt><dd>3</dd>", "<dt>Finalizadas</dt><dd>2</dd>", "50,0 %", "0,0 dias úteis", "5,0"] {
+        assert!(summary.contains(text), "the summary lacks {text:?}: {summary}");
+    }
+    assert!(page.contains("<svg") && page.contains("Distribuição das avaliações de satisfação"));
+    assert!(page.contains("Nível 01"));
+    let response = server
+        .client
+        .get(format!("{}/admin/relatorios.csv?sistema=cnes", server.base))
+        .header("cookie", &chefe)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("text/csv; charset=utf-8"));
+    let csv = response.text().await.unwrap_or_default();
+    let total = csv.lines().find(|l| l.starts_with("\"Total\"")).unwrap_or_else(|| panic!("{csv}"));
+    assert_eq!(total, "\"Total\";3;2;1;50,00;0,00;0,00;0;0;0;0;1;5,00");
+    assert!(csv.starts_with("\u{feff}grupo;abertas;finalizadas;reabertas;"));
+    // Another system's period is empty; agents get no report.
+    let (_, _, saps) = page_as(&server, "/admin/relatorios?sistema=saps", &chefe).await;
+    assert!(saps.contains("<dt>Abertas</dt><dd>0</dd>"));
+    create_agent(&server, "n1@saude.gov.br", "Nina", 1, &["cnes"]).await;
+    let nina = sign_in(&server, "n1@saude.gov.br").await;
+    assert_eq!(page_as(&server, "/admin/relatorios", &nina).await.0, 403);
+    assert_eq!(page_as(&server, "/admin/relatorios.csv", &nina).await.0, 403);
+    assert_eq!(page_as(&server, "/admin/relatorios.csv", "").await.0, 303);
+    server.finish().await;
+}

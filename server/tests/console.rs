@@ -492,6 +492,11 @@ async fn scripts_in_notes_and_names_are_escaped() {
         assert!(!body.contains("<script>alert") && !body.contains("<img src=x"), "{path}: {body}");
         assert!(body.contains("&lt;img src=x onerror=alert(1)&gt;"), "{path}: the name is shown, escaped");
     }
+    // A refused text comes back in its textarea without closing it.
+    let long = format!("{}</textarea><b id=\"injetado\">x</b>", "a".repeat(10_001));
+    let (status, _, body) = act(&server, &number, &yara, &[("acao", "responder"), ("texto", &long)]).await;
+    assert_eq!(status, 422);
+    assert!(!body.contains("<b id=\"injetado\">") && body.contains("&lt;/textarea>&lt;b id=\"injetado\">"));
     let (_, _, body) = page_as(&server, &format!("/atendimento/solicitacoes/{number}"), &yara).await;
     assert!(
         body.contains("&lt;script&gt;alert(&#x27;nota&#x27;)&lt;/script&gt;")

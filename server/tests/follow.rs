@@ -270,6 +270,12 @@ async fn answers_go_through_the_state_machine(server: &TestServer) {
     let (status, _, body) = answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "curto")]).await;
     assert_eq!(status, 422);
     assert!(body.contains("pelo menos 10 caracteres") && body.contains(">curto</textarea>"), "{body}");
+    // A kept text cannot close its textarea and inject markup (Leptos does not escape a
+    // textarea's children: the page escapes them itself).
+    let breakout = format!("{}</textarea><b id=\"injetado\">x</b>", "a".repeat(2_001));
+    let (status, _, body) = answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", &breakout)]).await;
+    assert_eq!(status, 422);
+    assert!(!body.contains("<b id=\"injetado\">") && body.contains("&lt;/textarea>&lt;b id=\"injetado\">"), "{body}");
     let (status, location, _) =
         answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "O transmissor continua sem enviar.")])
             .await;

@@ -92,6 +92,26 @@ pub struct InviteView {
     pub email: String,
 }
 
+/// One ponto facultativo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarDay {
+    /// `AAAA-MM-DD`
+    pub iso: String,
+    /// `DD/MM/AAAA (segunda-feira)`
+    pub shown: String,
+    pub description: String,
+}
+
+/// `/admin/calendario?ano=…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarPage {
+    pub admin: AgentView,
+    pub year: i32,
+    pub days: Vec<CalendarDay>,
+    /// The national holidays of the year, `DD/MM`.
+    pub holidays: Vec<String>,
+}
+
 /// The signed-in administrator (the admin home page).
 #[server(endpoint = "admin/inicio")]
 pub async fn load_admin_home() -> Result<AgentView, AppError> {
@@ -119,6 +139,14 @@ pub async fn load_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
     let ports = crate::ports::from_context()?;
     let session = crate::ports::cookie(super::console::AGENT_COOKIE);
     ports.admin.audit(session.as_deref(), &filter).await
+}
+
+/// The pontos facultativos of `year` (this year in Brasília when `None`).
+#[server(endpoint = "admin/calendario")]
+pub async fn load_calendar_admin(year: Option<i32>) -> Result<CalendarPage, AppError> {
+    let ports = crate::ports::from_context()?;
+    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    ports.admin.calendar(session.as_deref(), year).await
 }
 
 /// Whose invitation `token` is, or `NotFound` when it is unknown, used or expired.

@@ -178,8 +178,12 @@ pub struct ConsoleFeedback {
     pub message: String,
     /// The text typed in the form's main field, kept.
     pub text: String,
-    /// The e-mail typed in the sign-in form, kept.
+    /// The e-mail typed in the sign-in or invitation form, kept.
     pub email: String,
+    /// The date typed in the calendar form, kept.
+    pub date: String,
+    /// Every value of the refused form (administration pages with many fields), kept.
+    pub values: Vec<(String, String)>,
 }
 
 /// The sign-in form's token (and the agent already signed in, if any).

@@ -4,9 +4,11 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod console;
 pub mod error;
 pub mod follow;
+pub mod reports;
 pub mod request;
 
 pub use error::AppError;

@@ -3,6 +3,7 @@
 pub mod captcha;
 pub mod copy_button;
 pub mod error_view;
+pub mod escape;
 pub mod faq_search;
 pub mod layout;
 pub mod lookup_form;

@@ -7,6 +7,7 @@
 use super::follow::StatusBadge;
 use crate::api::follow::{load_history, ActionFeedback, Answerable, History};
 use crate::components::error_view::{set_status, ErrorView};
+use crate::components::escape::textarea_text;
 use crate::domain::lifecycle::{COMMENT_MAX_CHARS, RATINGS, REASON_MAX_CHARS};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -203,7 +204,7 @@ fn ReasonForm(page: String, feedback: ActionFeedback) -> impl IntoView {
                     aria-describedby="motivo-ajuda motivo-erro"
                     autofocus=error.is_some()
                 >
-                    {feedback.reason}
+                    {textarea_text(&feedback.reason)}
                 </textarea>
                 <p id="motivo-erro" class="field-error">{error}</p>
             </div>
@@ -261,7 +262,7 @@ fn RatingForm(page: String, feedback: ActionFeedback) -> impl IntoView {
                     aria-describedby="comentario-erro"
                     autofocus=comment_error.is_some()
                 >
-                    {feedback.comment}
+                    {textarea_text(&feedback.comment)}
                 </textarea>
                 <p id="comentario-erro" class="field-error">{comment_error}</p>
             </div>

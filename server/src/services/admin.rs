@@ -11,7 +11,9 @@ use crate::db::WriteGate;
 use crate::mail::compose::Sender;
 use crate::mail::invite::{agent_invite, AgentInvite};
 use crate::password;
-use app::api::admin::{AgentEdit, AgentRow, AuditFilter, AuditPage, AuditRow, InviteView, TeamPage};
+use app::api::admin::{
+    AgentEdit, AgentRow, AuditFilter, AuditPage, AuditRow, CalendarDay, CalendarPage, InviteView, TeamPage,
+};
 use app::api::console::{AgentView, Choice};
 use app::api::AppError;
 use app::domain::agent::check_password;
@@ -54,6 +56,8 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     (action::ACCEPT_INVITE, "Aceitou o convite"),
     (action::CHANGE_AGENT, "Alterou atendente"),
     (action::CREATE_ADMIN, "Criou administrador (linha de comando)"),
+    (action::CALENDAR, "Alterou o calendário"),
+    (action::CATALOG, "Alterou sistemas e perguntas"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +82,13 @@ pub struct NewAgent {
     pub level: i16,
     pub systems: Vec<i32>,
     pub is_admin: bool,
+}
+
+/// A change to the calendar of pontos facultativos.
+#[derive(Debug, Clone)]
+pub enum CalendarChange {
+    Add { day: String, description: String },
+    Remove { day: String },
 }
 
 /// A member's settings, as the edit form gives them.
@@ -379,6 +390,67 @@ impl AdminService {
         Ok(())
     }
 
+    /// Adds (or renames) or removes a ponto facultativo, audited.
+    pub async fn change_calendar(
+        &self,
+        by: &Principal,
+        change: CalendarChange,
+        client: Option<String>,
+    ) -> Result<(), AdminError> {
+        use super::calendar::{self, CalendarError};
+        let now = Utc::now();
+        let _turn = self.gate.enter().await;
+        let txn = self.db.begin().await?;
+        let portuguese = |error: CalendarError| match error {
+            CalendarError::NotADate(_) => invalid("data", "Informe uma data válida."),
+            CalendarError::Weekend(_) => invalid("data", "Esta data cai num fim de semana: já não é dia útil."),
+            CalendarError::Holiday(_) => invalid("data", "Esta data já é feriado nacional."),
+            CalendarError::Description => invalid("descricao", "Descreva o dia em até 200 caracteres."),
+            CalendarError::Database(error) => AdminError::Database(error),
+        };
+        let detail = match &change {
+            CalendarChange::Add { day, description } => {
+                calendar::add(&txn, day, description).await.map_err(portuguese)?;
+                format!("adicionou {day}: {}", description.trim())
+            }
+            CalendarChange::Remove { day } => {
+                if !calendar::remove(&txn, day).await.map_err(portuguese)? {
+                    return Err(invalid("data", "Este dia não é ponto facultativo."));
+                }
+                format!("removeu {day}")
+            }
+        };
+        audit::record(&txn, &Actor { agent_id: Some(by.id), ip: client }, action::CALENDAR, None, &detail, now).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    async fn load_calendar(&self, admin: &Principal, year: Option<i32>) -> Result<CalendarPage, DbErr> {
+        const WEEKDAYS: [&str; 7] =
+            ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"];
+        let year = year
+            .filter(|y| (2000..=2100).contains(y))
+            .unwrap_or_else(|| app::domain::lifecycle::brasilia_date(Utc::now().timestamp()).year);
+        let days = super::calendar::list(&self.db, Some(year))
+            .await?
+            .into_iter()
+            .filter_map(|row| {
+                let date = Date::parse_iso(&row.day)?;
+                let weekday = WEEKDAYS.get(usize::from(date.weekday())).copied().unwrap_or_default();
+                Some(CalendarDay {
+                    iso: row.day,
+                    shown: format!("{:02}/{:02}/{:04} ({weekday})", date.day, date.month, date.year),
+                    description: row.description,
+                })
+            })
+            .collect();
+        let holidays = app::domain::calendar::national_holidays(year)
+            .into_iter()
+            .map(|d| format!("{:02}/{:02}", d.day, d.month))
+            .collect();
+        Ok(CalendarPage { admin: admin.view(), year, days, holidays })
+    }
+
     async fn load_team(&self, admin: &Principal) -> Result<TeamPage, DbErr> {
         let members = agent::Entity::find().order_by_asc(agent::Column::Name).all(&self.db).await?;
         let systems = system::Entity::find().order_by_asc(system::Column::Position).all(&self.db).await?;
@@ -540,6 +612,11 @@ impl AdminDesk for AdminService {
     async fn audit(&self, session: Option<&str>, filter: &AuditFilter) -> Result<AuditPage, AppError> {
         let admin = self.administrator(session).await?;
         self.load_audit(&admin, filter).await.map_err(refuse("loading the audit log"))
+    }
+
+    async fn calendar(&self, session: Option<&str>, year: Option<i32>) -> Result<CalendarPage, AppError> {
+        let admin = self.administrator(session).await?;
+        self.load_calendar(&admin, year).await.map_err(refuse("loading the calendar"))
     }
 
     async fn invite(&self, token: &str) -> Result<Option<InviteView>, PortError> {

@@ -24,6 +24,8 @@ pub mod action {
     pub const INVITE: &str = "convidou";
     pub const ACCEPT_INVITE: &str = "convite_aceito";
     pub const CHANGE_AGENT: &str = "alterou_atendente";
+    pub const CALENDAR: &str = "alterou_calendario";
+    pub const CATALOG: &str = "alterou_catalogo";
 }
 
 /// Who did it, and from where.

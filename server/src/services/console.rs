@@ -145,7 +145,18 @@ impl ConsoleService {
         } else {
             query.order_by_desc(request::Column::UpdatedAt).order_by_desc(request::Column::Id)
         };
-        let rows = query.offset(u64::from((page - 1) * PAGE_SIZE)).limit(u64::from(PAGE_SIZE)).all(&self.db).await?;
+        // Ids first (ordered and cut from the index alone), then the 50 rows: sorting whole
+        // rows would read every matching row from the table.
+        let ids: Vec<i32> = query
+            .select_only()
+            .column(request::Column::Id)
+            .offset(u64::from((page - 1) * PAGE_SIZE))
+            .limit(u64::from(PAGE_SIZE))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut rows = request::Entity::find().filter(request::Column::Id.is_in(ids.clone())).all(&self.db).await?;
+        rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
 
         let funcionalidades = funcionalidade::Entity::find()
             .filter(funcionalidade::Column::SystemId.is_in(systems.iter().map(|s| s.id)))

@@ -6,9 +6,11 @@ pub mod agents;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod console;
 pub mod desk;
 pub mod follow_up;
+pub mod reports;
 pub mod requests;
 
 use crate::captcha::Verified;

@@ -6,7 +6,7 @@
 use super::console::{client_of, forbidden_origin, stale_form, unavailable};
 use super::follow::{not_found, render_page_with};
 use super::AppState;
-use crate::services::admin::{AdminError, AgentChange, NewAgent};
+use crate::services::admin::{AdminError, AgentChange, CalendarChange, NewAgent};
 use app::api::console::{ConsoleFeedback, AGENT_COOKIE};
 use app::api::AppError;
 use app::ports::{cookie_in, same_origin};
@@ -16,9 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 
 /// A form's fields as posted, repeated names (checkboxes) included.
-type Fields = Vec<(String, String)>;
+pub(super) type Fields = Vec<(String, String)>;
 
-fn value<'a>(fields: &'a Fields, name: &str) -> &'a str {
+pub(super) fn value<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
@@ -26,12 +26,12 @@ fn ids(fields: &Fields, name: &str) -> Vec<i32> {
     fields.iter().filter(|(k, _)| k == name).filter_map(|(_, v)| v.trim().parse().ok()).collect()
 }
 
-fn checked(fields: &Fields, name: &str) -> bool {
+pub(super) fn checked(fields: &Fields, name: &str) -> bool {
     value(fields, name) == "sim"
 }
 
 /// Reads the form and checks origin, administrator and CSRF token.
-async fn admin_form(
+pub(super) async fn admin_form(
     state: &AppState,
     headers: &HeaderMap,
     request: Request,
@@ -78,6 +78,7 @@ fn feedback_of(error: AdminError, form: &str, text: &str, email: &str) -> Result
         message,
         text: text.to_owned(),
         email: email.to_owned(),
+        ..Default::default()
     })
 }
 
@@ -134,6 +135,38 @@ pub async fn change(
         Ok(done) => return Redirect::to(&format!("{page}?ok={done}")).into_response(),
         Err(error) => match feedback_of(error, "atendente", "", "") {
             Ok(feedback) => feedback,
+            Err(response) => return *response,
+        },
+    };
+    render_page_with(state, parts, &page, move || provide_context(feedback.clone())).await
+}
+
+/// `POST /admin/calendario?ano=…`: add or remove a ponto facultativo.
+pub async fn calendar(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
+    let (parts, fields, admin, client) = match admin_form(&state, &headers, request).await {
+        Ok(form) => form,
+        Err(response) => return response,
+    };
+    let day = value(&fields, "data").trim().to_owned();
+    let description = value(&fields, "descricao").to_owned();
+    let (change, done) = match value(&fields, "acao") {
+        "adicionar" => (CalendarChange::Add { day: day.clone(), description: description.clone() }, "dia-adicionado"),
+        "remover" => (CalendarChange::Remove { day: day.clone() }, "dia-removido"),
+        _ => return (StatusCode::BAD_REQUEST, "Ação desconhecida").into_response(),
+    };
+    // Back to the year of the day (or the one shown).
+    let year = day
+        .get(..4)
+        .and_then(|y| y.parse::<i32>().ok())
+        .or_else(|| parts.uri.query().and_then(|q| q.strip_prefix("ano=")).and_then(|y| y.parse().ok()));
+    let page = year.map_or_else(|| "/admin/calendario".to_owned(), |y| format!("/admin/calendario?ano={y}"));
+    let feedback = match state.admin.change_calendar(&admin, change, client).await {
+        Ok(()) => {
+            let separator = if page.contains('?') { '&' } else { '?' };
+            return Redirect::to(&format!("{page}{separator}ok={done}")).into_response();
+        }
+        Err(error) => match feedback_of(error, "calendario", &description, "") {
+            Ok(feedback) => ConsoleFeedback { date: day, ..feedback },
             Err(response) => return *response,
         },
     };

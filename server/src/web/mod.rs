@@ -3,19 +3,23 @@
 
 mod access_log;
 pub mod admin;
+pub mod catalog_admin;
 pub mod console;
 mod errors;
 pub mod follow;
 mod headers;
 mod health;
 pub mod open_request;
+pub mod reports;
 
 use crate::attachments::store::AttachmentStore;
 use crate::rate_limit::RateLimiter;
 use crate::services::admin::AdminService;
+use crate::services::catalog_admin::CatalogAdminService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::follow_up::FollowService;
+use crate::services::reports::ReportService;
 use crate::services::requests::RequestService;
 use app::ports::Ports;
 use app::{shell, App};
@@ -41,6 +45,8 @@ pub struct AppState {
     pub follow: Arc<FollowService>,
     pub console: Arc<ConsoleService>,
     pub admin: Arc<AdminService>,
+    pub catalog_admin: Arc<CatalogAdminService>,
+    pub reports: Arc<ReportService>,
     pub desk: Arc<DeskService>,
     pub attachments: Arc<dyn AttachmentStore>,
     pub ip_limiter: Arc<RateLimiter>,
@@ -78,6 +84,10 @@ pub fn router(state: AppState) -> Router {
         .route("/atendimento/convite/{token}", post(admin::accept_invite))
         .route("/admin/atendentes", post(admin::invite))
         .route("/admin/atendentes/{id}", post(admin::change))
+        .route("/admin/calendario", post(admin::calendar))
+        .route("/admin/relatorios.csv", get(reports::csv))
+        .route("/admin/sistemas", post(catalog_admin::create))
+        .route("/admin/sistemas/{slug}", post(catalog_admin::change))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), follow::mail_link))

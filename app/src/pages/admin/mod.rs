@@ -3,6 +3,10 @@
 
 pub mod agent;
 pub mod audit;
+pub mod calendar;
+pub mod reports;
+pub mod system;
+pub mod systems;
 pub mod team;
 
 use crate::api::admin::load_admin_home;
@@ -25,8 +29,20 @@ pub fn AdminHomePage() -> impl IntoView {
                             <h1 id="admin-titulo">"Administração"</h1>
                             <ul class="admin-links">
                                 <li>
+                                    <a href="/admin/sistemas">"Sistemas"</a>
+                                    <span>" — perguntas frequentes, funcionalidades, respostas prontas"</span>
+                                </li>
+                                <li>
                                     <a href="/admin/atendentes">"Atendentes"</a>
                                     <span>" — convidar, níveis, sistemas, desativar"</span>
+                                </li>
+                                <li>
+                                    <a href="/admin/calendario">"Calendário"</a>
+                                    <span>" — pontos facultativos, que não contam como dias úteis"</span>
+                                </li>
+                                <li>
+                                    <a href="/admin/relatorios">"Relatórios"</a>
+                                    <span>" — abertas, finalizadas, reabertura, tempos e satisfação, com CSV"</span>
                                 </li>
                                 <li>
                                     <a href="/admin/auditoria">"Log de auditoria"</a>

@@ -72,6 +72,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "convidado" => "Convite enviado por e-mail.",
         "convite" => "Novo convite enviado por e-mail.",
         "salvo" => "Alterações salvas.",
+        "sistema-criado" => "Sistema criado, inativo: publique as perguntas e ative-o quando estiver pronto.",
+        "dia-adicionado" => "Ponto facultativo adicionado.",
+        "dia-removido" => "Ponto facultativo removido.",
         "senha-criada" => "Senha criada. Entre com seu e-mail e a nova senha.",
         _ => return None,
     })

@@ -7,6 +7,7 @@
 use super::{field_error, form_error, kept_text, notice, ConsoleNav};
 use crate::api::console::{load_console_request, AgentView, ConsoleFeedback, ConsoleRequest};
 use crate::components::error_view::{set_status, ErrorView};
+use crate::components::escape::textarea_text;
 use crate::pages::follow::StatusBadge;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -104,7 +105,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                         aria-invalid=error.is_some().then_some("true")
                         autofocus=error.is_some()
                     >
-                        {text}
+                        {textarea_text(&text)}
                     </textarea>
                     <p id=format!("{id}-erro") class="field-error">{error}</p>
                 </div>
@@ -275,7 +276,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                             <textarea id="motivo" name="motivo" rows="3" maxlength="2000" required aria-required="true"
                                 aria-describedby="motivo-erro" aria-invalid=reason_error.is_some().then_some("true")
                                 autofocus=reason_error.is_some()>
-                                {reason_text}
+                                {textarea_text(&reason_text)}
                             </textarea>
                             <p id="motivo-erro" class="field-error">{reason_error.clone()}</p>
                         </div>

@@ -5,6 +5,7 @@ mod m20261126_000001_catalog;
 mod m20261126_000002_requests;
 mod m20261126_000003_follow_up;
 mod m20261126_000004_console;
+mod m20261126_000005_queue_index;
 
 use sea_orm_migration::prelude::*;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_requests::Migration),
             Box::new(m20261126_000003_follow_up::Migration),
             Box::new(m20261126_000004_console::Migration),
+            Box::new(m20261126_000005_queue_index::Migration),
         ]
     }
 }

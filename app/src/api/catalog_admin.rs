@@ -1,0 +1,89 @@
+//! Administration of what citizens read and choose: the systems, each system's FAQ
+//! (Markdown, rendered to safe HTML by the server), its "funcionalidades" and the agents'
+//! canned replies. Read through these server functions (administrators only); changed by
+//! plain form posts with the session's CSRF token. Nothing is cached: a change shows on
+//! the citizens' pages at the next request.
+
+use super::console::AgentView;
+use super::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One system in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemRow {
+    pub slug: String,
+    pub name: String,
+    pub full_name: String,
+    pub active: bool,
+    /// Published entries / all entries.
+    pub faq_published: u64,
+    pub faq_total: u64,
+}
+
+/// `/admin/sistemas`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemsPage {
+    pub admin: AgentView,
+    pub systems: Vec<SystemRow>,
+}
+
+/// A FAQ entry as the administrator edits it, with its answer as citizens will see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaqAdminEntry {
+    pub id: i32,
+    pub question: String,
+    pub answer_md: String,
+    /// Rendered by the server's Markdown renderer (no raw HTML, no `javascript:` links).
+    pub answer_html: String,
+    pub published: bool,
+}
+
+/// A "funcionalidade" of the request form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FuncionalidadeAdmin {
+    pub id: i32,
+    pub name: String,
+    pub active: bool,
+}
+
+/// A canned reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CannedAdmin {
+    pub id: i32,
+    pub title: String,
+    pub body: String,
+}
+
+/// `/admin/sistemas/{slug}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemAdminPage {
+    pub admin: AgentView,
+    pub slug: String,
+    pub name: String,
+    pub full_name: String,
+    pub description: String,
+    pub active: bool,
+    /// In display order.
+    pub faq: Vec<FaqAdminEntry>,
+    /// In display order ("Outros assuntos" is always shown last to citizens).
+    pub funcionalidades: Vec<FuncionalidadeAdmin>,
+    pub canned: Vec<CannedAdmin>,
+}
+
+#[server(endpoint = "admin/sistemas")]
+pub async fn load_systems_admin() -> Result<SystemsPage, AppError> {
+    let ports = crate::ports::from_context()?;
+    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    ports.catalog_admin.systems(session.as_deref()).await
+}
+
+#[server(endpoint = "admin/sistema")]
+pub async fn load_system_admin(slug: String) -> Result<SystemAdminPage, AppError> {
+    if !crate::domain::slug::is_valid(&slug) {
+        return Err(AppError::NotFound);
+    }
+    let ports = crate::ports::from_context()?;
+    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    ports.catalog_admin.system(session.as_deref(), &slug).await
+}

@@ -1,0 +1,277 @@
+//! `/admin/sistemas/{slug}`: one system's name and state, its FAQ (questions with
+//! Markdown answers, order, published), its "funcionalidades" and its canned replies.
+//! Every list item has its own small form; a refused one comes back with the message
+//! above the forms and what was typed kept in the form it came from.
+
+use crate::api::catalog_admin::{load_system_admin, SystemAdminPage};
+use crate::api::console::ConsoleFeedback;
+use crate::components::error_view::{set_status, ErrorView};
+use crate::components::escape::textarea_text;
+use crate::pages::console::{notice, ConsoleNav};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn SystemAdminPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let page = Resource::new(slug, load_system_admin);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <SystemView page /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The hidden fields of one form of this page.
+#[component]
+fn Hidden(csrf: String, action: &'static str, #[prop(optional)] id: Option<i32>) -> impl IntoView {
+    view! {
+        <input type="hidden" name="csrf" value=csrf />
+        <input type="hidden" name="acao" value=action />
+        {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
+    }
+}
+
+#[component]
+fn SystemView(page: SystemAdminPage) -> impl IntoView {
+    let done = use_query_map().read_untracked().get("ok").and_then(|code| notice(&code));
+    let feedback = use_context::<ConsoleFeedback>();
+    if let Some(feedback) = &feedback {
+        set_status(feedback.status);
+    }
+    let alert = feedback.as_ref().map(|f| f.message.clone());
+    // What was typed in the refused form (identified by its action and item), kept.
+    let kept = {
+        let feedback = feedback.clone();
+        move |form: &str, field: &str, stored: &str| -> String {
+            feedback
+                .as_ref()
+                .filter(|f| f.form == form)
+                .and_then(|f| f.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()))
+                .unwrap_or_else(|| stored.to_owned())
+        }
+    };
+    let SystemAdminPage { admin, slug, name, full_name, description, active, faq, funcionalidades, canned } = page;
+    let csrf = admin.csrf.clone();
+    let action = format!("/admin/sistemas/{slug}");
+    let faq_count = faq.len();
+    let func_count = funcionalidades.len();
+    view! {
+        <Title text=format!("Sistema {name}") />
+        <ConsoleNav agent=admin />
+        <section class="container console-request" aria-labelledby="sistema-titulo">
+            <p class="history__back"><a href="/admin/sistemas">"Voltar aos sistemas"</a></p>
+            <h1 id="sistema-titulo">{format!("{name} — /faq/{slug}")}</h1>
+            {done.map(|text| view! { <p class="console-notice" role="status">{text}</p> })}
+            {alert.map(|text| view! { <p class="console-alert" role="alert">{text}</p> })}
+
+            <section class="console-box" aria-labelledby="dados-titulo">
+                <h2 id="dados-titulo">"Dados do sistema"</h2>
+                <form method="post" action=action.clone() class="console-form">
+                    <Hidden csrf=csrf.clone() action="salvar_sistema" />
+                    <div class="form-field">
+                        <label for="nome">"Nome"</label>
+                        <input id="nome" name="nome" type="text" required maxlength="80" value=kept("salvar_sistema", "nome", &name) />
+                    </div>
+                    <div class="form-field">
+                        <label for="nome_completo">"Nome completo"</label>
+                        <input id="nome_completo" name="nome_completo" type="text" required maxlength="200"
+                            value=kept("salvar_sistema", "nome_completo", &full_name) />
+                    </div>
+                    <div class="form-field">
+                        <label for="descricao">"Descrição"</label>
+                        <textarea id="descricao" name="descricao" rows="3" maxlength="500">
+                            {textarea_text(&kept("salvar_sistema", "descricao", &description))}
+                        </textarea>
+                    </div>
+                    <div class="form-field">
+                        <label for="ativo" class="admin-check">
+                            <input id="ativo" type="checkbox" name="ativo" value="sim" checked=active />
+                            "Ativo (aparece na página inicial e aceita solicitações)"
+                        </label>
+                    </div>
+                    <button type="submit" class="br-button primary">"Salvar sistema"</button>
+                </form>
+            </section>
+
+            <section class="console-box" aria-labelledby="faq-titulo">
+                <h2 id="faq-titulo">{format!("Perguntas frequentes ({faq_count})")}</h2>
+                <p class="field-hint">
+                    "Respostas em Markdown: **negrito**, listas, [links](https://…). HTML não é aceito: aparece como texto."
+                </p>
+                <ol class="admin-list">
+                    {faq.into_iter().enumerate().map(|(index, entry)| {
+                        let form = format!("faq-{}", entry.id);
+                        let q_id = format!("pergunta-{}", entry.id);
+                        let a_id = format!("resposta-{}", entry.id);
+                        let p_id = format!("publicada-{}", entry.id);
+                        let p_for = p_id.clone();
+                        view! {
+                            <li>
+                                <details>
+                                    <summary>
+                                        {entry.question.clone()}
+                                        {(!entry.published).then(|| view! { <span class="admin-draft">" (rascunho)"</span> })}
+                                    </summary>
+                                    <div class="admin-preview" aria-label="Como o cidadão vê" inner_html=entry.answer_html.clone()></div>
+                                    <form method="post" action=action.clone() class="console-form" id=form>
+                                        <Hidden csrf=csrf.clone() action="salvar_pergunta" id=entry.id />
+                                        <div class="form-field">
+                                            <label for=q_id.clone()>"Pergunta"</label>
+                                            <input id=q_id name="pergunta" type="text" required maxlength="300" value=entry.question.clone() />
+                                        </div>
+                                        <div class="form-field">
+                                            <label for=a_id.clone()>"Resposta"</label>
+                                            <textarea id=a_id name="resposta" rows="8" maxlength="20000">{textarea_text(&entry.answer_md)}</textarea>
+                                        </div>
+                                        <div class="form-field">
+                                            <label for=p_for class="admin-check">
+                                                <input id=p_id type="checkbox" name="publicada" value="sim" checked=entry.published />
+                                                "Publicada"
+                                            </label>
+                                        </div>
+                                        <button type="submit" class="br-button primary small">"Salvar pergunta"</button>
+                                    </form>
+                                    <div class="console-box__actions">
+                                        {(index > 0).then(|| view! {
+                                            <form method="post" action=action.clone()>
+                                                <Hidden csrf=csrf.clone() action="subir_pergunta" id=entry.id />
+                                                <button type="submit" class="br-button secondary small">"Subir"</button>
+                                            </form>
+                                        })}
+                                        {(index + 1 < faq_count).then(|| view! {
+                                            <form method="post" action=action.clone()>
+                                                <Hidden csrf=csrf.clone() action="descer_pergunta" id=entry.id />
+                                                <button type="submit" class="br-button secondary small">"Descer"</button>
+                                            </form>
+                                        })}
+                                        <form method="post" action=action.clone()>
+                                            <Hidden csrf=csrf.clone() action="excluir_pergunta" id=entry.id />
+                                            <button type="submit" class="br-button secondary small">"Excluir pergunta"</button>
+                                        </form>
+                                    </div>
+                                </details>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+                <h3>"Nova pergunta"</h3>
+                <form method="post" action=action.clone() class="console-form">
+                    <Hidden csrf=csrf.clone() action="nova_pergunta" />
+                    <div class="form-field">
+                        <label for="nova-pergunta">"Pergunta"</label>
+                        <input id="nova-pergunta" name="pergunta" type="text" required maxlength="300"
+                            value=kept("nova_pergunta", "pergunta", "") />
+                    </div>
+                    <div class="form-field">
+                        <label for="nova-resposta">"Resposta"</label>
+                        <textarea id="nova-resposta" name="resposta" rows="6" maxlength="20000">
+                            {textarea_text(&kept("nova_pergunta", "resposta", ""))}
+                        </textarea>
+                    </div>
+                    <div class="form-field">
+                        <label for="nova-publicada" class="admin-check">
+                            <input id="nova-publicada" type="checkbox" name="publicada" value="sim" />
+                            "Publicar agora"
+                        </label>
+                    </div>
+                    <button type="submit" class="br-button primary">"Adicionar pergunta"</button>
+                </form>
+            </section>
+
+            <section class="console-box" aria-labelledby="func-titulo">
+                <h2 id="func-titulo">{format!("Funcionalidades ({func_count})")}</h2>
+                <p class="field-hint">"A lista do campo Funcionalidade do formulário; “Outros assuntos” aparece sempre por último."</p>
+                <ol class="admin-list">
+                    {funcionalidades.into_iter().enumerate().map(|(index, f)| {
+                        let n_id = format!("funcionalidade-{}", f.id);
+                        let a_id = format!("funcionalidade-ativa-{}", f.id);
+                        let a_for = a_id.clone();
+                        view! {
+                            <li>
+                                <form method="post" action=action.clone() class="console-inline-form">
+                                    <Hidden csrf=csrf.clone() action="salvar_funcionalidade" id=f.id />
+                                    <label for=n_id.clone() class="visually-hidden">{format!("Nome da funcionalidade {}", index + 1)}</label>
+                                    <input id=n_id name="nome" type="text" required maxlength="120" value=f.name.clone() />
+                                    <label for=a_for class="admin-check">
+                                        <input id=a_id type="checkbox" name="ativa" value="sim" checked=f.active />
+                                        "Ativa"
+                                    </label>
+                                    <button type="submit" class="br-button secondary small">"Salvar"</button>
+                                </form>
+                                {(index > 0).then(|| view! {
+                                    <form method="post" action=action.clone() class="console-inline-form">
+                                        <Hidden csrf=csrf.clone() action="subir_funcionalidade" id=f.id />
+                                        <button type="submit" class="br-button secondary small"
+                                            aria-label=format!("Subir {}", f.name)>"Subir"</button>
+                                    </form>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+                <form method="post" action=action.clone() class="console-inline-form">
+                    <Hidden csrf=csrf.clone() action="nova_funcionalidade" />
+                    <label for="nova-funcionalidade">"Nova funcionalidade"</label>
+                    <input id="nova-funcionalidade" name="nome" type="text" required maxlength="120"
+                        value=kept("nova_funcionalidade", "nome", "") />
+                    <button type="submit" class="br-button primary small">"Adicionar funcionalidade"</button>
+                </form>
+            </section>
+
+            <section class="console-box" aria-labelledby="prontas-titulo">
+                <h2 id="prontas-titulo">"Respostas prontas"</h2>
+                <ul class="admin-list">
+                    {canned.into_iter().map(|c| {
+                        let t_id = format!("titulo-{}", c.id);
+                        let b_id = format!("texto-{}", c.id);
+                        view! {
+                            <li>
+                                <details>
+                                    <summary>{c.title.clone()}</summary>
+                                    <form method="post" action=action.clone() class="console-form">
+                                        <Hidden csrf=csrf.clone() action="salvar_resposta" id=c.id />
+                                        <div class="form-field">
+                                            <label for=t_id.clone()>"Título"</label>
+                                            <input id=t_id name="titulo" type="text" required maxlength="120" value=c.title.clone() />
+                                        </div>
+                                        <div class="form-field">
+                                            <label for=b_id.clone()>"Texto"</label>
+                                            <textarea id=b_id name="texto" rows="5" maxlength="10000">{textarea_text(&c.body)}</textarea>
+                                        </div>
+                                        <button type="submit" class="br-button primary small">"Salvar resposta pronta"</button>
+                                    </form>
+                                    <form method="post" action=action.clone()>
+                                        <Hidden csrf=csrf.clone() action="excluir_resposta" id=c.id />
+                                        <button type="submit" class="br-button secondary small">"Excluir resposta pronta"</button>
+                                    </form>
+                                </details>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <h3>"Nova resposta pronta"</h3>
+                <form method="post" action=action.clone() class="console-form">
+                    <Hidden csrf=csrf.clone() action="nova_resposta" />
+                    <div class="form-field">
+                        <label for="novo-titulo">"Título"</label>
+                        <input id="novo-titulo" name="titulo" type="text" required maxlength="120"
+                            value=kept("nova_resposta", "titulo", "") />
+                    </div>
+                    <div class="form-field">
+                        <label for="novo-texto">"Texto"</label>
+                        <textarea id="novo-texto" name="texto" rows="5" maxlength="10000">{textarea_text(&kept("nova_resposta", "texto", ""))}</textarea>
+                    </div>
+                    <button type="submit" class="br-button primary">"Adicionar resposta pronta"</button>
+                </form>
+            </section>
+        </section>
+    }
+}
