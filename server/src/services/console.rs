@@ -110,7 +110,7 @@ impl ConsoleService {
             .into_tuple()
             .all(&self.db)
             .await?;
-        let counts = Status::ALL
+        let counts: Vec<(Status, u64)> = Status::ALL
             .into_iter()
             .map(|status| {
                 let n = counted.iter().find(|(code, _)| code == status.code()).map(|(_, n)| *n).unwrap_or(0);
@@ -122,7 +122,7 @@ impl ConsoleService {
             Some(status) => vec![status.code()],
             None => OPEN.iter().map(|s| s.code()).collect(),
         };
-        let mut matching = scope.add(request::Column::Status.is_in(statuses));
+        let mut matching = scope.add(request::Column::Status.is_in(statuses.clone()));
         if let Some(uf) = filter.uf.as_deref().and_then(|uf| Uf::parse(uf).ok()) {
             matching = matching.add(request::Column::Uf.eq(uf.acronym));
         }
@@ -137,7 +137,12 @@ impl ConsoleService {
                 matching = matching.add(request::Column::UpdatedAt.lt(before));
             }
         }
-        let total = request::Entity::find().filter(matching.clone()).count(&self.db).await?;
+        // Without a filter beyond scope and status, the counts already hold the total.
+        let total = if filter.uf.is_none() && filter.funcionalidade.is_none() && filter.min_days.unwrap_or(0) == 0 {
+            counts.iter().filter(|(status, _)| statuses.contains(&status.code())).map(|(_, n)| n).sum()
+        } else {
+            request::Entity::find().filter(matching.clone()).count(&self.db).await?
+        };
         let page = filter.page.unwrap_or(1).clamp(1, 10_000);
         let mut query = request::Entity::find().filter(matching);
         query = if filter.oldest_first() {

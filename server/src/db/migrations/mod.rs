@@ -6,6 +6,7 @@ mod m20261126_000002_requests;
 mod m20261126_000003_follow_up;
 mod m20261126_000004_console;
 mod m20261126_000005_queue_index;
+mod m20261126_000006_activity_index;
 
 use sea_orm_migration::prelude::*;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_follow_up::Migration),
             Box::new(m20261126_000004_console::Migration),
             Box::new(m20261126_000005_queue_index::Migration),
+            Box::new(m20261126_000006_activity_index::Migration),
         ]
     }
 }
