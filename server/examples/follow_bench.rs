@@ -13,12 +13,12 @@
 
 mod support;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
-use server::config::{DatabaseKind, DatabaseSettings};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use server::config::DatabaseKind;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{percentile, solved_many};
+use support::{arg, connect, percentile, solved_many};
 
 /// Stored numbers are `2025` + the sequence, clear of the live counter's current year.
 fn number(i: usize) -> String {
@@ -28,18 +28,6 @@ fn number(i: usize) -> String {
 /// The citizen of request `i`: two requests each.
 fn cpf(i: usize) -> String {
     support::cpf(i / 2)
-}
-
-fn arg(args: &[String], name: &str, default: &str) -> String {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_owned())
-}
-
-async fn connect(url: &str) -> DatabaseConnection {
-    let kind = if url.starts_with("postgres") { DatabaseKind::Postgres } else { DatabaseKind::Sqlite };
-    let settings = DatabaseSettings { url: url.to_owned(), kind, pool_size: 4 };
-    let db = server::db::connect(&settings).await.expect("connect");
-    server::startup::migrate_and_seed(&db, kind).await.expect("migrate");
-    db
 }
 
 async fn fill(args: &[String]) {

@@ -6,6 +6,8 @@
 //! cargo run -p server --example open_bench -- --base http://127.0.0.1:3200 --clients 64 --requests 4000 [--attachment-kb 1024]
 #![allow(clippy::print_stdout, clippy::expect_used)]
 
+// Shared with the other generators; this one needs no database connection of its own.
+#[allow(dead_code)]
 mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

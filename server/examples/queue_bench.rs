@@ -14,12 +14,11 @@
 mod support;
 
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
-use server::config::{DatabaseKind, DatabaseSettings};
 use server::db::entities::{agent, agent_system};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::percentile;
+use support::{arg, connect, percentile};
 
 pub const PASSWORD: &str = "senha longa do benchmark";
 const UFS: [&str; 27] = [
@@ -27,18 +26,6 @@ const UFS: [&str; 27] = [
     "SP", "PR", "SC", "RS", "MS", "MT", "GO", "DF",
 ];
 const OPEN: [&str; 3] = ["recebido", "em_analise", "reaberto"];
-
-fn arg(args: &[String], name: &str, default: &str) -> String {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_owned())
-}
-
-async fn connect(url: &str) -> DatabaseConnection {
-    let kind = if url.starts_with("postgres") { DatabaseKind::Postgres } else { DatabaseKind::Sqlite };
-    let settings = DatabaseSettings { url: url.to_owned(), kind, pool_size: 4 };
-    let db = server::db::connect(&settings).await.expect("connect");
-    server::startup::migrate_and_seed(&db, kind).await.expect("migrate");
-    db
-}
 
 async fn add_agent(db: &DatabaseConnection, email: &str, level: i16, admin: bool, systems: &[i32]) {
     let hash = server::password::hash(PASSWORD.to_owned()).await.expect("hash");

@@ -1,8 +1,25 @@
-//! What the load generators share: valid CPFs from sequence numbers, solving captchas
-//! as a browser would, and percentiles.
+//! What the load generators share: command-line options, a migrated database
+//! connection, valid CPFs from sequence numbers, solving captchas as a browser would,
+//! and percentiles.
 
 use app::domain::pow::{self, Challenge};
+use sea_orm::DatabaseConnection;
+use server::config::{DatabaseKind, DatabaseSettings};
 use std::time::Duration;
+
+/// The value after `name` in the arguments, or `default`.
+pub fn arg(args: &[String], name: &str, default: &str) -> String {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_owned())
+}
+
+/// A connection to `url` (SQLite or PostgreSQL), migrated and seeded like the server's.
+pub async fn connect(url: &str) -> DatabaseConnection {
+    let kind = if url.starts_with("postgres") { DatabaseKind::Postgres } else { DatabaseKind::Sqlite };
+    let settings = DatabaseSettings { url: url.to_owned(), kind, pool_size: 4 };
+    let db = server::db::connect(&settings).await.expect("connect");
+    server::startup::migrate_and_seed(&db, kind).await.expect("migrate");
+    db
+}
 
 /// A valid CPF made from a sequence number (distinct citizens, so per-CPF limits are realistic).
 pub fn cpf(sequence: usize) -> String {
