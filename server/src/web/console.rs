@@ -65,6 +65,42 @@ async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Principal, R
     }
 }
 
+/// A console form that carries the session's CSRF token.
+trait CarriesCsrf {
+    fn csrf(&self) -> &str;
+}
+
+/// A checked console post: what was posted, by whom, from where, and the request's parts
+/// (to render the page again on a refusal).
+struct AgentPost<T> {
+    parts: http::request::Parts,
+    form: T,
+    principal: Principal,
+    client: Option<IpAddr>,
+}
+
+/// Every console post's preamble, in order: same origin, a readable form, a signed-in
+/// agent, the session's own CSRF token. Anything else is answered here.
+async fn agent_post<T: serde::de::DeserializeOwned + CarriesCsrf>(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: Request,
+) -> Result<AgentPost<T>, Response> {
+    if !same_origin(headers) {
+        return Err(forbidden_origin());
+    }
+    let client = client_of(&request);
+    let (parts, body) = request.into_parts();
+    let Ok(Form(form)) = Form::<T>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
+        return Err((StatusCode::BAD_REQUEST, "Formulário inválido").into_response());
+    };
+    let principal = signed_in(state, headers).await?;
+    if !principal.csrf_matches(form.csrf()) {
+        return Err(stale_form());
+    }
+    Ok(AgentPost { parts, form, principal, client })
+}
+
 #[derive(Debug, Deserialize)]
 pub struct SignInForm {
     #[serde(default)]
@@ -122,23 +158,19 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
+impl CarriesCsrf for CsrfOnly {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /atendimento/sair`.
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
-    if !same_origin(&headers) {
-        return forbidden_origin();
-    }
-    let client = client_of(&request);
-    let Ok(Form(form)) = Form::<CsrfOnly>::from_request(request, &()).await else {
-        return (StatusCode::BAD_REQUEST, "Formulário inválido").into_response();
-    };
-    let principal = match signed_in(&state, &headers).await {
-        Ok(principal) => principal,
+    let post = match agent_post::<CsrfOnly>(&state, &headers, request).await {
+        Ok(post) => post,
         Err(response) => return response,
     };
-    if !principal.csrf_matches(&form.csrf) {
-        return stale_form();
-    }
-    if let Err(error) = state.console.agents().sign_out(&principal, client).await {
+    if let Err(error) = state.console.agents().sign_out(&post.principal, post.client).await {
         tracing::error!(error = %error, "signing an agent out");
         return unavailable();
     }
@@ -157,23 +189,19 @@ pub struct PasswordForm {
     confirmacao: String,
 }
 
+impl CarriesCsrf for PasswordForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /atendimento/senha`.
 pub async fn change_password(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
-    if !same_origin(&headers) {
-        return forbidden_origin();
-    }
-    let client = client_of(&request);
-    let (parts, body) = request.into_parts();
-    let Ok(Form(form)) = Form::<PasswordForm>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
-        return (StatusCode::BAD_REQUEST, "Formulário inválido").into_response();
-    };
-    let principal = match signed_in(&state, &headers).await {
-        Ok(principal) => principal,
+    let AgentPost { parts, form, principal, client } = match agent_post::<PasswordForm>(&state, &headers, request).await
+    {
+        Ok(post) => post,
         Err(response) => return response,
     };
-    if !principal.csrf_matches(&form.csrf) {
-        return stale_form();
-    }
     let outcome =
         state.console.agents().change_password(&principal, &form.atual, &form.nova, &form.confirmacao, client).await;
     let feedback = match outcome {
@@ -214,6 +242,12 @@ pub struct ActionForm {
 const CONFLICT: &str = "Outra pessoa alterou esta solicitação enquanto você escrevia. \
      Confira a linha do tempo abaixo; o seu texto foi mantido para você enviar de novo.";
 
+impl CarriesCsrf for ActionForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /atendimento/solicitacoes/{número}`: one of the request page's actions.
 pub async fn act(
     State(state): State<AppState>,
@@ -221,21 +255,10 @@ pub async fn act(
     headers: HeaderMap,
     request: Request,
 ) -> Response {
-    if !same_origin(&headers) {
-        return forbidden_origin();
-    }
-    let client = client_of(&request);
-    let (parts, body) = request.into_parts();
-    let Ok(Form(form)) = Form::<ActionForm>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
-        return (StatusCode::BAD_REQUEST, "Formulário inválido").into_response();
-    };
-    let principal = match signed_in(&state, &headers).await {
-        Ok(principal) => principal,
+    let AgentPost { parts, form, principal, client } = match agent_post::<ActionForm>(&state, &headers, request).await {
+        Ok(post) => post,
         Err(response) => return response,
     };
-    if !principal.csrf_matches(&form.csrf) {
-        return stale_form();
-    }
     let page = format!("/atendimento/solicitacoes/{number}");
     if form.acao == "cpf" {
         // The page loads the request with the full CPF and writes the audit line.
