@@ -3,9 +3,9 @@
 //! disable, invite again), accepting an invitation, and reading the audit log. Only a
 //! signed-in administrator passes; every change is audited in its own transaction.
 
-use super::agents::{token_hash, AgentService, Principal};
+use super::agents::{random_token, token_hash, AgentService, Principal};
 use super::audit::{self, action, Actor};
-use super::{db_failure, enqueue_mail};
+use super::{brasilia_midnight, db_failure, enqueue_mail, refuse};
 use crate::db::entities::{agent, agent_invite, agent_session, agent_system, audit_entry, request, system};
 use crate::db::WriteGate;
 use crate::mail::compose::Sender;
@@ -22,7 +22,6 @@ use app::domain::email::Email;
 use app::domain::person_name::PersonName;
 use app::ports::{AdminDesk, PortError};
 use async_trait::async_trait;
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -109,10 +108,6 @@ pub struct AdminService {
     mail_wakeup: Arc<Notify>,
 }
 
-fn refuse(operation: &'static str) -> impl FnOnce(DbErr) -> AppError {
-    move |error| AppError::from(db_failure(operation, error))
-}
-
 fn invalid(field: &'static str, message: &str) -> AdminError {
     AdminError::Invalid { field, message: message.to_owned() }
 }
@@ -120,11 +115,6 @@ fn invalid(field: &'static str, message: &str) -> AdminError {
 /// `DD-MM-AAAA HH:MM:SS`, Brasília.
 fn brasilia_seconds(at: DateTime<Utc>) -> String {
     (at - Duration::hours(3)).format("%d-%m-%Y %H:%M:%S").to_string()
-}
-
-/// The first instant (UTC) of `date` in Brasília (UTC−3).
-fn brasilia_midnight(date: Date) -> Option<DateTime<Utc>> {
-    DateTime::<Utc>::from_timestamp(date.days_since_epoch() * 86_400 + 3 * 3_600, 0)
 }
 
 impl AdminService {
@@ -219,8 +209,7 @@ impl AdminService {
             .filter(agent_invite::Column::UsedAt.is_null())
             .exec(txn)
             .await?;
-        let bytes: [u8; 32] = rand::random();
-        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        let token = random_token();
         let expires = now + INVITE_LIFETIME;
         agent_invite::ActiveModel {
             token_hash: Set(token_hash(&token)),

@@ -119,7 +119,8 @@ pub struct AgentService {
     secure: bool,
 }
 
-fn random_token() -> String {
+/// 256 random bits, URL-safe: session ids, CSRF tokens, invitation links.
+pub(crate) fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }

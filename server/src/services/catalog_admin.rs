@@ -6,7 +6,7 @@
 use super::admin::AdminService;
 use super::agents::Principal;
 use super::audit::{self, action, Actor};
-use super::db_failure;
+use super::refuse;
 use crate::db::entities::{canned_reply, faq_entry, funcionalidade, system};
 use crate::db::WriteGate;
 use crate::markdown;
@@ -413,14 +413,14 @@ pub fn swap_with_neighbour(ids: &[i32], id: i32, up: bool) -> Option<Vec<i32>> {
 impl CatalogAdmin for CatalogAdminService {
     async fn systems(&self, session: Option<&str>) -> Result<SystemsPage, AppError> {
         let admin = self.administrator(session).await?;
-        self.load_systems(&admin).await.map_err(|e| AppError::from(db_failure("loading the systems", e)))
+        self.load_systems(&admin).await.map_err(refuse("loading the systems"))
     }
 
     async fn system(&self, session: Option<&str>, slug_text: &str) -> Result<SystemAdminPage, AppError> {
         let admin = self.administrator(session).await?;
         self.load_system(&admin, slug_text)
             .await
-            .map_err(|e| AppError::from(db_failure("loading a system for administration", e)))?
+            .map_err(refuse("loading a system for administration"))?
             .ok_or(AppError::NotFound)
     }
 }

@@ -7,7 +7,7 @@
 use super::agents::{AgentService, Principal};
 use super::audit::{self, action, Actor};
 use super::follow_up::standing_of;
-use super::{brasilia_date_time, db_failure, load_calendar};
+use super::{brasilia_date_time, brasilia_midnight, db_failure, load_calendar, refuse};
 use crate::db::entities::{
     agent, agent_system, attachment, canned_reply, funcionalidade, request, request_event, system,
 };
@@ -24,7 +24,7 @@ use app::domain::phone::Phone;
 use app::domain::uf::Uf;
 use app::ports::{ConsoleDesk, PortError};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
@@ -42,10 +42,6 @@ pub struct ConsoleService {
     agents: AgentService,
 }
 
-fn refuse(operation: &'static str) -> impl FnOnce(DbErr) -> AppError {
-    move |error| AppError::from(db_failure(operation, error))
-}
-
 /// The latest date from which at least `days` business days have passed by `today`:
 /// a request whose last activity is on or before it has waited `days` or more.
 pub fn waited_since(calendar: &Calendar, today: Date, days: u32) -> Date {
@@ -58,11 +54,6 @@ pub fn waited_since(calendar: &Calendar, today: Date, days: u32) -> Date {
         date = date.plus_days(-1);
     }
     date
-}
-
-/// The first instant (UTC) of the day after `date` in Brasília (UTC−3).
-fn end_of_brasilia_day(date: Date) -> Option<DateTime<Utc>> {
-    DateTime::<Utc>::from_timestamp((date.days_since_epoch() + 1) * 86_400 + 3 * 3_600, 0)
 }
 
 impl ConsoleService {
@@ -133,7 +124,7 @@ impl ConsoleService {
         let now = Utc::now();
         let today = lifecycle::brasilia_date(now.timestamp());
         if let Some(days) = filter.min_days.filter(|d| *d > 0 && *d <= 365) {
-            if let Some(before) = end_of_brasilia_day(waited_since(&calendar, today, days)) {
+            if let Some(before) = brasilia_midnight(waited_since(&calendar, today, days).plus_days(1)) {
                 matching = matching.add(request::Column::UpdatedAt.lt(before));
             }
         }

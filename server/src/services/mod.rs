@@ -92,6 +92,16 @@ pub(crate) async fn load_calendar(db: &impl ConnectionTrait) -> Result<Calendar,
     Ok(Calendar::with_optional_days_off(days))
 }
 
+/// Logs a database failure (see [`db_failure`]) and turns it into what a page shows.
+pub(crate) fn refuse(operation: &'static str) -> impl FnOnce(DbErr) -> app::api::AppError {
+    move |error| app::api::AppError::from(db_failure(operation, error))
+}
+
+/// The first instant (UTC) of `date` in Brasília (UTC−3 all year since 2019).
+pub(crate) fn brasilia_midnight(date: app::domain::calendar::Date) -> Option<DateTime<Utc>> {
+    DateTime::<Utc>::from_timestamp(date.days_since_epoch() * 86_400 + 3 * 3_600, 0)
+}
+
 /// `DD-MM-AAAA HH:MM` in Brasília (UTC−3 all year since 2019), as the timeline shows it.
 pub(crate) fn brasilia_date_time(at: DateTime<Utc>) -> String {
     (at - chrono::Duration::hours(3)).format("%d-%m-%Y %H:%M").to_string()

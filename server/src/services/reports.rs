@@ -6,7 +6,7 @@
 
 use super::admin::AdminService;
 use super::agents::Principal;
-use super::{db_failure, load_calendar};
+use super::{brasilia_midnight, load_calendar, refuse};
 use crate::db::entities::{agent, request, request_event, system};
 use app::api::console::Choice;
 use app::api::reports::{Figures, GroupFigures, ReportFilter, ReportPage};
@@ -42,10 +42,6 @@ struct Track {
     /// Level and agent of the latest finalization (who answered for it in the end).
     last_finalization: Option<(i16, Option<i32>)>,
     reopened: bool,
-}
-
-fn brasilia_midnight(date: Date) -> Option<DateTime<Utc>> {
-    DateTime::<Utc>::from_timestamp(date.days_since_epoch() * 86_400 + 3 * 3_600, 0)
 }
 
 fn median(mut values: Vec<u32>) -> Option<f64> {
@@ -277,7 +273,7 @@ pub fn csv(page: &ReportPage) -> String {
 impl Reports for ReportService {
     async fn report(&self, session: Option<&str>, filter: &ReportFilter) -> Result<ReportPage, AppError> {
         let admin = self.administrator(session).await?;
-        self.build(&admin, filter).await.map_err(|e| AppError::from(db_failure("building a report", e)))
+        self.build(&admin, filter).await.map_err(refuse("building a report"))
     }
 }
 
