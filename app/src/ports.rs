@@ -9,6 +9,7 @@ use crate::api::console::{AgentView, ConsoleRequest, Queue, QueueFilter};
 use crate::api::follow::{History, LookupOutcome, RequestList};
 use crate::api::reports::{ReportFilter, ReportPage};
 use crate::api::request::RequestFormInfo;
+use crate::api::settings::SettingsPage;
 use crate::api::AppError;
 use crate::domain::pow::Challenge;
 use async_trait::async_trait;
@@ -127,6 +128,12 @@ pub trait CatalogAdmin: Send + Sync {
     async fn system(&self, session: Option<&str>, slug: &str) -> Result<SystemAdminPage, AppError>;
 }
 
+/// The portal's settings page (administrators only).
+#[async_trait]
+pub trait SettingsAdmin: Send + Sync {
+    async fn settings(&self, session: Option<&str>) -> Result<SettingsPage, AppError>;
+}
+
 /// Reports (administrators only).
 #[async_trait]
 pub trait Reports: Send + Sync {
@@ -143,6 +150,7 @@ pub struct Ports {
     pub admin: Arc<dyn AdminDesk>,
     pub catalog_admin: Arc<dyn CatalogAdmin>,
     pub reports: Arc<dyn Reports>,
+    pub settings: Arc<dyn SettingsAdmin>,
 }
 
 /// The client's address, as the server saw the connection.

@@ -3,7 +3,7 @@
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::pages::admin::{
     agent::AgentEditPage, audit::AuditLogPage, calendar::CalendarAdminPage, reports::ReportsPage,
-    system::SystemAdminPage, systems::SystemsAdminPage, team::TeamPage, AdminHomePage,
+    settings::SettingsAdminPage, system::SystemAdminPage, systems::SystemsAdminPage, team::TeamPage, AdminHomePage,
 };
 use crate::pages::console::{
     invite::InvitePage, password::PasswordPage, queue::QueuePage, request::ConsoleRequestPage, sign_in::SignInPage,
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/atendentes/:id") view=AgentEditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/auditoria") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendario") view=CalendarAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/configuracoes") view=SettingsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/sistemas") view=SystemsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/relatorios") view=ReportsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/sistemas/:slug") view=SystemAdminPage ssr=SsrMode::Async />

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { test, expect, type Browser, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { root, serverBin, serverEnv } from "../server-env";
@@ -138,6 +139,7 @@ test("the administration pages are accessible and keep what citizens read", asyn
     ["/admin/sistemas/cnes", "CNES — /faq/cnes"],
     ["/admin/calendario?ano=2026", "Pontos facultativos de 2026"],
     ["/admin/relatorios", "Relatórios"],
+    ["/admin/configuracoes", "Configurações"],
     ["/admin/auditoria", "Log de auditoria"],
   ]) {
     await page.goto(path);
@@ -161,8 +163,29 @@ test("the administration pages are accessible and keep what citizens read", asyn
   await page.getByRole("button", { name: "Salvar sistema" }).click();
   await expect(page.getByText("Alterações salvas.")).toBeVisible();
   await expectNoAxeViolations(page);
+  // Its logo: uploaded as a file, shown on the system's page and to citizens.
+  await page.getByLabel("Nova imagem do logotipo").setInputFiles(path.join(__dirname, "..", "fixtures", "tela.png"));
+  await page.getByRole("button", { name: "Enviar logotipo" }).click();
+  await expect(page.getByText("Logotipo salvo.")).toBeVisible();
+  await expect(page.getByRole("img", { name: "Logotipo atual do SIGTAP" })).toBeVisible();
   await page.goto("/faq/sigtap");
+  const logo = page.locator("img.faq__logo");
+  await expect(logo).toHaveAttribute("src", /^\/logotipos\/sigtap-[0-9a-f]{16}\.png$/);
+  expect(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await page.getByText("Como consultar um procedimento?").click();
   await expect(page.locator("strong", { hasText: "Consultar procedimentos" })).toBeVisible();
+
+  // Settings: a value out of range is refused beside its field, focus on it, nothing saved
+  // (other tests run against the same portal, so the values in force stay as they are).
+  await page.goto("/admin/configuracoes");
+  const windowField = page.getByLabel("Prazo para contestar a resposta (dias úteis)");
+  await expect(windowField).toHaveValue("3");
+  await windowField.fill("0");
+  await page.getByRole("button", { name: "Salvar configurações" }).click();
+  await expect(page.getByText("Informe um número de dias úteis entre 1 e 10.")).toBeVisible();
+  await expect(windowField).toHaveAttribute("aria-invalid", "true");
+  await expect(windowField).toBeFocused();
+  await expect(windowField).toHaveValue("0");
+  await expectNoAxeViolations(page);
   expect(problems).toEqual([]);
 });

@@ -19,8 +19,10 @@ use crate::services::catalog_admin::CatalogAdminService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::follow_up::{FollowService, LookupLimits};
+use crate::services::logos::LogoService;
 use crate::services::reports::ReportService;
 use crate::services::requests::{Outgoing, RequestService};
+use crate::services::settings::{SettingsService, SettingsStore};
 use crate::session::Sessions;
 use crate::web::{self, AppState};
 use crate::{precompress, seed};
@@ -68,6 +70,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let sessions = Sessions::new(keys.clone(), limits.session, https);
     let agents = AgentService::new(db.clone(), gate.clone(), keys.clone(), https);
     let console = Arc::new(ConsoleService::new(db.clone(), gate.clone(), agents.clone()));
+    let portal_settings = SettingsStore::new(db.clone());
     let requests = Arc::new(RequestService::new(
         db.clone(),
         gate.clone(),
@@ -75,6 +78,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         keys.clone(),
         limits.per_cpf_per_day,
         Outgoing { sender: sender.clone(), public_url: settings.public_url.clone(), wakeup: mail_wakeup.clone() },
+        portal_settings.clone(),
     ));
     let follow = Arc::new(FollowService::new(
         db.clone(),
@@ -94,6 +98,8 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     ));
     let catalog_admin = Arc::new(CatalogAdminService::new(db.clone(), gate.clone(), admin.clone()));
     let reports = Arc::new(ReportService::new(db.clone(), admin.clone()));
+    let settings_admin = Arc::new(SettingsService::new(db.clone(), gate.clone(), admin.clone(), portal_settings));
+    let logos = Arc::new(LogoService::new(db.clone(), gate.clone(), admin.clone()));
     let desk = Arc::new(DeskService::new(
         db.clone(),
         gate.clone(),
@@ -116,6 +122,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         admin: admin.clone(),
         catalog_admin: catalog_admin.clone(),
         reports: reports.clone(),
+        settings: settings_admin.clone(),
     };
     let state = AppState {
         leptos: settings.leptos.clone(),
@@ -128,6 +135,8 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         catalog_admin,
         reports,
         desk: desk.clone(),
+        settings: settings_admin,
+        logos,
         attachments: Arc::new(LocalFolder::new(settings.data_dir.join("attachments"))),
         ip_limiter: Arc::new(RateLimiter::new(limits.per_ip_per_hour, Duration::from_secs(3_600))),
     };

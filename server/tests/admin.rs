@@ -5,25 +5,11 @@
 
 mod common;
 
-use common::console::{create_agent, hidden, page_as, post_as, sign_in, sign_in_with};
+use common::console::{admin, create_agent, hidden, page_as, post_as, sign_in, sign_in_with};
 use common::opening::open_request;
 use common::TestServer;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use server::db::entities::{agent, outbox_message};
-
-const ADMIN_PASSWORD: &str = "frase longa do administrador";
-
-async fn admin(server: &TestServer) -> String {
-    server
-        .agents
-        .create_admin("chefe@saude.gov.br", "Chefe do Suporte", ADMIN_PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    match sign_in_with(server, "chefe@saude.gov.br", ADMIN_PASSWORD, None).await {
-        (303, Some(cookie), _) => common::console::pair(&cookie),
-        other => panic!("admin sign-in: {other:?}"),
-    }
-}
 
 /// The invitation link in the newest invitation e-mail to `email`.
 async fn invite_link(server: &TestServer, email: &str) -> String {

@@ -360,7 +360,7 @@ async fn silence_until_the_third_business_day_means_accepted(server: &TestServer
     let calendar = app::domain::calendar::Calendar::with_optional_days_off(
         days.iter().filter_map(|d| app::domain::calendar::Date::parse_iso(&d.day)),
     );
-    assert_eq!(due.timestamp(), app::domain::lifecycle::acceptance_deadline(finalized.timestamp(), &calendar));
+    assert_eq!(due.timestamp(), app::domain::lifecycle::acceptance_deadline(finalized.timestamp(), &calendar, 3));
     assert!(due.timestamp() - finalized.timestamp() >= 3 * 86_400);
 
     assert_eq!(server.acceptance.run_once(chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}")), 0);
@@ -607,11 +607,11 @@ async fn a_new_ponto_facultativo_moves_later_deadlines() {
     let row = stored(&server, &number).await;
     let finalized = row.finalized_at.unwrap_or_else(|| panic!("finalized")).timestamp();
     let due = row.accept_due_at.unwrap_or_else(|| panic!("deadline")).timestamp();
-    assert!(due > acceptance_deadline(finalized, &before), "the new day off pushes the deadline");
+    assert!(due > acceptance_deadline(finalized, &before, 3), "the new day off pushes the deadline");
     let mut with_new_day =
         seeded.iter().filter_map(|d| app::domain::calendar::Date::parse_iso(&d.day)).collect::<Vec<_>>();
     with_new_day.push(next);
-    assert_eq!(due, acceptance_deadline(finalized, &Calendar::with_optional_days_off(with_new_day)));
+    assert_eq!(due, acceptance_deadline(finalized, &Calendar::with_optional_days_off(with_new_day), 3));
     server.finish().await;
 }
 

@@ -64,6 +64,8 @@ pub struct SystemAdminPage {
     pub full_name: String,
     pub description: String,
     pub active: bool,
+    /// The logo citizens see (an uploaded one, or a bundled one for seeded systems).
+    pub logo_path: Option<String>,
     /// In display order.
     pub faq: Vec<FaqAdminEntry>,
     /// In display order ("Outros assuntos" is always shown last to citizens).

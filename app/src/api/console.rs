@@ -164,6 +164,8 @@ pub struct ConsoleRequest {
     /// The citizen's evaluation, if given ("Muito satisfeito"), and its comment.
     pub rating: Option<String>,
     pub rating_comment: Option<String>,
+    /// Business days the citizen will have to contest a finalization made now.
+    pub acceptance_days: u8,
 }
 
 /// When the server refuses a console form, it renders the page again with this in the
@@ -184,6 +186,8 @@ pub struct ConsoleFeedback {
     pub date: String,
     /// Every value of the refused form (administration pages with many fields), kept.
     pub values: Vec<(String, String)>,
+    /// Further fields at fault in the same form, with their messages.
+    pub others: Vec<(String, String)>,
 }
 
 /// The sign-in form's token (and the agent already signed in, if any).

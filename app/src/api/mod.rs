@@ -10,5 +10,6 @@ pub mod error;
 pub mod follow;
 pub mod reports;
 pub mod request;
+pub mod settings;
 
 pub use error::AppError;

@@ -24,6 +24,8 @@ pub struct RequestFormInfo {
     pub system: SystemCard,
     /// In display order, "Outros assuntos" last.
     pub funcionalidades: Vec<FuncionalidadeOption>,
+    /// The attachment limits in force (an administrator's setting).
+    pub limits: crate::domain::settings::AttachmentLimits,
 }
 
 /// A field's message, as the page shows it beside the field.

@@ -6,7 +6,8 @@
 
 use super::captcha::{solve as solve_captcha, CaptchaBox, CaptchaState};
 use crate::api::request::{FuncionalidadeOption, SubmitOutcome};
-use crate::domain::request_form::{check_field, validate, Draft, Field, HONEYPOT_FIELD, MAX_ATTACHMENTS};
+use crate::domain::request_form::{check_field, validate, Draft, Field, HONEYPOT_FIELD};
+use crate::domain::settings::AttachmentLimits;
 use crate::domain::uf::Uf;
 use leptos::prelude::*;
 
@@ -26,6 +27,8 @@ struct FormState {
     values: RwSignal<Draft>,
     errors: RwSignal<Vec<(Field, String)>>,
     allowed: StoredValue<Vec<i32>>,
+    /// The administrator's current limits, checked before anything is uploaded.
+    limits: AttachmentLimits,
 }
 
 impl FormState {
@@ -79,11 +82,14 @@ pub fn RequestForm(
     system: String,
     /// The options of the "Funcionalidade" select, "Outros assuntos" last.
     funcionalidades: Vec<FuncionalidadeOption>,
+    /// How many images, how large (the server holds the submission to the same limits).
+    limits: AttachmentLimits,
 ) -> impl IntoView {
     let state = FormState {
         values: RwSignal::new(Draft::default()),
         errors: RwSignal::new(Vec::new()),
         allowed: StoredValue::new(funcionalidades.iter().map(|f| f.id).collect()),
+        limits,
     };
     let general = RwSignal::new(None::<String>);
     let files = RwSignal::new(Vec::<PickedFile>::new());
@@ -372,11 +378,7 @@ fn Attachments(state: FormState, files: RwSignal<Vec<PickedFile>>) -> impl IntoV
                 aria-describedby=described_by(field, true)
                 on:change=on_change
             />
-            <p id="anexos-ajuda" class="field-hint">
-                "Tipos de arquivos permitidos: jpg, jpeg, gif e png. Tamanho máximo 3 MB por arquivo, até "
-                {MAX_ATTACHMENTS}
-                " arquivos."
-            </p>
+            <p id="anexos-ajuda" class="field-hint">{state.limits.hint()}</p>
             <FieldError state field />
             <ul class="attachments" aria-label="Arquivos escolhidos">
                 <For each=move || files.get() key=|f| f.id let:file>
@@ -442,9 +444,7 @@ mod browser {
 mod browser {
     use super::{FormState, PickedFile};
     use crate::api::request::SubmitOutcome;
-    use crate::domain::request_form::{
-        allowed_image_name, Draft, Field, HONEYPOT_FIELD, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES,
-    };
+    use crate::domain::request_form::{allowed_image_name, Draft, Field, HONEYPOT_FIELD};
     use leptos::prelude::*;
     use std::cell::RefCell;
     use wasm_bindgen::closure::Closure;
@@ -507,14 +507,12 @@ mod browser {
             for file in picked {
                 let name = file.name();
                 let size = file.size() as u64;
-                if files.with_untracked(Vec::len) >= MAX_ATTACHMENTS {
-                    problem = Some(format!(
-                        "O arquivo “{name}” não foi incluído: envie no máximo {MAX_ATTACHMENTS} arquivos."
-                    ));
+                if files.with_untracked(Vec::len) >= state.limits.max_files() {
+                    problem = Some(state.limits.too_many(&name));
                     break;
                 }
-                if size > MAX_ATTACHMENT_BYTES {
-                    problem = Some(format!("O arquivo “{name}” tem mais de 3 MB, o tamanho máximo."));
+                if size > state.limits.max_bytes() {
+                    problem = Some(state.limits.too_large(&name));
                     continue;
                 }
                 let blob = gloo_file::Blob::from(web_sys::Blob::from(file.clone()));

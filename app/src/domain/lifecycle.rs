@@ -168,9 +168,6 @@ impl Standing {
     }
 }
 
-/// Business days the citizen has to contest a finalized request.
-pub const ACCEPTANCE_BUSINESS_DAYS: u32 = 3;
-
 /// Brasília is UTC−3 all year (no daylight saving since 2019).
 const BRASILIA_OFFSET_SECONDS: i64 = -3 * 3_600;
 
@@ -180,10 +177,10 @@ pub fn brasilia_date(unix_seconds: i64) -> Date {
 }
 
 /// The instant (Unix seconds) the acceptance window of a request finalized at
-/// `finalized_unix` closes: the end of the third business day after that day, i.e.
-/// midnight in Brasília that starts the next day.
-pub fn acceptance_deadline(finalized_unix: i64, calendar: &Calendar) -> i64 {
-    let last_day = calendar.add_business_days(brasilia_date(finalized_unix), ACCEPTANCE_BUSINESS_DAYS);
+/// `finalized_unix` closes: the end of the `days`-th business day after that day (the
+/// setting, 3 by default), i.e. midnight in Brasília that starts the next day.
+pub fn acceptance_deadline(finalized_unix: i64, calendar: &Calendar, days: u8) -> i64 {
+    let last_day = calendar.add_business_days(brasilia_date(finalized_unix), u32::from(days));
     last_day.plus_days(1).days_since_epoch() * 86_400 - BRASILIA_OFFSET_SECONDS
 }
 
@@ -396,15 +393,19 @@ mod tests {
     fn the_window_closes_at_the_end_of_the_third_business_day_in_brasilia() {
         let national = Calendar::national();
         // Friday 2025-02-28 15:00 in Brasília → ends with Wednesday 2025-03-05.
-        let deadline = acceptance_deadline(unix("2025-02-28T18:00"), &national);
+        let deadline = acceptance_deadline(unix("2025-02-28T18:00"), &national, 3);
         assert_eq!(deadline, unix("2025-03-06T03:00"));
         // A Saturday finalization counts from Monday: the same last day.
-        assert_eq!(acceptance_deadline(unix("2025-03-01T15:00"), &national), deadline);
+        assert_eq!(acceptance_deadline(unix("2025-03-01T15:00"), &national, 3), deadline);
         // 23:30 in Brasília on Thursday the 27th is 02:30 UTC on the 28th: still Thursday.
-        assert_eq!(acceptance_deadline(unix("2025-02-28T02:30"), &national), unix("2025-03-05T03:00"));
+        assert_eq!(acceptance_deadline(unix("2025-02-28T02:30"), &national, 3), unix("2025-03-05T03:00"));
         // 00:30 in Brasília on Friday the 28th counts from Friday.
-        assert_eq!(acceptance_deadline(unix("2025-02-28T03:30"), &national), deadline);
+        assert_eq!(acceptance_deadline(unix("2025-02-28T03:30"), &national, 3), deadline);
         assert_eq!(brasilia_date(unix("2026-01-01T02:59")), Date::parse_iso("2025-12-31").unwrap_or_else(|| panic!()));
+        // A window of one business day from Friday ends with Monday; of five, with Friday the 7th
+        // (Carnival's Monday and Tuesday are pontos facultativos, not national holidays).
+        assert_eq!(acceptance_deadline(unix("2025-02-28T18:00"), &national, 1), unix("2025-03-04T03:00"));
+        assert_eq!(acceptance_deadline(unix("2025-02-28T18:00"), &national, 5), unix("2025-03-08T03:00"));
     }
 
     #[test]

@@ -12,5 +12,6 @@ pub mod phone;
 pub mod pow;
 pub mod request_form;
 pub mod search;
+pub mod settings;
 pub mod slug;
 pub mod uf;

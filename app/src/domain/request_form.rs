@@ -10,10 +10,6 @@ use super::phone::Phone;
 use super::uf::Uf;
 use serde::{Deserialize, Serialize};
 
-/// Most images one request may carry.
-pub const MAX_ATTACHMENTS: usize = 5;
-/// Largest accepted image, in bytes (3 MB as the real system states it: 3 × 1024 × 1024).
-pub const MAX_ATTACHMENT_BYTES: u64 = 3 * 1024 * 1024;
 /// Name of the hidden field only robots fill in.
 pub const HONEYPOT_FIELD: &str = "site";
 

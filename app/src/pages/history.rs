@@ -132,7 +132,7 @@ fn Answer(
         Answerable::RatingOnly if step == "avaliar" => view! { <RatingForm page feedback /> }.into_any(),
         Answerable::RatingOnly => view! {
             <p>
-                "O prazo de 3 dias úteis para contestar terminou e a solicitação foi considerada atendida. "
+                "O prazo para contestar terminou e a solicitação foi considerada atendida. "
                 "Você ainda pode avaliar o atendimento."
             </p>
             <p><a class="br-button primary" href=format!("{page}?resposta=avaliar#resposta")>"Avaliar atendimento"</a></p>

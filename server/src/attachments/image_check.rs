@@ -346,6 +346,33 @@ fn is_looping_extension(sub_blocks: &[u8]) -> bool {
     matches!(sub_blocks.get(..12), Some([11, id @ ..]) if id == b"NETSCAPE2.0" || id == b"ANIMEXTS1.0")
 }
 
+/// A system's logo as the portal serves it: any accepted image, decoded under the same
+/// limits, scaled down to fit `side` × `side` (never up) and encoded again as PNG. Encoding
+/// anew keeps nothing of the upload but its pixels: no metadata, no trailing data.
+pub fn logo_png(bytes: &[u8], side: u32) -> Result<Vec<u8>, ImageError> {
+    let kind = ImageKind::sniff(bytes).ok_or(ImageError::NotAnImage)?;
+    let mut limits = Limits::no_limits();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.format());
+    reader.limits(limits);
+    let decoded = match reader.decode() {
+        Ok(decoded) if decoded.width() > 0 && decoded.height() > 0 => decoded,
+        Ok(_) => return Err(ImageError::Corrupt),
+        Err(image::ImageError::Limits(_)) => return Err(ImageError::TooLarge),
+        Err(_) => return Err(ImageError::Corrupt),
+    };
+    let fitted = if decoded.width() > side || decoded.height() > side {
+        decoded.resize(side, side, image::imageops::FilterType::Lanczos3)
+    } else {
+        decoded
+    };
+    let mut out = Cursor::new(Vec::new());
+    fitted.to_rgba8().write_to(&mut out, ImageFormat::Png).map_err(|_| ImageError::Corrupt)?;
+    Ok(out.into_inner())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -467,6 +494,19 @@ mod tests {
         let svg = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
         assert_eq!(clean(svg).err(), Some(ImageError::NotAnImage));
         assert_eq!(clean(b"").err(), Some(ImageError::NotAnImage));
+    }
+
+    #[test]
+    fn logos_are_scaled_down_to_fit_and_encoded_again_as_png() {
+        let wide = logo_png(&jpeg(600, 300), 256).unwrap();
+        let decoded = image::load_from_memory(&wide).unwrap();
+        assert!(wide.starts_with(&PNG_SIGNATURE));
+        assert_eq!((decoded.width(), decoded.height()), (256, 128));
+        // A small logo is never enlarged.
+        let small = image::load_from_memory(&logo_png(&png(40, 30), 256).unwrap()).unwrap();
+        assert_eq!((small.width(), small.height()), (40, 30));
+        assert_eq!(logo_png(b"<svg xmlns='http://www.w3.org/2000/svg'/>", 256), Err(ImageError::NotAnImage));
+        assert_eq!(logo_png(&png(40, 30)[..60], 256), Err(ImageError::Corrupt));
     }
 
     #[test]

@@ -120,6 +120,8 @@ pub struct RequestFinalized<'a> {
     pub rate_url: &'a str,
     /// The last day to contest, already formatted as DD/MM/AAAA (Brasília).
     pub deadline: &'a str,
+    /// The window it closes, in business days (an administrator's setting, 3 by default).
+    pub window_days: u8,
 }
 
 /// Sent when the support team answers a request, modelled on the current system's "chamado
@@ -140,8 +142,9 @@ pub fn request_finalized(sender: &Sender, mail: &RequestFinalized<'_>) -> Result
     // The deadline is spelled out as a date as well: "3 dias úteis" alone leaves the citizen
     // counting business days and holidays, and the portal has already done that.
     let rule = format!(
-        "Caso não haja contestação em até 3 (três) dias úteis a partir do envio deste e-mail, \
-         a solicitação será considerada atendida (prazo: até {deadline})."
+        "Caso não haja contestação em até {window} a partir do envio deste e-mail, \
+         a solicitação será considerada atendida (prazo: até {deadline}).",
+        window = app::domain::settings::days_in_full(mail.window_days)
     );
 
     let text = format!(
@@ -587,6 +590,7 @@ mod tests {
             open_url: OPEN_URL,
             rate_url: RATE_URL,
             deadline: "27/05/2025",
+            window_days: 3,
         }
     }
 
@@ -667,6 +671,14 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Resposta do atendimento:\r\nResposta <b>1</b>\r\nResposta 2\r\n\r\nClique"), "{text}");
+    }
+
+    #[test]
+    fn finalized_states_the_window_in_force() {
+        let mail = compose_finalized(&RequestFinalized { window_days: 1, ..finalized("Pedido", "Resposta") });
+        let parsed = parse(&mail.raw);
+        let text = parsed.part("text/plain");
+        assert!(text.contains("em até 1 (um) dia útil a partir do envio deste e-mail"), "{text}");
     }
 
     #[test]

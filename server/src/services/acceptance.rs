@@ -13,7 +13,7 @@ use std::time::Duration;
 /// Requests accepted per transaction: short transactions, few round trips.
 pub const BATCH: u32 = 1_000;
 
-const BODY: &str = "Prazo de 3 dias úteis encerrado sem contestação: a solicitação foi considerada atendida.";
+const BODY: &str = "Prazo para contestação encerrado sem manifestação: a solicitação foi considerada atendida.";
 
 #[derive(Clone)]
 pub struct AcceptanceJob {

@@ -57,6 +57,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     (action::CREATE_ADMIN, "Criou administrador (linha de comando)"),
     (action::CALENDAR, "Alterou o calendário"),
     (action::CATALOG, "Alterou sistemas e perguntas"),
+    (action::SETTINGS, "Alterou as configurações"),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -26,6 +26,7 @@ pub mod action {
     pub const CHANGE_AGENT: &str = "alterou_atendente";
     pub const CALENDAR: &str = "alterou_calendario";
     pub const CATALOG: &str = "alterou_catalogo";
+    pub const SETTINGS: &str = "alterou_configuracoes";
 }
 
 /// Who did it, and from where.

@@ -201,6 +201,7 @@ impl CatalogAdminService {
             full_name: sys.full_name,
             description: sys.description,
             active: sys.active,
+            logo_path: sys.logo_path,
             faq: faq
                 .into_iter()
                 .map(|e| FaqAdminEntry {

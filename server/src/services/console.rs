@@ -325,6 +325,7 @@ impl ConsoleService {
             .order_by_asc(canned_reply::Column::Title)
             .all(&self.db)
             .await?;
+        let acceptance_days = super::settings::load(&self.db).await?.acceptance_days;
         let acronym = system_name.to_uppercase();
         let cpf = match Cpf::parse(&row.cpf) {
             Ok(cpf) if reveal_cpf => cpf.formatted(),
@@ -334,6 +335,7 @@ impl ConsoleService {
         let standing = standing_of(&row, now);
         let number = row.number.clone();
         Ok(ConsoleRequest {
+            acceptance_days,
             agent: principal.view(),
             number: row.number,
             system_name,

@@ -291,7 +291,9 @@ impl DeskService {
             Box::pin(async move {
                 let next = standing_of(row, now).finalize()?;
                 let calendar = load_calendar(txn).await?;
-                let due_unix = lifecycle::acceptance_deadline(now.timestamp(), &calendar);
+                // Read in the transaction: the window in force when the answer is given.
+                let window_days = super::settings::load(txn).await?.acceptance_days;
+                let due_unix = lifecycle::acceptance_deadline(now.timestamp(), &calendar, window_days);
                 let due = DateTime::<Utc>::from_timestamp(due_unix, 0).ok_or(DeskError::Invalid {
                     field: "texto",
                     message: "Não foi possível calcular o prazo de aceite.",
@@ -322,6 +324,7 @@ impl DeskService {
                         open_url: &open_url,
                         rate_url: &rate_url,
                         deadline: &deadline,
+                        window_days,
                     },
                 )?;
                 enqueue_mail(txn, Some(row.id), "request_finalized", mail, now).await?;

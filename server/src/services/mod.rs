@@ -10,16 +10,17 @@ pub mod catalog_admin;
 pub mod console;
 pub mod desk;
 pub mod follow_up;
+pub mod logos;
+pub mod opening;
 pub mod reports;
 pub mod requests;
+pub mod settings;
 
-use crate::captcha::Verified;
 use crate::db::entities::{optional_day_off, outbox_message};
 use crate::mail::compose::ComposedMail;
 use app::domain::calendar::{Calendar, Date};
 use app::ports::PortError;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, OnConflict, Query};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 
 /// Logs a database failure with what was being done, and classifies it for the page.
@@ -31,23 +32,6 @@ pub(crate) fn db_failure(operation: &'static str, error: DbErr) -> PortError {
     }
 }
 
-/// Records a solved captcha as spent; `false` when it already was (a replay). The
-/// primary key decides, so this holds across instances sharing the database.
-pub(crate) async fn spend_captcha(
-    db: &impl ConnectionTrait,
-    captcha: &Verified,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let backend = db.get_database_backend();
-    let spend = Query::insert()
-        .into_table(Alias::new("captcha_uses"))
-        .columns([Alias::new("challenge"), Alias::new("expires_at"), Alias::new("used_at")])
-        .values_panic([captcha.challenge.clone().into(), captcha.expires_at.into(), now.into()])
-        .on_conflict(OnConflict::column(Alias::new("challenge")).do_nothing().to_owned())
-        .to_owned();
-    Ok(db.execute(backend.build(&spend)).await?.rows_affected() == 1)
-}
-
 /// Puts a composed e-mail in the outbox, in the caller's transaction: it leaves only if
 /// what it announces was stored.
 pub(crate) async fn enqueue_mail(
@@ -57,6 +41,17 @@ pub(crate) async fn enqueue_mail(
     mail: ComposedMail,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    outbox_row(request_id, kind, mail, now).insert(db).await?;
+    Ok(())
+}
+
+/// The outbox row of a composed e-mail, due now.
+pub(crate) fn outbox_row(
+    request_id: Option<i32>,
+    kind: &str,
+    mail: ComposedMail,
+    now: DateTime<Utc>,
+) -> outbox_message::ActiveModel {
     outbox_message::ActiveModel {
         message_id: Set(mail.message_id),
         request_id: Set(request_id),
@@ -73,9 +68,6 @@ pub(crate) async fn enqueue_mail(
         last_error: Set(None),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// The business-day calendar: national holidays plus the pontos facultativos stored by

@@ -4,22 +4,23 @@
 //! e-mail is never lost.
 
 use super::catalog::card;
-use super::{db_failure, enqueue_mail, spend_captcha};
+use super::db_failure;
+use super::opening::{self, Openings, Writer};
+use super::settings::SettingsStore;
 use crate::captcha::{CaptchaIssuer, Verified};
-use crate::db::entities::{attachment, funcionalidade, request, request_event, system};
+use crate::db::entities::{funcionalidade, request, system};
 use crate::db::WriteGate;
-use crate::mail::compose::{self, ComposeError, RequestRegistered, Sender};
+use crate::mail::compose::{ComposeError, Sender};
 use crate::secret::{Keys, Purpose};
 use app::api::request::{FuncionalidadeOption, RequestFormInfo};
 use app::domain::pow::Challenge;
-use app::domain::request_form::{protocol_number, ValidDraft};
+use app::domain::request_form::ValidDraft;
+use app::domain::settings::AttachmentLimits;
 use app::ports::{PortError, RequestDesk};
 use async_trait::async_trait;
 use chrono::Utc;
-use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -66,6 +67,8 @@ pub enum OpenError {
 pub struct FormSystem {
     pub system: system::Model,
     pub funcionalidades: Vec<funcionalidade::Model>,
+    /// The attachment limits in force.
+    pub limits: AttachmentLimits,
 }
 
 impl FormSystem {
@@ -90,8 +93,8 @@ pub struct RequestService {
     sender: Sender,
     public_url: String,
     per_cpf_per_day: u32,
-    mail_wakeup: Arc<Notify>,
-    gate: WriteGate,
+    settings: Arc<SettingsStore>,
+    openings: Openings,
 }
 
 impl RequestService {
@@ -102,9 +105,18 @@ impl RequestService {
         keys: Keys,
         per_cpf_per_day: u32,
         mail: Outgoing,
+        settings: Arc<SettingsStore>,
     ) -> RequestService {
         let Outgoing { sender, public_url, wakeup: mail_wakeup } = mail;
-        RequestService { db, captcha, keys, sender, public_url, per_cpf_per_day, mail_wakeup, gate }
+        let openings = Openings::start(Writer {
+            db: db.clone(),
+            gate,
+            sender: sender.clone(),
+            public_url: public_url.clone(),
+            per_cpf_per_day,
+            mail_wakeup,
+        });
+        RequestService { db, captcha, keys, sender, public_url, per_cpf_per_day, settings, openings }
     }
 
     pub fn captcha(&self) -> &CaptchaIssuer {
@@ -130,7 +142,8 @@ impl RequestService {
             .await?;
         // Whatever order an administrator gives, the catch-all option stays at the end.
         funcionalidades.sort_by_key(|f| is_catch_all(&f.name));
-        Ok(Some(FormSystem { system, funcionalidades }))
+        let limits = self.settings.current().await?.attachments;
+        Ok(Some(FormSystem { system, funcionalidades, limits }))
     }
 
     /// Whether this CPF has opened as many requests in the last 24 hours as allowed.
@@ -138,124 +151,13 @@ impl RequestService {
         Ok(opened_last_day(&self.db, cpf_digits).await? >= u64::from(self.per_cpf_per_day))
     }
 
-    /// Stores the request and everything that belongs to it; returns its protocol number.
+    /// Stores the request and everything that belongs to it, with the other openings of
+    /// the moment in one transaction (`opening`); returns its protocol number.
     pub async fn open(&self, form: &FormSystem, submission: Submission) -> Result<String, OpenError> {
-        let _turn = self.gate.enter().await;
-        let txn = self.db.begin().await?;
-        let number = self.write(&txn, form, submission).await;
-        match number {
-            Ok(number) => {
-                txn.commit().await.map_err(OpenError::CommitUnknown)?;
-                // The delivery job may be sleeping; the e-mail should leave now.
-                self.mail_wakeup.notify_one();
-                Ok(number)
-            }
-            Err(error) => {
-                let _ = txn.rollback().await;
-                Err(error)
-            }
-        }
-    }
-
-    async fn write(
-        &self,
-        txn: &DatabaseTransaction,
-        form: &FormSystem,
-        submission: Submission,
-    ) -> Result<String, OpenError> {
-        let now = Utc::now();
-        let backend = txn.get_database_backend();
-        // A write first: on SQLite it takes the write lock at once (no read-to-write
-        // upgrade that could fail under contention).
-        if !spend_captcha(txn, &submission.captcha, now).await? {
-            return Err(OpenError::CaptchaSpent);
-        }
-
-        let year = brasilia_year(now);
-        let counter = Alias::new("protocol_counters");
-        let next = Query::insert()
-            .into_table(counter.clone())
-            .columns([Alias::new("year"), Alias::new("last_value")])
-            .values_panic([year.into(), 1i64.into()])
-            .on_conflict(
-                OnConflict::column(Alias::new("year"))
-                    .value(Alias::new("last_value"), Expr::col((counter, Alias::new("last_value"))).add(1))
-                    .to_owned(),
-            )
-            .returning_col(Alias::new("last_value"))
-            .to_owned();
-        let row = txn
-            .query_one(backend.build(&next))
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound("protocol counter returned no row".into()))?;
-        let sequence: i64 = row.try_get_by_index(0)?;
-        let number = protocol_number(year, sequence);
-
-        // Counted again here, behind the counter's row lock (PostgreSQL) or the write lock
-        // (SQLite): concurrent submissions of one CPF cannot all slip under the limit.
-        if opened_last_day(txn, &submission.draft.cpf.digits()).await? >= u64::from(self.per_cpf_per_day) {
-            return Err(OpenError::CpfLimit);
-        }
-
-        let draft = &submission.draft;
-        let stored = request::ActiveModel {
-            number: Set(number.clone()),
-            system_id: Set(form.system.id),
-            funcionalidade_id: Set(draft.funcionalidade_id),
-            status: Set(STATUS_RECEIVED.to_owned()),
-            level: Set(1),
-            email: Set(draft.email.as_str().to_owned()),
-            name: Set(draft.nome.as_str().to_owned()),
-            cpf: Set(draft.cpf.digits()),
-            cns: Set(draft.cns.as_ref().map(|c| c.digits())),
-            phone: Set(draft.telefone.digits()),
-            uf: Set(draft.uf.acronym.to_owned()),
-            description: Set(draft.descricao.as_str().to_owned()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-
-        for file in &submission.attachments {
-            attachment::ActiveModel {
-                id: Set(file.id.clone()),
-                request_id: Set(stored.id),
-                file_name: Set(file.file_name.clone()),
-                content_type: Set(file.content_type.to_owned()),
-                size_bytes: Set(i64::try_from(file.size).unwrap_or(i64::MAX)),
-                created_at: Set(now),
-            }
-            .insert(txn)
-            .await?;
-        }
-
-        request_event::ActiveModel {
-            request_id: Set(stored.id),
-            kind: Set(EVENT_OPENING.to_owned()),
-            level: Set(1),
-            body: Set(draft.descricao.as_str().to_owned()),
-            public: Set(true),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-
-        let mail = compose::request_registered(
-            &self.sender,
-            &RequestRegistered {
-                citizen_name: draft.nome.as_str(),
-                citizen_email: draft.email.as_str(),
-                protocol_number: &number,
-                system_name: &form.system.name,
-                follow_url: &format!("{}/acompanhar?numero={number}", self.public_url),
-            },
-        )?;
-        enqueue_mail(txn, Some(stored.id), "request_registered", mail, now).await?;
-        Ok(number)
+        // The e-mail is composed again with the real number inside the batch; composing it
+        // here first means an address the mail library refuses fails this opening alone.
+        opening::registered_mail(&self.sender, &self.public_url, &form.system.name, &submission, "000000000000")?;
+        self.openings.open(form.system.id, form.system.name.clone(), submission).await
     }
 
     /// The signature that lets the browser that opened `number` see its success page.
@@ -274,12 +176,6 @@ async fn opened_last_day(db: &impl ConnectionTrait, cpf_digits: &str) -> Result<
         .await
 }
 
-/// Protocol numbers carry the year in Brasília (UTC−3, no daylight saving since 2019),
-/// so a request opened on 31 December at 22:00 local time belongs to that year.
-fn brasilia_year(now: chrono::DateTime<Utc>) -> i32 {
-    app::domain::lifecycle::brasilia_date(now.timestamp()).year
-}
-
 fn is_catch_all(name: &str) -> bool {
     app::domain::search::fold(name) == "outros assuntos"
 }
@@ -295,6 +191,7 @@ impl RequestDesk for RequestService {
                 .iter()
                 .map(|f| FuncionalidadeOption { id: f.id, name: f.name.clone() })
                 .collect(),
+            limits: form.limits,
         }))
     }
 
@@ -312,14 +209,6 @@ impl RequestDesk for RequestService {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_year_is_brasilias() {
-        let late = chrono::DateTime::parse_from_rfc3339("2027-01-01T02:30:00Z").map(|d| d.with_timezone(&Utc));
-        assert_eq!(late.map(brasilia_year).ok(), Some(2026));
-        let day = chrono::DateTime::parse_from_rfc3339("2027-01-01T03:00:00Z").map(|d| d.with_timezone(&Utc));
-        assert_eq!(day.map(brasilia_year).ok(), Some(2027));
-    }
 
     #[test]
     fn the_catch_all_option_is_recognised() {

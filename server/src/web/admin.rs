@@ -44,6 +44,17 @@ pub(super) async fn admin_form(
     let Ok(Form(fields)) = Form::<Fields>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
         return Err((StatusCode::BAD_REQUEST, "Formulário inválido").into_response());
     };
+    let admin = administrator_posting(state, headers, value(&fields, "csrf")).await?;
+    Ok((parts, fields, admin, client))
+}
+
+/// The administrator whose session cookie came with `headers`, if `csrf` is that
+/// session's token; otherwise the answer to give (sign in, forbidden, stale form).
+pub(super) async fn administrator_posting(
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<crate::services::agents::Principal, Response> {
     let session = cookie_in(headers, AGENT_COOKIE);
     let admin = match state.admin.administrator(session.as_deref()).await {
         Ok(admin) => admin,
@@ -53,10 +64,10 @@ pub(super) async fn admin_form(
         }
         Err(_) => return Err(unavailable()),
     };
-    if !admin.csrf_matches(value(&fields, "csrf")) {
+    if !admin.csrf_matches(csrf) {
         return Err(stale_form());
     }
-    Ok((parts, fields, admin, client))
+    Ok(admin)
 }
 
 fn feedback_of(error: AdminError, form: &str, text: &str, email: &str) -> Result<ConsoleFeedback, Box<Response>> {

@@ -9,8 +9,10 @@ mod errors;
 pub mod follow;
 mod headers;
 mod health;
+pub mod logos;
 pub mod open_request;
 pub mod reports;
+pub mod settings;
 
 use crate::attachments::store::AttachmentStore;
 use crate::rate_limit::RateLimiter;
@@ -19,8 +21,10 @@ use crate::services::catalog_admin::CatalogAdminService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::follow_up::FollowService;
+use crate::services::logos::LogoService;
 use crate::services::reports::ReportService;
 use crate::services::requests::RequestService;
+use crate::services::settings::SettingsService;
 use app::ports::Ports;
 use app::{shell, App};
 use axum::extract::DefaultBodyLimit;
@@ -48,6 +52,8 @@ pub struct AppState {
     pub catalog_admin: Arc<CatalogAdminService>,
     pub reports: Arc<ReportService>,
     pub desk: Arc<DeskService>,
+    pub settings: Arc<SettingsService>,
+    pub logos: Arc<LogoService>,
     pub attachments: Arc<dyn AttachmentStore>,
     pub ip_limiter: Arc<RateLimiter>,
 }
@@ -85,9 +91,12 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/atendentes", post(admin::invite))
         .route("/admin/atendentes/{id}", post(admin::change))
         .route("/admin/calendario", post(admin::calendar))
+        .route("/admin/configuracoes", post(settings::change))
         .route("/admin/relatorios.csv", get(reports::csv))
         .route("/admin/sistemas", post(catalog_admin::create))
         .route("/admin/sistemas/{slug}", post(catalog_admin::change))
+        .route("/admin/sistemas/{slug}/logotipo", post(logos::change).layer(DefaultBodyLimit::max(logos::BODY_LIMIT)))
+        .route("/logotipos/{file}", get(logos::serve))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), follow::mail_link))

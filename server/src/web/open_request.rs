@@ -3,7 +3,8 @@
 //! here; the answer is a [`SubmitOutcome`] in JSON with the same messages per field.
 //!
 //! Order of work: cheap refusals first (unknown system, per-IP limit), then the body is
-//! read as a stream (the whole body is capped by the route's limit, each file at 3 MB),
+//! read as a stream (the whole body and each file capped by the administrator's current
+//! attachment limits, 5 files of 3 MB by default),
 //! then the fields, captcha and images are checked, then the per-CPF limit, and only
 //! then are files stored and the request written in one transaction.
 
@@ -12,7 +13,9 @@ use crate::attachments::image_check::{self, ImageError};
 use crate::attachments::store::{self, AttachmentStore};
 use crate::services::requests::{OpenError, StoredAttachment, Submission};
 use app::api::request::{FieldError, SubmitOutcome};
-use app::domain::request_form::{self, Draft, Field, HONEYPOT_FIELD, MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES};
+use app::domain::request_form::{self, Draft, Field, HONEYPOT_FIELD};
+use app::domain::settings::AttachmentLimits;
+use axum::body::Body;
 use axum::extract::multipart::{Field as Part, MultipartError};
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
@@ -21,8 +24,9 @@ use axum::Json;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
-/// Largest body accepted: five full images plus generous room for the text fields.
-pub const BODY_LIMIT: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES as usize + 256 * 1024;
+/// The route's cap: the largest body any setting allows. Each submission is then held to
+/// the limits in force (`AttachmentLimits::body_bytes`) as its body streams in.
+pub const BODY_LIMIT: usize = AttachmentLimits::ceiling_body_bytes();
 /// Largest text field (the description's 5,000 characters can take 4 bytes each).
 const TEXT_FIELD_LIMIT: usize = 24 * 1024;
 
@@ -98,7 +102,10 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
             "Muitas solicitações enviadas a partir desta rede. Aguarde uma hora e tente novamente.",
         );
     }
-    let multipart = match Multipart::from_request(request, &state).await {
+    let limits = form.limits;
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limits.body_bytes()));
+    let multipart = match Multipart::from_request(Request::from_parts(parts, body), &state).await {
         Ok(m) => m,
         Err(_) => {
             return refused(
@@ -107,7 +114,7 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
             )
         }
     };
-    let received = match read_body(multipart).await {
+    let received = match read_body(multipart, limits).await {
         Ok(r) => r,
         Err(BodyError::UnexpectedField) => {
             return refused(StatusCode::BAD_REQUEST, "O formulário contém campos não permitidos.");
@@ -118,7 +125,7 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
         Err(BodyError::Malformed(error)) => {
             let status = error.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
-                return refused(status, "O envio excede o tamanho máximo: até 5 imagens de no máximo 3 MB cada.");
+                return refused(status, &limits.body_too_large());
             }
             tracing::info!(error = %error.body_text(), "request form: unreadable body");
             return refused(StatusCode::BAD_REQUEST, "O envio foi interrompido ou chegou incompleto. Tente novamente.");
@@ -162,7 +169,7 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
 
     // Images are decoded only for an otherwise valid, captcha-backed submission: decoding
     // is the expensive part, and must not be free to repeat.
-    let images = match check_uploads(received.uploads).await {
+    let images = match check_uploads(received.uploads, limits).await {
         Ok(images) => images,
         Err(message) => return invalid(vec![FieldError { field: Field::Anexos, message }]),
     };
@@ -205,13 +212,13 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
     }
 }
 
-async fn read_body(mut multipart: Multipart) -> Result<Received, BodyError> {
+async fn read_body(mut multipart: Multipart, limits: AttachmentLimits) -> Result<Received, BodyError> {
     let mut received = Received::default();
     while let Some(part) = multipart.next_field().await.map_err(BodyError::Malformed)? {
         let name = part.name().unwrap_or_default().to_owned();
         if name == Field::Anexos.name() {
             let file_name = part.file_name().map(display_name).unwrap_or_default();
-            let upload = read_file(part, file_name).await.map_err(BodyError::Malformed)?;
+            let upload = read_file(part, file_name, limits).await.map_err(BodyError::Malformed)?;
             // An empty file input still sends one nameless, empty part.
             if !(upload.name.is_empty() && upload.bytes.is_empty()) {
                 received.uploads.push(upload);
@@ -247,9 +254,9 @@ async fn read_text(mut part: Part<'_>) -> Result<Option<String>, MultipartError>
     Ok((!too_long).then(|| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-/// Reads a file part, keeping nothing past 3 MB (the route's body limit caps the total).
-async fn read_file(mut part: Part<'_>, name: String) -> Result<Upload, MultipartError> {
-    let limit = MAX_ATTACHMENT_BYTES as usize;
+/// Reads a file part, keeping nothing past the size limit (the body's limit caps the total).
+async fn read_file(mut part: Part<'_>, name: String, limits: AttachmentLimits) -> Result<Upload, MultipartError> {
+    let limit = usize::try_from(limits.max_bytes()).unwrap_or(usize::MAX);
     let mut bytes = Vec::new();
     let mut too_large = false;
     while let Some(chunk) = part.chunk().await? {
@@ -272,15 +279,18 @@ fn display_name(raw: &str) -> String {
 
 /// Checks every file (count, name, size, content) and cleans the images; the first
 /// problem is reported with the file's name and the rule.
-async fn check_uploads(uploads: Vec<Upload>) -> Result<Vec<(String, image_check::CleanImage)>, String> {
-    if uploads.len() > MAX_ATTACHMENTS {
-        return Err(format!("Envie no máximo {MAX_ATTACHMENTS} arquivos por solicitação."));
+async fn check_uploads(
+    uploads: Vec<Upload>,
+    limits: AttachmentLimits,
+) -> Result<Vec<(String, image_check::CleanImage)>, String> {
+    if uploads.len() > limits.max_files() {
+        return Err(limits.too_many_sent());
     }
     let mut cleaned = Vec::with_capacity(uploads.len());
     for upload in uploads {
         let name = if upload.name.is_empty() { "sem nome".to_owned() } else { upload.name };
         if upload.too_large {
-            return Err(format!("O arquivo “{name}” tem mais de 3 MB, o tamanho máximo."));
+            return Err(limits.too_large(&name));
         }
         if !request_form::allowed_image_name(&name) {
             return Err(format!("O arquivo “{name}” não é permitido: envie imagens jpg, jpeg, gif ou png."));

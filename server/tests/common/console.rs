@@ -139,3 +139,19 @@ pub async fn act(server: &TestServer, number: &str, cookie: &str, fields: &[(&st
     all.extend_from_slice(fields);
     post_as(server, &path, cookie, &all).await
 }
+
+const ADMIN_PASSWORD: &str = "frase longa do administrador";
+
+/// Creates the administrator "Chefe do Suporte" (as `server create-admin` does) and signs
+/// in; returns the session cookie pair.
+pub async fn admin(server: &TestServer) -> String {
+    server
+        .agents
+        .create_admin("chefe@saude.gov.br", "Chefe do Suporte", ADMIN_PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    match sign_in_with(server, "chefe@saude.gov.br", ADMIN_PASSWORD, None).await {
+        (303, Some(cookie), _) => pair(&cookie),
+        other => panic!("admin sign-in: {other:?}"),
+    }
+}

@@ -1,5 +1,5 @@
 //! `/admin/calendario`: the federal "pontos facultativos" of a year, which do not count
-//! as business days for the citizen's 3-day window and the queue's waiting time. National
+//! as business days for the citizen's window to contest and the queue's waiting time. National
 //! holidays are computed and listed for reference; weekends never count.
 
 use crate::api::admin::{load_calendar_admin, CalendarPage};
@@ -49,7 +49,7 @@ fn CalendarView(page: CalendarPage) -> impl IntoView {
             <p class="history__back"><a href="/admin">"Administração"</a></p>
             <h1 id="calendario-titulo">{format!("Pontos facultativos de {year}")}</h1>
             <p>
-                "Dias úteis contam para o prazo de 3 dias úteis do cidadão e para o tempo de espera da fila. "
+                "Dias úteis contam para o prazo de contestação do cidadão e para o tempo de espera da fila. "
                 "Uma mudança vale para as finalizações feitas a partir dela."
             </p>
             <nav class="console-pages" aria-label="Anos">

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod audit;
 pub mod calendar;
 pub mod reports;
+pub mod settings;
 pub mod system;
 pub mod systems;
 pub mod team;
@@ -39,6 +40,10 @@ pub fn AdminHomePage() -> impl IntoView {
                                 <li>
                                     <a href="/admin/calendario">"Calendário"</a>
                                     <span>" — pontos facultativos, que não contam como dias úteis"</span>
+                                </li>
+                                <li>
+                                    <a href="/admin/configuracoes">"Configurações"</a>
+                                    <span>" — prazo para contestar e limites de anexos"</span>
                                 </li>
                                 <li>
                                     <a href="/admin/relatorios">"Relatórios"</a>

@@ -7,7 +7,7 @@ use crate::api::catalog_admin::{load_system_admin, SystemAdminPage};
 use crate::api::console::ConsoleFeedback;
 use crate::components::error_view::{set_status, ErrorView};
 use crate::components::escape::textarea_text;
-use crate::pages::console::{notice, ConsoleNav};
+use crate::pages::console::{field_error, notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -58,7 +58,9 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                 .unwrap_or_else(|| stored.to_owned())
         }
     };
-    let SystemAdminPage { admin, slug, name, full_name, description, active, faq, funcionalidades, canned } = page;
+    let SystemAdminPage { admin, slug, name, full_name, description, active, logo_path, faq, funcionalidades, canned } =
+        page;
+    let logo_error = field_error(&feedback, "logotipo", "logotipo");
     let csrf = admin.csrf.clone();
     let action = format!("/admin/sistemas/{slug}");
     let faq_count = faq.len();
@@ -99,6 +101,42 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                     </div>
                     <button type="submit" class="br-button primary">"Salvar sistema"</button>
                 </form>
+            </section>
+
+            <section class="console-box" aria-labelledby="logotipo-titulo">
+                <h2 id="logotipo-titulo">"Logotipo"</h2>
+                {match logo_path.clone() {
+                    Some(src) => view! {
+                        <p class="admin-logo">
+                            <img src=src alt=format!("Logotipo atual do {name}") width="96" height="96" />
+                        </p>
+                    }.into_any(),
+                    None => view! { <p>"Este sistema não tem logotipo."</p> }.into_any(),
+                }}
+                <form method="post" action=format!("{action}/logotipo") enctype="multipart/form-data" class="console-form">
+                    <input type="hidden" name="csrf" value=csrf.clone() />
+                    <input type="hidden" name="acao" value="enviar" />
+                    <div class="form-field">
+                        <label for="logotipo">"Nova imagem do logotipo"</label>
+                        <input id="logotipo" name="logotipo" type="file" required aria-required="true"
+                            accept=".png,.jpg,.jpeg,.gif,image/png,image/jpeg,image/gif"
+                            aria-describedby="logotipo-ajuda logotipo-erro"
+                            aria-invalid=logo_error.is_some().then_some("true") autofocus=logo_error.is_some() />
+                        <p id="logotipo-ajuda" class="field-hint">
+                            "Imagem png, jpg, jpeg ou gif de até 2 MB; quadrada fica melhor. "
+                            "Ela é reduzida para caber em 256 × 256 pixels e salva como PNG, sem metadados."
+                        </p>
+                        <p id="logotipo-erro" class="field-error">{logo_error}</p>
+                    </div>
+                    <button type="submit" class="br-button primary">"Enviar logotipo"</button>
+                </form>
+                {logo_path.map(|_| view! {
+                    <form method="post" action=format!("{action}/logotipo") enctype="multipart/form-data">
+                        <input type="hidden" name="csrf" value=csrf.clone() />
+                        <input type="hidden" name="acao" value="remover" />
+                        <button type="submit" class="br-button secondary">"Remover logotipo"</button>
+                    </form>
+                })}
             </section>
 
             <section class="console-box" aria-labelledby="faq-titulo">

@@ -46,7 +46,11 @@ pub fn ConsoleNav(agent: AgentView) -> impl IntoView {
 
 /// The message of `form`'s field `field`, if the last post was refused there.
 pub fn field_error(feedback: &Option<ConsoleFeedback>, form: &str, field: &str) -> Option<String> {
-    feedback.as_ref().filter(|f| f.form == form && f.field.as_deref() == Some(field)).map(|f| f.message.clone())
+    let feedback = feedback.as_ref().filter(|f| f.form == form)?;
+    if feedback.field.as_deref() == Some(field) {
+        return Some(feedback.message.clone());
+    }
+    feedback.others.iter().find(|(name, _)| name == field).map(|(_, message)| message.clone())
 }
 
 /// The message of a refusal that concerns `form` as a whole.
@@ -75,6 +79,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "sistema-criado" => "Sistema criado, inativo: publique as perguntas e ative-o quando estiver pronto.",
         "dia-adicionado" => "Ponto facultativo adicionado.",
         "dia-removido" => "Ponto facultativo removido.",
+        "configuracoes" => "Configurações salvas. Valem a partir de agora.",
+        "logotipo" => "Logotipo salvo. Ele já aparece nas páginas do sistema.",
+        "logotipo-removido" => "Logotipo removido.",
         "senha-criada" => "Senha criada. Entre com seu e-mail e a nova senha.",
         _ => return None,
     })

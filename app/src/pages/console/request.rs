@@ -74,6 +74,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
         open,
         rating,
         rating_comment,
+        acceptance_days,
     } = request;
     let page = format!("/atendimento/solicitacoes/{number}");
     let canned_text = canned_id.and_then(|id| canned.iter().find(|c| c.id == id)).map(|c| c.body.clone());
@@ -87,30 +88,29 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
         let agent = agent.clone();
         move || view! { <Guard agent=agent.clone() version /> }
     };
-    let text_field =
-        move |form: &'static str, id: &'static str, label: &'static str, text: String, hint: &'static str| {
-            let error = field_error(&feedback, form, "texto");
-            view! {
-                <div class="form-field">
-                    <label for=id>{label}</label>
-                    <p id=format!("{id}-ajuda") class="field-hint">{hint}</p>
-                    <textarea
-                        id=id
-                        name="texto"
-                        rows="6"
-                        maxlength="10000"
-                        required
-                        aria-required="true"
-                        aria-describedby=format!("{id}-ajuda {id}-erro")
-                        aria-invalid=error.is_some().then_some("true")
-                        autofocus=error.is_some()
-                    >
-                        {textarea_text(&text)}
-                    </textarea>
-                    <p id=format!("{id}-erro") class="field-error">{error}</p>
-                </div>
-            }
-        };
+    let text_field = move |form: &'static str, id: &'static str, label: &'static str, text: String, hint: String| {
+        let error = field_error(&feedback, form, "texto");
+        view! {
+            <div class="form-field">
+                <label for=id>{label}</label>
+                <p id=format!("{id}-ajuda") class="field-hint">{hint}</p>
+                <textarea
+                    id=id
+                    name="texto"
+                    rows="6"
+                    maxlength="10000"
+                    required
+                    aria-required="true"
+                    aria-describedby=format!("{id}-ajuda {id}-erro")
+                    aria-invalid=error.is_some().then_some("true")
+                    autofocus=error.is_some()
+                >
+                    {textarea_text(&text)}
+                </textarea>
+                <p id=format!("{id}-erro") class="field-error">{error}</p>
+            </div>
+        }
+    };
     let feedback_escalate = use_context::<ConsoleFeedback>();
     let level_error = field_error(&feedback_escalate, "encaminhar", "nivel");
     let reason_error = field_error(&feedback_escalate, "encaminhar", "motivo");
@@ -241,7 +241,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                         {guard()}
                         <input type="hidden" name="acao" value="responder" />
                         {text_field("resposta", "resposta-texto", "Resposta", reply_text,
-                            "O cidadão lê esta resposta no histórico. A situação passa a Em análise.")}
+                            "O cidadão lê esta resposta no histórico. A situação passa a Em análise.".to_owned())}
                         <button type="submit" class="br-button primary">"Enviar resposta"</button>
                     </form>
                 </section>
@@ -252,7 +252,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                 <form method="post" action=page.clone() class="console-form">
                     {guard()}
                     <input type="hidden" name="acao" value="nota" />
-                    {text_field("nota", "nota-texto", "Nota interna", note_text, "Só a equipe de suporte vê as notas internas.")}
+                    {text_field("nota", "nota-texto", "Nota interna", note_text, "Só a equipe de suporte vê as notas internas.".to_owned())}
                     <button type="submit" class="br-button secondary">"Registrar nota"</button>
                 </form>
             </section>
@@ -290,7 +290,8 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                         {guard()}
                         <input type="hidden" name="acao" value="finalizar" />
                         {text_field("finalizar", "final-texto", "Resposta final", final_text,
-                            "O cidadão recebe esta resposta por e-mail e tem 3 dias úteis para contestar.")}
+                            format!("O cidadão recebe esta resposta por e-mail e tem {} para contestar.",
+                                crate::domain::settings::days_short(acceptance_days)))}
                         <button type="submit" class="br-button primary">"Finalizar"</button>
                     </form>
                 </section>

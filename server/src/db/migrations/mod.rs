@@ -7,6 +7,7 @@ mod m20261126_000003_follow_up;
 mod m20261126_000004_console;
 mod m20261126_000005_queue_index;
 mod m20261126_000006_activity_index;
+mod m20261127_000007_settings_and_logos;
 
 use sea_orm_migration::prelude::*;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_console::Migration),
             Box::new(m20261126_000005_queue_index::Migration),
             Box::new(m20261126_000006_activity_index::Migration),
+            Box::new(m20261127_000007_settings_and_logos::Migration),
         ]
     }
 }

@@ -1,0 +1,21 @@
+//! `/admin/configuracoes`: what the page shows. Changed by a plain form post with the
+//! session's CSRF token (see the server's `web::settings`).
+
+use super::console::AgentView;
+use super::AppError;
+use crate::domain::settings::PortalSettings;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsPage {
+    pub admin: AgentView,
+    pub settings: PortalSettings,
+}
+
+#[server(endpoint = "admin/configuracoes")]
+pub async fn load_settings_admin() -> Result<SettingsPage, AppError> {
+    let ports = crate::ports::from_context()?;
+    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    ports.settings.settings(session.as_deref()).await
+}

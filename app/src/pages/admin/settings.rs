@@ -1,0 +1,146 @@
+//! `/admin/configuracoes`: the citizen's window to contest an answer (business days) and
+//! the attachment limits of the request form. A change applies to the forms opened and
+//! the requests finalized from then on; deadlines already set are kept.
+
+use crate::api::console::ConsoleFeedback;
+use crate::api::settings::{load_settings_admin, SettingsPage};
+use crate::components::error_view::{set_status, ErrorView};
+use crate::domain::settings::{AttachmentLimits, PortalSettings};
+use crate::pages::console::{field_error, form_error, notice, ConsoleNav};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The form's name in [`ConsoleFeedback`].
+pub const FORM: &str = "configuracoes";
+
+#[component]
+pub fn SettingsAdminPage() -> impl IntoView {
+    let page = Resource::new(|| (), |()| load_settings_admin());
+    view! {
+        <Title text="Configurações" />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <SettingsView page /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One numeric setting: label, range hint, message beside it.
+#[component]
+fn NumberField(
+    name: &'static str,
+    label: &'static str,
+    hint: String,
+    value: String,
+    range: (u8, u8),
+    error: Option<String>,
+    first_error: bool,
+) -> impl IntoView {
+    let hint_id = format!("{name}-ajuda");
+    let error_id = format!("{name}-erro");
+    let described = format!("{hint_id} {error_id}");
+    view! {
+        <div class="form-field">
+            <label for=name>{label}</label>
+            <input id=name name=name type="number" inputmode="numeric" required aria-required="true"
+                min=range.0.to_string() max=range.1.to_string() step="1" value=value
+                aria-describedby=described aria-invalid=error.is_some().then_some("true") autofocus=first_error />
+            <p id=hint_id class="field-hint">{hint}</p>
+            <p id=error_id class="field-error">{error}</p>
+        </div>
+    }
+}
+
+#[component]
+fn SettingsView(page: SettingsPage) -> impl IntoView {
+    let done = use_query_map().read_untracked().get("ok").and_then(|code| notice(&code));
+    let feedback = use_context::<ConsoleFeedback>();
+    if let Some(feedback) = &feedback {
+        set_status(feedback.status);
+    }
+    let SettingsPage { admin, settings } = page;
+    let csrf = admin.csrf.clone();
+    let kept = |field: &str, stored: u8| -> String {
+        feedback
+            .as_ref()
+            .filter(|f| f.form == FORM)
+            .and_then(|f| f.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()))
+            .unwrap_or_else(|| stored.to_string())
+    };
+    let days_error = field_error(&feedback, FORM, "prazo");
+    let files_error = field_error(&feedback, FORM, "arquivos");
+    let size_error = field_error(&feedback, FORM, "tamanho");
+    let general = form_error(&feedback, FORM);
+    // Focus goes to the first field at fault, as on the citizen's form.
+    let focus = [days_error.is_some(), files_error.is_some(), size_error.is_some()];
+    let first = focus.iter().position(|&wrong| wrong);
+    let (days, files, mb) = (
+        kept("prazo", settings.acceptance_days),
+        kept("arquivos", settings.attachments.max_files),
+        kept("tamanho", settings.attachments.max_mb),
+    );
+    let PortalSettings { acceptance_days, attachments } = settings;
+    view! {
+        <ConsoleNav agent=admin />
+        <section class="container console-queue" aria-labelledby="configuracoes-titulo">
+            <p class="history__back"><a href="/admin">"Administração"</a></p>
+            <h1 id="configuracoes-titulo">"Configurações"</h1>
+            {done.map(|text| view! { <p class="console-notice" role="status">{text}</p> })}
+            {general.map(|text| view! { <p class="console-alert" role="alert">{text}</p> })}
+            <p>
+                {format!(
+                    "Em vigor: o cidadão tem {} para contestar uma resposta; cada solicitação aceita até {} de até {} MB.",
+                    settings.acceptance_phrase(),
+                    if attachments.max_files == 1 { "1 imagem".to_owned() } else { format!("{} imagens", attachments.max_files) },
+                    attachments.max_mb,
+                )}
+            </p>
+            <form method="post" action="/admin/configuracoes" class="console-form console-box" novalidate>
+                <input type="hidden" name="csrf" value=csrf />
+                <fieldset>
+                    <legend>"Prazo para contestação"</legend>
+                    <NumberField
+                        name="prazo"
+                        label="Prazo para contestar a resposta (dias úteis)"
+                        hint=format!(
+                            "De {} a {} dias úteis. Sem contestação nesse prazo, a resposta é considerada aceita. \
+                             Vale para as finalizações feitas a partir da mudança (hoje: {acceptance_days}).",
+                            PortalSettings::DAYS.0, PortalSettings::DAYS.1
+                        )
+                        value=days
+                        range=PortalSettings::DAYS
+                        error=days_error
+                        first_error=first == Some(0)
+                    />
+                </fieldset>
+                <fieldset>
+                    <legend>"Anexos do formulário de solicitação"</legend>
+                    <NumberField
+                        name="arquivos"
+                        label="Máximo de arquivos por solicitação"
+                        hint=format!("De {} a {} imagens (jpg, jpeg, gif ou png).", AttachmentLimits::FILES.0, AttachmentLimits::FILES.1)
+                        value=files
+                        range=AttachmentLimits::FILES
+                        error=files_error
+                        first_error=first == Some(1)
+                    />
+                    <NumberField
+                        name="tamanho"
+                        label="Tamanho máximo de cada arquivo (MB)"
+                        hint=format!("De {} a {} MB.", AttachmentLimits::MB.0, AttachmentLimits::MB.1)
+                        value=mb
+                        range=AttachmentLimits::MB
+                        error=size_error
+                        first_error=first == Some(2)
+                    />
+                </fieldset>
+                <button type="submit" class="br-button primary">"Salvar configurações"</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,169 @@
+//! The settings an administrator changes at `/admin/configuracoes`: the citizen's window to
+//! contest an answer and the attachment limits. One database row, so every instance reads
+//! the same values; each instance keeps them for a few seconds, because the request form
+//! and its submission (the portal's busiest paths) need them every time. The instance
+//! that saves a change uses it at once; the others within [`FRESH_FOR`].
+
+use super::admin::AdminService;
+use super::agents::Principal;
+use super::audit::{self, action, Actor};
+use super::refuse;
+use crate::db::entities::portal_settings;
+use crate::db::WriteGate;
+use app::api::settings::SettingsPage;
+use app::api::AppError;
+use app::domain::settings::{AttachmentLimits, PortalSettings};
+use app::ports::SettingsAdmin;
+use async_trait::async_trait;
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long an instance trusts the values it read.
+pub const FRESH_FOR: Duration = Duration::from_secs(5);
+
+/// The single row's key.
+const ROW: i32 = 1;
+
+/// The settings as stored; a row edited by hand to something out of range is brought
+/// back within range (and logged), a missing row means the defaults.
+pub async fn load(db: &impl ConnectionTrait) -> Result<PortalSettings, DbErr> {
+    let Some(row) = portal_settings::Entity::find_by_id(ROW).one(db).await? else {
+        return Ok(PortalSettings::DEFAULT);
+    };
+    let within = |value: i16, (low, high): (u8, u8), name: &'static str| -> u8 {
+        let clamped = value.clamp(i16::from(low), i16::from(high));
+        if clamped != value {
+            tracing::warn!(setting = name, value, "a stored setting is out of range; using {clamped}");
+        }
+        u8::try_from(clamped).unwrap_or(low)
+    };
+    Ok(PortalSettings {
+        acceptance_days: within(row.acceptance_days, PortalSettings::DAYS, "acceptance_days"),
+        attachments: AttachmentLimits {
+            max_files: within(row.max_attachments, AttachmentLimits::FILES, "max_attachments"),
+            max_mb: within(row.max_attachment_mb, AttachmentLimits::MB, "max_attachment_mb"),
+        },
+    })
+}
+
+async fn store(db: &impl ConnectionTrait, settings: PortalSettings, now: chrono::DateTime<Utc>) -> Result<(), DbErr> {
+    portal_settings::Entity::insert(portal_settings::ActiveModel {
+        id: Set(ROW),
+        acceptance_days: Set(i16::from(settings.acceptance_days)),
+        max_attachments: Set(i16::from(settings.attachments.max_files)),
+        max_attachment_mb: Set(i16::from(settings.attachments.max_mb)),
+        updated_at: Set(Some(now)),
+    })
+    .on_conflict(
+        OnConflict::column(portal_settings::Column::Id)
+            .update_columns([
+                portal_settings::Column::AcceptanceDays,
+                portal_settings::Column::MaxAttachments,
+                portal_settings::Column::MaxAttachmentMb,
+                portal_settings::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// The settings with a short-lived copy in memory.
+pub struct SettingsStore {
+    db: DatabaseConnection,
+    cached: RwLock<Option<(Instant, PortalSettings)>>,
+}
+
+impl SettingsStore {
+    pub fn new(db: DatabaseConnection) -> Arc<SettingsStore> {
+        Arc::new(SettingsStore { db, cached: RwLock::new(None) })
+    }
+
+    /// The values in force (read again once the copy is older than [`FRESH_FOR`]).
+    pub async fn current(&self) -> Result<PortalSettings, DbErr> {
+        if let Some((read_at, settings)) = *self.cached.read().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+            if read_at.elapsed() < FRESH_FOR {
+                return Ok(settings);
+            }
+        }
+        let settings = load(&self.db).await?;
+        self.remember(settings);
+        Ok(settings)
+    }
+
+    fn remember(&self, settings: PortalSettings) {
+        *self.cached.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((Instant::now(), settings));
+    }
+}
+
+/// A refused or failed change.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// Field name and message, for each wrong value.
+    #[error("invalid values")]
+    Invalid(Vec<(&'static str, String)>),
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+}
+
+/// The settings page and its post (administrators only; every change audited).
+pub struct SettingsService {
+    db: DatabaseConnection,
+    gate: WriteGate,
+    admin: Arc<AdminService>,
+    store: Arc<SettingsStore>,
+}
+
+impl SettingsService {
+    pub fn new(db: DatabaseConnection, gate: WriteGate, admin: Arc<AdminService>, store: Arc<SettingsStore>) -> Self {
+        SettingsService { db, gate, admin, store }
+    }
+
+    pub async fn administrator(&self, session: Option<&str>) -> Result<Principal, AppError> {
+        self.admin.administrator(session).await
+    }
+
+    /// Saves the three values posted by the page, with the old and new values in the log.
+    pub async fn change(
+        &self,
+        by: &Principal,
+        days: &str,
+        files: &str,
+        mb: &str,
+        client: Option<String>,
+    ) -> Result<(), SettingsError> {
+        let new = PortalSettings::parse(days, files, mb).map_err(SettingsError::Invalid)?;
+        let now = Utc::now();
+        let _turn = self.gate.enter().await;
+        let txn = self.db.begin().await?;
+        let old = load(&txn).await?;
+        store(&txn, new, now).await?;
+        let detail = format!(
+            "prazo de contestação {} → {} dias úteis; anexos {} → {} arquivos de até {} → {} MB",
+            old.acceptance_days,
+            new.acceptance_days,
+            old.attachments.max_files,
+            new.attachments.max_files,
+            old.attachments.max_mb,
+            new.attachments.max_mb
+        );
+        let actor = Actor { agent_id: Some(by.id), ip: client };
+        audit::record(&txn, &actor, action::SETTINGS, None, &detail, now).await?;
+        txn.commit().await?;
+        self.store.remember(new);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SettingsAdmin for SettingsService {
+    async fn settings(&self, session: Option<&str>) -> Result<SettingsPage, AppError> {
+        let admin = self.administrator(session).await?;
+        let settings = load(&self.db).await.map_err(refuse("loading the settings"))?;
+        Ok(SettingsPage { admin: admin.view(), settings })
+    }
+}
