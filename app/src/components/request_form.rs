@@ -82,9 +82,13 @@ pub fn RequestForm(
     system: String,
     /// The options of the "Funcionalidade" select, "Outros assuntos" last.
     funcionalidades: Vec<FuncionalidadeOption>,
-    /// How many images, how large (the server holds the submission to the same limits).
-    limits: AttachmentLimits,
+    /// How many images (the administrator's setting; the server holds the submission to it).
+    max_files: u8,
+    /// How large each image may be, in MB. Two plain numbers rather than an
+    /// `AttachmentLimits` prop: a struct's deserializer would add to every citizen's wasm.
+    max_mb: u8,
 ) -> impl IntoView {
+    let limits = AttachmentLimits { max_files, max_mb };
     let state = FormState {
         values: RwSignal::new(Draft::default()),
         errors: RwSignal::new(Vec::new()),

@@ -50,7 +50,7 @@ fn RequestFormView(info: RequestFormInfo) -> impl IntoView {
                 "avisar sobre o andamento (Lei Geral de Proteção de Dados, Lei 13.709/2018). O CPF nunca é "
                 "mostrado por inteiro nem enviado por e-mail."
             </p>
-            <RequestForm system=system.slug funcionalidades limits />
+            <RequestForm system=system.slug funcionalidades max_files=limits.max_files max_mb=limits.max_mb />
         </section>
     }
 }

@@ -88,7 +88,15 @@ async fn run(writer: Arc<Writer>, mut receiver: mpsc::Receiver<Opening>) {
                 Err(_) => break,
             }
         }
-        writer.write(batch).await;
+        // In a task of its own: were it to panic, its openings would get an error (their
+        // reply senders dropped) and the writer would go on with the next batch.
+        let batch = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.write(batch).await }
+        });
+        if let Err(error) = batch.await {
+            tracing::error!(error = %error, "writing a batch of openings failed unexpectedly");
+        }
     }
 }
 
