@@ -56,6 +56,24 @@ async fn settings_move_the_form_the_checks_and_the_deadline(server: &TestServer)
     assert_eq!(status, 422);
     let SubmitOutcome::Invalid { errors, .. } = outcome else { panic!("{outcome:?}") };
     assert_eq!(errors[0].message, "O arquivo “grande.png” tem mais de 1 MB, o tamanho máximo.");
+    // A body over what the limits allow (three images of about 0.9 MB) is cut off with 413
+    // and a message that states them, not mistaken for an interrupted upload.
+    // (The server answers before the rest of the body arrives; should the connection be
+    // reset before the client reads that answer, nothing else can be checked.)
+    let three = (0..3).map(|i| (format!("p{i}.png"), png(560, 560))).collect();
+    let sent = server
+        .client
+        .post(format!("{}/api/chamados/cnes", server.base))
+        .header("accept", "application/json")
+        .multipart(form(&fields, &solved_captcha(server).await, three))
+        .send()
+        .await;
+    if let Ok(response) = sent {
+        assert_eq!(response.status().as_u16(), 413);
+        let outcome: SubmitOutcome = response.json().await.unwrap_or_else(|e| panic!("{e}"));
+        let message = "O envio excede o tamanho máximo: até 1 imagem de no máximo 1 MB cada.";
+        assert_eq!(outcome, SubmitOutcome::Refused { message: message.into() });
+    }
     let one = vec![("tela.png".to_owned(), png(100, 100))];
     let (status, _) = post(server, "cnes", form(&fields, &solved_captcha(server).await, one)).await;
     assert_eq!(status, 201, "one small image is within the limits");

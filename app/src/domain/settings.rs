@@ -29,12 +29,6 @@ impl AttachmentLimits {
         usize::from(self.max_files)
     }
 
-    /// The largest body any setting allows: every file at the top of its range, plus room
-    /// for the text fields. The route's fixed cap; each request is held to its own limits.
-    pub const fn ceiling_body_bytes() -> usize {
-        (Self::FILES.1 as usize + 1) * (Self::MB.1 as usize) * 1024 * 1024 + 256 * 1024
-    }
-
     /// The body a submission may send under these limits: one file more than allowed,
     /// so that a single oversized image is still read to its end and refused by name.
     pub fn body_bytes(self) -> usize {
@@ -209,6 +203,6 @@ mod tests {
         assert_eq!(one.too_many("c.png"), "O arquivo “c.png” não foi incluído: envie no máximo 1 arquivo.");
         assert_eq!(one.too_large("c.png"), "O arquivo “c.png” tem mais de 2 MB, o tamanho máximo.");
         assert_eq!(one.body_too_large(), "O envio excede o tamanho máximo: até 1 imagem de no máximo 2 MB cada.");
-        assert!(AttachmentLimits::ceiling_body_bytes() >= AttachmentLimits { max_files: 10, max_mb: 10 }.body_bytes());
+        assert_eq!(AttachmentLimits::DEFAULT.body_bytes(), 6 * 3 * 1024 * 1024 + 256 * 1024);
     }
 }

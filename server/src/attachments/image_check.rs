@@ -15,6 +15,10 @@ const MAX_SIDE: u32 = 10_000;
 /// Most memory the decoder may take to prove an image decodes.
 const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 
+/// Images decoded at once, server-wide (each decode may hold up to [`MAX_ALLOC`]):
+/// citizens' attachments and administrators' logos alike.
+pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageKind {
     Png,

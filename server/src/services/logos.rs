@@ -77,7 +77,11 @@ impl LogoService {
         if upload.is_empty() {
             return Err(LogoError::Refused("Escolha uma imagem jpg, jpeg, gif ou png.".to_owned()));
         }
-        // Decoding is CPU work: off the threads that serve other requests.
+        // Decoding is CPU and memory work: off the threads that serve other requests, and
+        // counted with the citizens' decodes.
+        let Ok(_permit) = image_check::DECODES.acquire().await else {
+            return Err(LogoError::Refused("A imagem não pôde ser verificada agora. Tente novamente.".to_owned()));
+        };
         let cleaned = tokio::task::spawn_blocking(move || image_check::logo_png(&upload, SIDE)).await;
         let png = match cleaned {
             Ok(Ok(png)) => png,

@@ -24,8 +24,8 @@ use app::domain::request_form::protocol_number;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, QueryTrait, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect, QueryTrait, Set, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -33,7 +33,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 
 /// Most openings written in one transaction (bounds the statements' size).
 const MAX_BATCH: usize = 64;
-/// Openings waiting for the writer before new ones are told to try again.
+/// Openings waiting for the writer; beyond that, senders wait for room (backpressure).
 const QUEUE: usize = 4_096;
 
 /// One opening on its way to the writer.
@@ -115,16 +115,18 @@ impl Writer {
     /// Writes `openings` (system id, system name, submission) in one transaction; one
     /// outcome per opening, in order. Public so that tests can hand it a batch directly.
     pub async fn write_all(&self, openings: Vec<(i32, String, Submission)>) -> Vec<Result<String, OpenError>> {
-        let now = Utc::now();
         let outcomes = {
             let _turn = self.gate.enter().await;
+            // Taken once the writer's turn has come: the 24-hour window and the stored times
+            // are those of the writing, not of the wait.
+            let now = Utc::now();
             match self.db.begin().await {
                 Ok(txn) => match self.store(&txn, &openings, now).await {
                     Ok(outcomes) => match txn.commit().await {
                         Ok(()) => outcomes,
                         Err(error) => {
                             tracing::error!(error = %error, openings = openings.len(), "committing openings");
-                            openings.iter().map(|_| Err(OpenError::CommitUnknown(clone_err(&error)))).collect()
+                            self.after_failed_commit(outcomes, &error).await
                         }
                     },
                     Err(error) => {
@@ -141,6 +143,34 @@ impl Writer {
             self.mail_wakeup.notify_one();
         }
         outcomes
+    }
+
+    /// A commit that failed may still have happened. The batch's numbers tell: all stored
+    /// → every citizen gets their number; none → the batch was rolled back and they may
+    /// try again; unknown → `CommitUnknown` (their files are kept).
+    async fn after_failed_commit(
+        &self,
+        outcomes: Vec<Result<String, OpenError>>,
+        error: &DbErr,
+    ) -> Vec<Result<String, OpenError>> {
+        let numbers: Vec<String> = outcomes.iter().filter_map(|o| o.as_ref().ok().cloned()).collect();
+        let found =
+            request::Entity::find().filter(request::Column::Number.is_in(numbers.clone())).count(&self.db).await;
+        let stored = match found {
+            Ok(n) if n == numbers.len() as u64 => Some(true),
+            Ok(0) => Some(false),
+            _ => None,
+        };
+        tracing::warn!(?stored, openings = outcomes.len(), "looked the batch up after a failed commit");
+        outcomes
+            .into_iter()
+            .map(|outcome| match (outcome, stored) {
+                (Ok(number), Some(true)) => Ok(number),
+                (Ok(_), Some(false)) => Err(OpenError::Database(clone_err(error))),
+                (Ok(_), None) => Err(OpenError::CommitUnknown(clone_err(error))),
+                (refused, _) => refused,
+            })
+            .collect()
     }
 
     /// Everything of the batch, in `txn`; one outcome per opening, in order.

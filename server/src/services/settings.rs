@@ -17,7 +17,8 @@ use app::ports::SettingsAdmin;
 use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QuerySelect, Set, TransactionTrait};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -75,28 +76,37 @@ async fn store(db: &impl ConnectionTrait, settings: PortalSettings, now: chrono:
 /// The settings with a short-lived copy in memory.
 pub struct SettingsStore {
     db: DatabaseConnection,
-    cached: RwLock<Option<(Instant, PortalSettings)>>,
+    /// When read, the values, and the number of saves this instance had made by then.
+    cached: RwLock<Option<(Instant, PortalSettings, u64)>>,
+    saves: AtomicU64,
 }
 
 impl SettingsStore {
     pub fn new(db: DatabaseConnection) -> Arc<SettingsStore> {
-        Arc::new(SettingsStore { db, cached: RwLock::new(None) })
+        Arc::new(SettingsStore { db, cached: RwLock::new(None), saves: AtomicU64::new(0) })
     }
 
     /// The values in force (read again once the copy is older than [`FRESH_FOR`]).
     pub async fn current(&self) -> Result<PortalSettings, DbErr> {
-        if let Some((read_at, settings)) = *self.cached.read().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+        if let Some((read_at, settings, _)) = *self.cached.read().unwrap_or_else(|poisoned| poisoned.into_inner()) {
             if read_at.elapsed() < FRESH_FOR {
                 return Ok(settings);
             }
         }
+        let saves = self.saves.load(Ordering::Acquire);
         let settings = load(&self.db).await?;
-        self.remember(settings);
+        let mut cached = self.cached.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A read that began before a save here must not put the old values back.
+        if cached.is_none_or(|(_, _, seen)| seen <= saves) && self.saves.load(Ordering::Acquire) == saves {
+            *cached = Some((Instant::now(), settings, saves));
+        }
         Ok(settings)
     }
 
+    /// Values this instance has just saved: in force here at once.
     fn remember(&self, settings: PortalSettings) {
-        *self.cached.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((Instant::now(), settings));
+        let saves = self.saves.fetch_add(1, Ordering::AcqRel) + 1;
+        *self.cached.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((Instant::now(), settings, saves));
     }
 }
 
@@ -140,6 +150,12 @@ impl SettingsService {
         let now = Utc::now();
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
+        if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            // Two administrators saving at once: the second waits, so each audit line's
+            // "old" values are the ones it replaced. (SQLite: the write gate does this.)
+            let lock = portal_settings::Entity::find_by_id(ROW).lock_exclusive();
+            lock.one(&txn).await?;
+        }
         let old = load(&txn).await?;
         store(&txn, new, now).await?;
         let detail = format!(

@@ -18,6 +18,7 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = loggable_path(request.uri().path());
+    tracing::trace!(%method, path, "request received");
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);

@@ -32,9 +32,9 @@ use axum::extract::FromRef;
 use axum::routing::post;
 use axum::{middleware, routing::get, Router};
 use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sea_orm::DatabaseConnection;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
@@ -64,8 +64,16 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The app's routes, listed once per process. Listing runs the whole app with resource
+/// loading suppressed through a process-global flag (`leptos_server`'s
+/// `SuppressResourceLoad`): a page that another server of the same process started to
+/// render at that moment would wait forever for its data (leptos issue #4773). Tests start
+/// many servers in one process, and their pages hung now and then; listing once, before
+/// any server can serve, removes the window.
+static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let header_settings = headers::HeaderSettings { dev_reload: dev_reload_origin(&state.leptos) };
     let context = {
         let ports = state.ports.clone();
@@ -76,7 +84,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route(
             "/api/chamados/{system}",
-            post(open_request::submit).layer(DefaultBodyLimit::max(open_request::BODY_LIMIT)),
+            // The handler caps the body itself, to the limits in force; a second, outer cap
+            // would hide its "too large" under another error (a 400 instead of a 413).
+            post(open_request::submit).layer(DefaultBodyLimit::disable()),
         )
         .route("/acompanhar", post(follow::look_up))
         .route("/acompanhar/sair", post(follow::leave))

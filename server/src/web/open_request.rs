@@ -24,14 +24,8 @@ use axum::Json;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
-/// The route's cap: the largest body any setting allows. Each submission is then held to
-/// the limits in force (`AttachmentLimits::body_bytes`) as its body streams in.
-pub const BODY_LIMIT: usize = AttachmentLimits::ceiling_body_bytes();
 /// Largest text field (the description's 5,000 characters can take 4 bytes each).
 const TEXT_FIELD_LIMIT: usize = 24 * 1024;
-
-/// Images decoded at once, server-wide (each decode may hold up to 256 MiB).
-static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 const GENERIC_INVALID: &str = "Corrija os campos indicados e envie novamente.";
 const TRY_LATER: &str = "Não foi possível registrar a solicitação agora. Tente novamente em alguns minutos; os dados digitados foram mantidos.";
@@ -298,7 +292,7 @@ async fn check_uploads(
         // Decoding is CPU and memory work: off the threads that serve other requests, and
         // a few at a time whatever the number of uploads in flight.
         let bytes = upload.bytes;
-        let Ok(_permit) = DECODES.acquire().await else {
+        let Ok(_permit) = image_check::DECODES.acquire().await else {
             return Err(format!("O arquivo “{name}” não pôde ser verificado agora. Tente novamente."));
         };
         let result = tokio::task::spawn_blocking(move || image_check::clean(&bytes)).await;

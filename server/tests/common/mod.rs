@@ -154,6 +154,10 @@ impl TestServer {
     async fn start_with(dir: tempfile::TempDir, mut settings: Settings, postgres_db: Option<String>) -> TestServer {
         // No site was built for the test binary, so there is no hash file beside it.
         settings.leptos.hash_files = false;
+        // Diagnosis: `WEBATEND_TEST_LOG=server=trace cargo test …` prints the servers' logs.
+        if let Ok(filter) = std::env::var("WEBATEND_TEST_LOG") {
+            server::telemetry::init(tracing_subscriber::EnvFilter::new(filter));
+        }
         let Portal { router, db, delivery, acceptance, desk, agents } =
             startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
         let delivery = delivery.spawn();
