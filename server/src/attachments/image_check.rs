@@ -92,12 +92,14 @@ pub fn clean(bytes: &[u8]) -> Result<CleanImage, ImageError> {
         ImageKind::Jpeg => strip_jpeg(bytes)?,
         ImageKind::Gif => strip_gif(bytes)?,
     };
-    let (width, height) = decode(&stripped, kind)?;
+    let decoded = decode(&stripped, kind)?;
+    let (width, height) = (decoded.width(), decoded.height());
     Ok(CleanImage { kind, bytes: stripped, width, height })
 }
 
-/// Decodes the whole image (for an animated GIF, its first frame) and gives its dimensions.
-fn decode(bytes: &[u8], kind: ImageKind) -> Result<(u32, u32), ImageError> {
+/// Decodes the whole image (for an animated GIF, its first frame) under the size and
+/// memory limits; an empty picture is as corrupt as an unreadable one.
+fn decode(bytes: &[u8], kind: ImageKind) -> Result<image::DynamicImage, ImageError> {
     let mut limits = Limits::no_limits();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
@@ -105,7 +107,7 @@ fn decode(bytes: &[u8], kind: ImageKind) -> Result<(u32, u32), ImageError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.format());
     reader.limits(limits);
     match reader.decode() {
-        Ok(decoded) if decoded.width() > 0 && decoded.height() > 0 => Ok((decoded.width(), decoded.height())),
+        Ok(decoded) if decoded.width() > 0 && decoded.height() > 0 => Ok(decoded),
         Ok(_) => Err(ImageError::Corrupt),
         Err(image::ImageError::Limits(_)) => Err(ImageError::TooLarge),
         Err(_) => Err(ImageError::Corrupt),
@@ -355,18 +357,7 @@ fn is_looping_extension(sub_blocks: &[u8]) -> bool {
 /// anew keeps nothing of the upload but its pixels: no metadata, no trailing data.
 pub fn logo_png(bytes: &[u8], side: u32) -> Result<Vec<u8>, ImageError> {
     let kind = ImageKind::sniff(bytes).ok_or(ImageError::NotAnImage)?;
-    let mut limits = Limits::no_limits();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.format());
-    reader.limits(limits);
-    let decoded = match reader.decode() {
-        Ok(decoded) if decoded.width() > 0 && decoded.height() > 0 => decoded,
-        Ok(_) => return Err(ImageError::Corrupt),
-        Err(image::ImageError::Limits(_)) => return Err(ImageError::TooLarge),
-        Err(_) => return Err(ImageError::Corrupt),
-    };
+    let decoded = decode(bytes, kind)?;
     let fitted = if decoded.width() > side || decoded.height() > side {
         decoded.resize(side, side, image::imageops::FilterType::Lanczos3)
     } else {
