@@ -6,11 +6,11 @@
 use super::admin::administrator_posting;
 use super::console::{client_of, forbidden_origin, unavailable};
 use super::follow::{not_found, render_page_with};
+use super::open_request::{display_name, read_file};
 use super::AppState;
 use crate::services::logos::{LogoError, MAX_UPLOAD_BYTES};
 use app::api::console::ConsoleFeedback;
 use app::ports::same_origin;
-use axum::extract::multipart::Field as Part;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -46,21 +46,6 @@ struct Posted {
     too_large: bool,
 }
 
-async fn read_file(mut part: Part<'_>, posted: &mut Posted) -> Result<(), axum::extract::multipart::MultipartError> {
-    posted.file_name =
-        part.file_name().map(|n| n.rsplit(['/', '\\']).next().unwrap_or_default().to_owned()).unwrap_or_default();
-    posted.file_name = posted.file_name.chars().filter(|c| !c.is_control()).take(120).collect();
-    while let Some(chunk) = part.chunk().await? {
-        if posted.too_large || posted.bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-            posted.too_large = true;
-            posted.bytes = Vec::new();
-            continue;
-        }
-        posted.bytes.extend_from_slice(&chunk);
-    }
-    Ok(())
-}
-
 /// Reads the form into `posted`; what came before an error stays there (the page puts
 /// the token and the action before the file, so an oversized file keeps them).
 async fn read_form(
@@ -69,7 +54,12 @@ async fn read_form(
 ) -> Result<(), axum::extract::multipart::MultipartError> {
     while let Some(part) = multipart.next_field().await? {
         match part.name().unwrap_or_default() {
-            "logotipo" => read_file(part, posted).await?,
+            "logotipo" => {
+                // Named first: an upload cut off by the body limit is still refused by name.
+                posted.file_name = part.file_name().map(display_name).unwrap_or_default();
+                let upload = read_file(part, posted.file_name.clone(), MAX_UPLOAD_BYTES).await?;
+                (posted.bytes, posted.too_large) = (upload.bytes, upload.too_large);
+            }
             "csrf" => posted.csrf = part.text().await?,
             "acao" => posted.action = part.text().await?,
             _ => {} // nothing else is read

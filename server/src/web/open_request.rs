@@ -50,10 +50,11 @@ fn invalid(errors: Vec<FieldError>) -> Response {
 }
 
 /// An uploaded file as received.
-struct Upload {
-    name: String,
-    bytes: Vec<u8>,
-    too_large: bool,
+pub(super) struct Upload {
+    pub(super) name: String,
+    pub(super) bytes: Vec<u8>,
+    /// Over the limit: its bytes were read and dropped.
+    pub(super) too_large: bool,
 }
 
 /// Everything read from the body.
@@ -212,7 +213,8 @@ async fn read_body(mut multipart: Multipart, limits: AttachmentLimits) -> Result
         let name = part.name().unwrap_or_default().to_owned();
         if name == Field::Anexos.name() {
             let file_name = part.file_name().map(display_name).unwrap_or_default();
-            let upload = read_file(part, file_name, limits).await.map_err(BodyError::Malformed)?;
+            let limit = usize::try_from(limits.max_bytes()).unwrap_or(usize::MAX);
+            let upload = read_file(part, file_name, limit).await.map_err(BodyError::Malformed)?;
             // An empty file input still sends one nameless, empty part.
             if !(upload.name.is_empty() && upload.bytes.is_empty()) {
                 received.uploads.push(upload);
@@ -248,9 +250,9 @@ async fn read_text(mut part: Part<'_>) -> Result<Option<String>, MultipartError>
     Ok((!too_long).then(|| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-/// Reads a file part, keeping nothing past the size limit (the body's limit caps the total).
-async fn read_file(mut part: Part<'_>, name: String, limits: AttachmentLimits) -> Result<Upload, MultipartError> {
-    let limit = usize::try_from(limits.max_bytes()).unwrap_or(usize::MAX);
+/// Reads a file part, keeping nothing past `limit` bytes (the body's limit caps the
+/// total). The administrators' logo upload reads its file the same way.
+pub(super) async fn read_file(mut part: Part<'_>, name: String, limit: usize) -> Result<Upload, MultipartError> {
     let mut bytes = Vec::new();
     let mut too_large = false;
     while let Some(chunk) = part.chunk().await? {
@@ -266,7 +268,7 @@ async fn read_file(mut part: Part<'_>, name: String, limits: AttachmentLimits) -
 
 /// The last path segment of a browser-supplied file name, without control characters,
 /// at most 120 characters: it is only ever shown, never used as a path.
-fn display_name(raw: &str) -> String {
+pub(super) fn display_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     base.chars().filter(|c| !c.is_control()).take(120).collect::<String>().trim().to_owned()
 }
