@@ -61,7 +61,7 @@ impl AttachmentLimits {
     pub fn body_too_large(self) -> String {
         format!(
             "O envio excede o tamanho máximo: até {} de no máximo {} MB cada.",
-            images_phrase(self.max_files),
+            count_of(self.max_files, "imagem", "imagens"),
             self.max_mb
         )
     }
@@ -73,20 +73,13 @@ impl Default for AttachmentLimits {
     }
 }
 
-fn files_phrase(n: u8) -> String {
-    if n == 1 {
-        "1 arquivo".to_owned()
-    } else {
-        format!("{n} arquivos")
-    }
+/// "1 arquivo", "5 arquivos": a count with its noun in the right number.
+pub fn count_of(n: u8, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn images_phrase(n: u8) -> String {
-    if n == 1 {
-        "1 imagem".to_owned()
-    } else {
-        format!("{n} imagens")
-    }
+fn files_phrase(n: u8) -> String {
+    count_of(n, "arquivo", "arquivos")
 }
 
 /// Everything on the settings page.
@@ -150,11 +143,7 @@ pub fn days_in_full(days: u8) -> String {
 
 /// "1 dia útil", "3 dias úteis".
 pub fn days_short(days: u8) -> String {
-    if days == 1 {
-        "1 dia útil".to_owned()
-    } else {
-        format!("{days} dias úteis")
-    }
+    count_of(days, "dia útil", "dias úteis")
 }
 
 #[cfg(test)]

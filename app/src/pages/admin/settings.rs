@@ -5,7 +5,7 @@
 use crate::api::console::ConsoleFeedback;
 use crate::api::settings::{load_settings_admin, SettingsPage};
 use crate::components::error_view::{set_status, ErrorView};
-use crate::domain::settings::{AttachmentLimits, PortalSettings};
+use crate::domain::settings::{count_of, AttachmentLimits, PortalSettings};
 use crate::pages::console::{field_error, form_error, notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -96,7 +96,7 @@ fn SettingsView(page: SettingsPage) -> impl IntoView {
                 {format!(
                     "Em vigor: o cidadão tem {} para contestar uma resposta; cada solicitação aceita até {} de até {} MB.",
                     settings.acceptance_phrase(),
-                    if attachments.max_files == 1 { "1 imagem".to_owned() } else { format!("{} imagens", attachments.max_files) },
+                    count_of(attachments.max_files, "imagem", "imagens"),
                     attachments.max_mb,
                 )}
             </p>
