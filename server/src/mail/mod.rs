@@ -2,5 +2,6 @@
 //! outbox row, delivered later by a job.
 pub mod compose;
 pub mod delivery;
+pub mod finalized;
 pub mod invite;
 pub mod transport;

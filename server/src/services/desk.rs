@@ -11,7 +11,8 @@ use super::follow_up::standing_of;
 use super::{enqueue_mail, load_calendar};
 use crate::db::entities::{agent, agent_system, request, request_event, system};
 use crate::db::WriteGate;
-use crate::mail::compose::{self, ComposeError, RequestFinalized, Sender};
+use crate::mail::compose::{ComposeError, Sender};
+use crate::mail::finalized::{request_finalized, RequestFinalized};
 use crate::session::Sessions;
 use app::domain::lifecycle::{self, EventKind, Refusal, Status};
 use chrono::{DateTime, Utc};
@@ -312,7 +313,7 @@ impl DeskService {
                 let open_url = format!("{public_url}/acompanhar/{}?t={token}", row.number);
                 let rate_url = format!("{open_url}&resposta=avaliar");
                 let deadline = format!("{:02}/{:02}/{:04}", last_day.day, last_day.month, last_day.year);
-                let mail = compose::request_finalized(
+                let mail = request_finalized(
                     &sender,
                     &RequestFinalized {
                         citizen_name: &row.name,
