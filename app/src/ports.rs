@@ -201,9 +201,15 @@ pub fn from_context() -> Result<Ports, AppError> {
     })
 }
 
-/// Whether a state-changing request came from a page of this portal: no `Origin` header
-/// (same-origin form posts of older browsers, tools), or one naming this very host.
+/// Whether a state-changing request came from a page of this portal: the browser's
+/// `Sec-Fetch-Site` does not say another site (or a sibling subdomain) started it, and
+/// `Origin` is absent (same-origin form posts of older browsers, tools) or names this very
+/// host. Every post that writes, signs in or spends a captcha checks this first.
 pub fn same_origin(headers: &http::HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if fetch_site.eq_ignore_ascii_case("cross-site") || fetch_site.eq_ignore_ascii_case("same-site") {
+        return false;
+    }
     let Some(origin) = headers.get(http::header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
     origin.split_once("://").is_some_and(|(_, rest)| rest == host)

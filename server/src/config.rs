@@ -3,6 +3,7 @@
 //! names it; nothing runs on a half-understood configuration.
 
 use crate::mail::transport::{SmtpSettings, TlsMode};
+use crate::web::client_addr::TrustedProxies;
 use clap::Args;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
@@ -31,6 +32,18 @@ pub struct RawSettings {
     /// Most database connections held at once.
     #[arg(long, env = "WEBATEND_DB_POOL_SIZE", default_value = "16")]
     pub db_pool_size: String,
+    /// Seconds a client has to send a request's headers; also how long an idle
+    /// keep-alive connection stays open.
+    #[arg(long, env = "WEBATEND_HEADER_TIMEOUT", default_value = "10")]
+    pub header_timeout: String,
+    /// Seconds a request body may take to deliver each 32 KiB (only the wait for the
+    /// client counts); slower uploads are cut.
+    #[arg(long, env = "WEBATEND_BODY_TIMEOUT", default_value = "30")]
+    pub body_timeout: String,
+    /// Most client connections open at once; more are answered 503 (lowered to fit the
+    /// open-file limit).
+    #[arg(long, env = "WEBATEND_MAX_CONNECTIONS", default_value = "1024")]
+    pub max_connections: String,
     /// Log filter (tracing syntax), e.g. info or server=debug,info.
     #[arg(long, env = "WEBATEND_LOG", default_value = "info")]
     pub log: String,
@@ -50,13 +63,14 @@ pub struct RawSettings {
     /// Requests one IP address may open per hour (per instance).
     #[arg(long, env = "WEBATEND_RATE_PER_IP", default_value = "20")]
     pub rate_per_ip: String,
-    /// Requests one CPF may open per 24 hours (all instances).
+    /// Requests one person (the same CPF and e-mail) may open per 24 hours (all instances).
     #[arg(long, env = "WEBATEND_RATE_PER_CPF", default_value = "10")]
     pub rate_per_cpf: String,
     /// Lookups (/acompanhar) one IP address may make per hour (per instance).
     #[arg(long, env = "WEBATEND_LOOKUP_RATE_PER_IP", default_value = "60")]
     pub lookup_rate_per_ip: String,
-    /// Lookups of one CPF per hour (per instance), whoever makes them.
+    /// Failed lookups of one CPF per hour (per instance) before its results are sent by
+    /// e-mail instead of shown.
     #[arg(long, env = "WEBATEND_LOOKUP_RATE_PER_CPF", default_value = "20")]
     pub lookup_rate_per_cpf: String,
     /// Minutes a citizen's follow-up session (after a lookup or an e-mail link) lasts.
@@ -83,6 +97,10 @@ pub struct RawSettings {
     /// Sender address of the portal's e-mails.
     #[arg(long, env = "WEBATEND_MAIL_FROM", default_value = "noreply@webatendimento.localhost")]
     pub mail_from: String,
+    /// Reverse proxies whose X-Forwarded-For/Forwarded headers name the client, as
+    /// addresses or networks separated by commas (e.g. 10.0.0.0/8,::1) [default: none]
+    #[arg(long, env = "WEBATEND_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 /// A setting that cannot be used, and why. Its `Display` is the one line printed at start-up.
@@ -134,6 +152,14 @@ pub struct Limits {
     pub acceptance_interval: Duration,
 }
 
+/// How long slow clients may hold a connection, and how many connections at once.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub max_connections: usize,
+}
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -146,8 +172,10 @@ pub struct Settings {
     /// `None`: read or create `data_dir/secret.key` at start-up.
     pub secret: Option<Vec<u8>>,
     pub limits: Limits,
+    pub connections: ConnectionLimits,
     pub mail: MailSettings,
     pub mail_from: String,
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl RawSettings {
@@ -247,6 +275,26 @@ impl RawSettings {
                 86_400,
             )?),
         };
+        let connections = ConnectionLimits {
+            header_timeout: Duration::from_secs(number(
+                "WEBATEND_HEADER_TIMEOUT (--header-timeout)",
+                &self.header_timeout,
+                1,
+                300,
+            )?),
+            body_timeout: Duration::from_secs(number(
+                "WEBATEND_BODY_TIMEOUT (--body-timeout)",
+                &self.body_timeout,
+                1,
+                3_600,
+            )?),
+            max_connections: number(
+                "WEBATEND_MAX_CONNECTIONS (--max-connections)",
+                &self.max_connections,
+                1,
+                1_000_000,
+            )?,
+        };
         let mail = match self.smtp_host.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
             None => MailSettings::Files(self.data_dir.join("mail")),
             Some(host) => MailSettings::Smtp(SmtpSettings {
@@ -275,6 +323,8 @@ impl RawSettings {
                 format!("{mail_from:?} is not an e-mail address"),
             ));
         }
+        let trusted_proxies = TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|reason| ConfigError::new("WEBATEND_TRUSTED_PROXIES (--trusted-proxies)", reason))?;
         Ok(Settings {
             leptos,
             database,
@@ -283,8 +333,10 @@ impl RawSettings {
             public_url,
             secret,
             limits,
+            connections,
             mail,
             mail_from,
+            trusted_proxies,
         })
     }
 }
@@ -361,6 +413,9 @@ mod tests {
             leptos_toml: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")),
             data_dir: PathBuf::from("data"),
             db_pool_size: "16".into(),
+            header_timeout: "10".into(),
+            body_timeout: "30".into(),
+            max_connections: "1024".into(),
             log: "info".into(),
             captcha_max_number: "100000".into(),
             captcha_ttl: "900".into(),

@@ -10,6 +10,7 @@ pub mod captcha;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod durable;
 pub mod mail;
 pub mod markdown;
 pub mod password;

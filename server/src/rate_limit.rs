@@ -1,5 +1,6 @@
 //! Rate limits kept in memory: a sliding log of recent attempts per key (a client
-//! address for opening and looking up requests; a keyed hash of the CPF for lookups).
+//! address for opening and looking up requests; a keyed hash of the CPF for failed
+//! lookups).
 //! They are per instance (a second instance has its own); the per-CPF limit on opening,
 //! which matters more, is counted in the database and holds across instances.
 
@@ -54,6 +55,20 @@ impl<K: Hash + Eq> RateLimiter<K> {
         }
     }
 
+    /// Whether `key` has used up its limit, without recording anything.
+    pub fn exceeded(&self, key: &K, now: Instant) -> bool {
+        let Ok(recent) = self.recent.lock() else { return false };
+        recent
+            .by_key
+            .get(key)
+            .is_some_and(|log| log.iter().filter(|t| now.duration_since(**t) < self.window).count() >= self.limit)
+    }
+
+    /// Records an attempt under `key` whatever the count (failures to remember).
+    pub fn record(&self, key: K, now: Instant) {
+        let _ = self.allow_key(key, now);
+    }
+
     /// Records an attempt under `ip` (any key) and says whether it is within the limit.
     pub fn allow_key(&self, ip: K, now: Instant) -> bool {
         let Ok(mut recent) = self.recent.lock() else {
@@ -99,6 +114,18 @@ mod tests {
         assert!(!limiter.allow(ip, t0 + Duration::from_secs(2)));
         assert!(limiter.allow(other, t0 + Duration::from_secs(2)));
         assert!(limiter.allow(ip, t0 + Duration::from_secs(61)));
+    }
+
+    #[test]
+    fn failures_can_be_recorded_and_checked_apart() {
+        let limiter = RateLimiter::new(2, Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert!(!limiter.exceeded(&"a", t0));
+        limiter.record("a", t0);
+        assert!(!limiter.exceeded(&"a", t0), "checking records nothing");
+        limiter.record("a", t0);
+        assert!(limiter.exceeded(&"a", t0));
+        assert!(!limiter.exceeded(&"a", t0 + Duration::from_secs(60)), "the window slides");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The citizen's follow-up session and the e-mail link tokens: both name one request
 //! (its protocol number) and an expiry, signed. A session grants what that request's
-//! CPF may see, without the CPF ever being in the cookie, a link or a URL.
+//! person may see (see `services::follow_up`), without the CPF ever being in the cookie,
+//! a link or a URL.
 
 use crate::secret::{Keys, Purpose};
 use app::domain::request_form::is_protocol_number;
@@ -80,7 +81,12 @@ impl Sessions {
 
     /// The token of the links in the "finalized" e-mail of `number`.
     pub fn mail_link(&self, number: &str, now: i64) -> String {
-        token(&self.keys, Purpose::MailLink, number, now + Self::seconds(MAIL_LINK_LIFETIME))
+        self.mail_link_for(number, now, MAIL_LINK_LIFETIME)
+    }
+
+    /// A link token for `number` that works for `lifetime` (the access e-mail's, shorter).
+    pub fn mail_link_for(&self, number: &str, now: i64, lifetime: Duration) -> String {
+        token(&self.keys, Purpose::MailLink, number, now + Self::seconds(lifetime))
     }
 
     /// The request a link token opens.

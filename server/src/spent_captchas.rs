@@ -1,11 +1,12 @@
-//! Spending solved captchas of lookups in batches. Every lookup must record its challenge
+//! Spending solved captchas in batches (lookups, and openings that were refused). Every
+//! lookup must record its challenge
 //! as spent (single use, across instances), which is a write; on SQLite one write per
 //! lookup through the one-writer gate would cap lookups at the gate's hand-off rate.
 //! Spends that arrive while a write is under way are gathered and written by the next
 //! single statement (`INSERT … ON CONFLICT DO NOTHING RETURNING`), which tells each one
 //! whether it was the first: group commit, with the same guarantee as one row at a time.
 
-use crate::captcha::Verified;
+use crate::captcha::{CaptchaIssuer, Verified};
 use crate::db::WriteGate;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, OnConflict, Query};
@@ -20,6 +21,14 @@ struct Pending {
     captcha: Verified,
     at: DateTime<Utc>,
     reply: oneshot::Sender<Result<bool, String>>,
+}
+
+/// What every form with a captcha needs: issuing and checking challenges, and spending
+/// the ones that were used (single use across instances).
+#[derive(Clone, Debug)]
+pub struct Captchas {
+    pub issuer: CaptchaIssuer,
+    pub spent: SpentCaptchas,
 }
 
 /// The handle lookups use; the writer task lives as long as a handle does.

@@ -18,12 +18,15 @@ use crate::services::catalog::SeaCatalog;
 use crate::services::catalog_admin::CatalogAdminService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
-use crate::services::follow_up::{FollowService, LookupLimits};
+use crate::services::follow_up::FollowService;
+use crate::services::housekeeping::Housekeeping;
 use crate::services::logos::LogoService;
+use crate::services::lookup::{LookupLimits, Lookups};
 use crate::services::reports::ReportService;
 use crate::services::requests::{Outgoing, RequestService};
 use crate::services::settings::{SettingsService, SettingsStore};
 use crate::session::Sessions;
+use crate::spent_captchas::{Captchas, SpentCaptchas};
 use crate::web::{self, AppState};
 use crate::{precompress, seed};
 use anyhow::Context;
@@ -47,6 +50,8 @@ pub struct Portal {
     pub db: DatabaseConnection,
     pub delivery: Delivery,
     pub acceptance: AcceptanceJob,
+    /// Purges expired captchas and idle sign-in throttles (spawned by `serve`).
+    pub housekeeping: Housekeeping,
     pub desk: Arc<DeskService>,
     pub agents: AgentService,
 }
@@ -71,23 +76,29 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let agents = AgentService::new(db.clone(), gate.clone(), keys.clone(), https);
     let console = Arc::new(ConsoleService::new(db.clone(), gate.clone(), agents.clone()));
     let portal_settings = SettingsStore::new(db.clone());
+    // One writer of spent captchas for lookups and refused openings alike.
+    let captchas = Captchas { issuer: captcha, spent: SpentCaptchas::start(db.clone(), gate.clone()) };
+    let outgoing =
+        Outgoing { sender: sender.clone(), public_url: settings.public_url.clone(), wakeup: mail_wakeup.clone() };
     let requests = Arc::new(RequestService::new(
         db.clone(),
         gate.clone(),
-        captcha.clone(),
+        captchas.clone(),
         keys.clone(),
         limits.per_cpf_per_day,
-        Outgoing { sender: sender.clone(), public_url: settings.public_url.clone(), wakeup: mail_wakeup.clone() },
+        outgoing.clone(),
         portal_settings.clone(),
     ));
-    let follow = Arc::new(FollowService::new(
+    let lookups = Lookups::new(
         db.clone(),
         gate.clone(),
         keys,
-        captcha,
+        captchas,
         sessions.clone(),
+        outgoing,
         LookupLimits { per_ip: limits.lookups_per_ip_per_hour, per_cpf: limits.lookups_per_cpf_per_hour },
-    ));
+    );
+    let follow = Arc::new(FollowService::new(db.clone(), gate.clone(), sessions.clone(), lookups));
     let admin = Arc::new(AdminService::new(
         db.clone(),
         gate.clone(),
@@ -109,6 +120,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         mail_wakeup.clone(),
     ));
     let acceptance = AcceptanceJob::new(db.clone(), gate.clone(), limits.acceptance_interval);
+    let housekeeping = Housekeeping::new(db.clone(), gate.clone(), agents.throttle());
     let transport = match &settings.mail {
         MailSettings::Files(dir) => MailTransport::files(dir.clone()),
         MailSettings::Smtp(smtp) => MailTransport::smtp(smtp).context("setting up SMTP (WEBATEND_SMTP_*)")?,
@@ -139,8 +151,10 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         logos,
         attachments: Arc::new(LocalFolder::new(settings.data_dir.join("attachments"))),
         ip_limiter: Arc::new(RateLimiter::new(limits.per_ip_per_hour, Duration::from_secs(3_600))),
+        trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
+        https,
     };
-    Ok(Portal { router: web::router(state), db, delivery, acceptance, desk, agents })
+    Ok(Portal { router: web::router(state), db, delivery, acceptance, housekeeping, desk, agents })
 }
 
 /// Applies pending migrations and the seed in one transaction (PostgreSQL and SQLite
@@ -182,14 +196,12 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!("serving on http://{address}");
     let delivery = portal.delivery.spawn();
     let acceptance = portal.acceptance.spawn();
-    // Client addresses feed the per-IP limit of the request form.
-    axum::serve(listener, portal.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    let housekeeping = portal.housekeeping.spawn();
+    web::listener::serve(listener, portal.router, settings.connections, shutdown_signal()).await;
     // Unsent mail stays in the outbox; the next start delivers it.
     delivery.abort();
     acceptance.abort();
+    housekeeping.abort();
     // Connections still held by unfinished work would make closing wait forever.
     match tokio::time::timeout(std::time::Duration::from_secs(10), portal.db.close()).await {
         Ok(closed) => closed.context("closing the database")?,

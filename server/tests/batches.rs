@@ -37,7 +37,7 @@ async fn submission(server: &TestServer, cpf: &str, challenge: &str) -> Submissi
     let draft = validate(&draft, &[funcionalidade]).unwrap_or_else(|e| panic!("{e:?}"));
     let captcha =
         Verified { challenge: challenge.to_owned(), expires_at: chrono::Utc::now() + chrono::Duration::minutes(10) };
-    Submission { draft, captcha, attachments: Vec::new() }
+    Submission { draft, captcha, attachments: Vec::new(), idempotency_key: None }
 }
 
 fn sequence(number: &str) -> i64 {

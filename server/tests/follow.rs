@@ -6,83 +6,12 @@ mod common;
 
 use app::api::follow::{LookupOutcome, NO_MATCH};
 use app::domain::lifecycle::EventKind;
+use common::follow::{answer, cookie_pair, finalize, lookup, lookup_with, page_with, session, stored, CPF_A, CPF_B};
 use common::opening::{mail_file_with, open_request, solved_captcha, valid_fields, with};
 use common::TestServer;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use server::db::entities::{request, request_event};
+use server::db::entities::request_event;
 use server::services::desk::By;
-
-const CPF_A: &str = "529.982.247-25";
-const CPF_B: &str = "111.444.777-35";
-
-/// Looks up `number` for `cpf` with a fresh captcha: the outcome and the session cookie.
-async fn lookup(server: &TestServer, cpf: &str, number: &str) -> (LookupOutcome, Option<String>) {
-    let captcha = solved_captcha(server).await;
-    lookup_with(server, cpf, number, &captcha).await
-}
-
-async fn lookup_with(server: &TestServer, cpf: &str, number: &str, captcha: &str) -> (LookupOutcome, Option<String>) {
-    let response = server
-        .client
-        .post(format!("{}/api/acompanhar", server.base))
-        .form(&[("cpf", cpf), ("numero", number), ("captcha", captcha)])
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("lookup: {e}"));
-    let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let text = response.text().await.unwrap_or_default();
-    let outcome = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not a lookup outcome: {text}: {e}"));
-    (outcome, cookie)
-}
-
-/// `wa_sessao=…` from a `Set-Cookie` value.
-fn cookie_pair(set_cookie: &str) -> String {
-    set_cookie.split(';').next().unwrap_or_default().to_owned()
-}
-
-/// A session for `cpf`, anchored on `number`.
-async fn session(server: &TestServer, cpf: &str, number: &str) -> String {
-    match lookup(server, cpf, number).await {
-        (LookupOutcome::Found { .. }, Some(set_cookie)) => cookie_pair(&set_cookie),
-        other => panic!("lookup of {number} failed: {other:?}"),
-    }
-}
-
-async fn page_with(server: &TestServer, path: &str, cookie: &str) -> (u16, String) {
-    let response = server
-        .client
-        .get(format!("{}{path}", server.base))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap_or_default().replace("<!>", ""))
-}
-
-/// Posts an answer form of the history page: status, `Location` and body.
-async fn answer(server: &TestServer, number: &str, cookie: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-    let response = server
-        .client
-        .post(format!("{}/acompanhar/{number}", server.base))
-        .header("cookie", cookie)
-        .form(fields)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("POST answer: {e}"));
-    let status = response.status().as_u16();
-    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    (status, location, response.text().await.unwrap_or_default().replace("<!>", ""))
-}
-
-async fn stored(server: &TestServer, number: &str) -> request::Model {
-    request::Entity::find()
-        .filter(request::Column::Number.eq(number))
-        .one(&server.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("no request {number}"))
-}
 
 async fn events_of(server: &TestServer, number: &str, kind: EventKind) -> u64 {
     let id = stored(server, number).await.id;
@@ -92,10 +21,6 @@ async fn events_of(server: &TestServer, number: &str, kind: EventKind) -> u64 {
         .count(&server.db)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn finalize(server: &TestServer, number: &str, answer: &str) {
-    server.desk.finalize(&By::operator(), number, answer).await.unwrap_or_else(|e| panic!("finalizing {number}: {e}"));
 }
 
 async fn the_right_pair_opens_a_session_scoped_to_its_cpf(server: &TestServer) {
@@ -175,30 +100,6 @@ async fn every_mismatch_gets_the_same_answer() {
     match lookup_with(&server, CPF_A, &mine, "forged").await.0 {
         LookupOutcome::Invalid { errors } => assert_eq!(errors[0].0.id(), "captcha"),
         other => panic!("a forged captcha must be refused: {other:?}"),
-    }
-    server.finish().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lookups_are_limited_per_cpf_and_per_address() {
-    let server = TestServer::sqlite_with(|raw| {
-        raw.lookup_rate_per_cpf = "2".into();
-        raw.lookup_rate_per_ip = "4".into();
-    })
-    .await;
-    let number = open_request(&server, CPF_A).await;
-    for _ in 0..2 {
-        assert!(matches!(lookup(&server, CPF_A, &number).await.0, LookupOutcome::Found { .. }));
-    }
-    match lookup(&server, CPF_A, &number).await.0 {
-        LookupOutcome::Refused { message } => assert!(message.contains("Muitas consultas para este CPF"), "{message}"),
-        other => panic!("third lookup of the CPF must be refused: {other:?}"),
-    }
-    // Another CPF from the same address: the fourth attempt still passes, the fifth not.
-    assert!(matches!(lookup(&server, CPF_B, &number).await.0, LookupOutcome::Refused { .. }));
-    match lookup(&server, CPF_B, &number).await.0 {
-        LookupOutcome::Refused { message } => assert!(message.contains("desta conexão"), "{message}"),
-        other => panic!("the address is over its limit: {other:?}"),
     }
     server.finish().await;
 }
@@ -612,30 +513,5 @@ async fn a_new_ponto_facultativo_moves_later_deadlines() {
         seeded.iter().filter_map(|d| app::domain::calendar::Date::parse_iso(&d.day)).collect::<Vec<_>>();
     with_new_day.push(next);
     assert_eq!(due, acceptance_deadline(finalized, &Calendar::with_optional_days_off(with_new_day), 3));
-    server.finish().await;
-}
-
-/// A replayed captcha is refused before the per-CPF limit is charged: replaying one
-/// solution cannot use up another citizen's lookups.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn replayed_captchas_do_not_use_up_a_cpf_budget() {
-    let server = TestServer::sqlite_with(|raw| raw.lookup_rate_per_cpf = "2".into()).await;
-    let number = open_request(&server, CPF_A).await;
-    let spent = solved_captcha(&server).await;
-    assert!(matches!(lookup_with(&server, CPF_A, &number, &spent).await.0, LookupOutcome::Found { .. }));
-    for _ in 0..5 {
-        match lookup_with(&server, CPF_A, &number, &spent).await.0 {
-            LookupOutcome::Invalid { errors } => assert_eq!(errors[0].0.id(), "captcha"),
-            other => panic!("a replay must be refused as such: {other:?}"),
-        }
-    }
-    assert!(
-        matches!(lookup(&server, CPF_A, &number).await.0, LookupOutcome::Found { .. }),
-        "the second real lookup passes"
-    );
-    assert!(
-        matches!(lookup(&server, CPF_A, &number).await.0, LookupOutcome::Refused { .. }),
-        "the third is over the limit"
-    );
     server.finish().await;
 }

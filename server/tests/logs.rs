@@ -1,7 +1,7 @@
 //! Personal data never reaches the log: a whole flow (open, look up with right and wrong
 //! pairs, read the history, finalize, deliver the e-mails) runs through the server's own
 //! logging layer with the filter at TRACE, into a buffer, and no line may hold the CPF
-//! (in any format), the phone or the e-mail address.
+//! (in any format), the phone or the e-mail address; nor does a static file log noise.
 
 mod common;
 
@@ -61,12 +61,19 @@ async fn no_cpf_phone_or_email_in_any_log_line() {
     }
     server.desk.finalize(&By::operator(), &number, "Resolvido.").await.unwrap_or_else(|e| panic!("{e}"));
     let _ = server.get(&format!("/acompanhar/{number}")).await;
+    // A static file: only pages carry the nonce, so serving one must not log its absence
+    // (it did, as an error, for every file).
+    let site = std::path::PathBuf::from(server.settings.leptos.site_root.as_ref());
+    std::fs::create_dir_all(&site).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(site.join("robots.txt"), "User-agent: *\n").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(server.get("/robots.txt").await.status().as_u16(), 200);
     // Let the delivery job write the e-mails (it logs as it goes).
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     server.finish().await;
 
     let text = String::from_utf8_lossy(&captured.0.lock().map(|b| b.clone()).unwrap_or_default()).into_owned();
     assert!(text.lines().count() > 10, "the flow was logged at all:\n{text}");
+    assert!(!text.contains("without the request nonce"), "noise about nonces:\n{text}");
     for secret in [
         "52998224725",
         "529.982.247-25",

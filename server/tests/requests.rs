@@ -194,7 +194,6 @@ async fn every_bad_field_gets_its_message_and_nothing_is_stored() {
 async fn attachments_are_judged_by_their_bytes() {
     let server = TestServer::sqlite().await;
     let fields = valid_fields(&server).await;
-    let captcha = solved_captcha(&server).await;
     let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
     let exe = [b"MZ\x90\x00\x03\x00\x00\x00".as_slice(), &[0u8; 200]].concat();
     let mut truncated = png(40, 40);
@@ -228,14 +227,15 @@ async fn attachments_are_judged_by_their_bytes() {
             "Envie no máximo 5 arquivos por solicitação.".into(),
         ),
     ];
+    // Each with a fresh captcha: a refused submission spends its own.
     for (files, message) in cases {
-        let (status, outcome) = post(&server, "cnes", form(&fields, &captcha, files)).await;
+        let (status, outcome) = post(&server, "cnes", form(&fields, &solved_captcha(&server).await, files)).await;
         assert_eq!(status, 422, "{message}: {outcome:?}");
         assert_eq!(errors_of(&outcome), vec![("anexos".to_owned(), message)]);
     }
     // Five is allowed.
     let files = (1..=5).map(|i| (format!("tela{i}.png"), png(8, 8))).collect();
-    let (status, outcome) = post(&server, "cnes", form(&fields, &captcha, files)).await;
+    let (status, outcome) = post(&server, "cnes", form(&fields, &solved_captcha(&server).await, files)).await;
     assert_eq!(status, 201, "{outcome:?}");
     assert_eq!(attachment::Entity::find().count(&server.db).await.unwrap_or_default(), 5);
     server.finish().await;
@@ -328,7 +328,7 @@ async fn rate_limits_answer_429() {
     let (status, outcome) = post(&server, "cnes", form(&fields, &solved_captcha(&server).await, vec![])).await;
     assert_eq!(status, 429);
     assert!(
-        matches!(&outcome, SubmitOutcome::Refused { message } if message.contains("Este CPF já abriu")),
+        matches!(&outcome, SubmitOutcome::Refused { message } if message.contains("com este CPF e este e-mail")),
         "{outcome:?}"
     );
     let other_cpf = with(fields.clone(), "cpf", "111.444.777-35");

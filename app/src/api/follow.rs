@@ -1,5 +1,6 @@
 //! Following a request: the lookup by CPF and number (which grants a short session in an
-//! HttpOnly cookie), the list of the CPF's requests, and one request's history. The
+//! HttpOnly cookie), the list of that person's requests (same CPF and same e-mail), and
+//! one request's history. The
 //! citizen's answers to a finalized request (reopen, rate, close) are plain HTML form
 //! posts handled by the server, so they work without JavaScript.
 
@@ -66,7 +67,7 @@ pub struct RequestSummary {
     pub opened_on: String,
 }
 
-/// Every request of the CPF of the current session, newest first.
+/// The requests of the session's person (same CPF and e-mail as its anchor), newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestList {
     /// `***.982.247-**`
@@ -141,7 +142,7 @@ pub async fn lookup_requests(cpf: String, numero: String, captcha: String) -> Re
     Ok(answer.outcome)
 }
 
-/// The requests of the session's CPF, or `None` without a valid session.
+/// The requests of the session's person, or `None` without a valid session.
 #[server(endpoint = "minhas-solicitacoes", input = GetUrl)]
 pub async fn load_my_requests() -> Result<Option<RequestList>, AppError> {
     let ports = crate::ports::from_context()?;

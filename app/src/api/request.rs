@@ -26,6 +26,20 @@ pub struct RequestFormInfo {
     pub funcionalidades: Vec<FuncionalidadeOption>,
     /// The attachment limits in force (an administrator's setting).
     pub limits: crate::domain::settings::AttachmentLimits,
+    /// A fresh key for this copy of the form: sending it twice opens one request.
+    pub idempotency_key: String,
+}
+
+/// A plain post of the form (before the wasm arrived, or without JavaScript) that was
+/// refused: the page is shown again with what was typed and the messages, and this
+/// status. Server only (provided as context by the handler; the browser adopts what the
+/// page shows).
+#[derive(Debug, Clone, Default)]
+pub struct RequestFeedback {
+    pub status: u16,
+    pub typed: crate::domain::request_form::Draft,
+    pub errors: Vec<(Field, String)>,
+    pub message: Option<String>,
 }
 
 /// A field's message, as the page shows it beside the field.

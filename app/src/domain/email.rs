@@ -68,6 +68,13 @@ impl Email {
     pub fn into_string(self) -> String {
         self.0
     }
+
+    /// The address as it identifies a person's mailbox: without case, as mail providers
+    /// treat it in practice. With the CPF it says whose a request is (the follow-up scope
+    /// and the opening limit); the database compares `LOWER(email)` the same way.
+    pub fn mailbox_key(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
 }
 
 /// 1 to 64 of the characters allowed unquoted, with dots only between other characters.

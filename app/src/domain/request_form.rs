@@ -13,6 +13,15 @@ use serde::{Deserialize, Serialize};
 /// Name of the hidden field only robots fill in.
 pub const HONEYPOT_FIELD: &str = "site";
 
+/// Name of the hidden field with the form's idempotency key (issued with the page): a
+/// second submission of the same form finds the first request instead of opening another.
+pub const IDEMPOTENCY_FIELD: &str = "chave";
+
+/// Whether `text` has the shape of an idempotency key: 22 to 64 URL-safe characters.
+pub fn is_idempotency_key(text: &str) -> bool {
+    (22..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// A field of the form, in the order the page shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Field {

@@ -1,6 +1,6 @@
 //! `/acompanhar`: without a session, the lookup form (CPF, number, anti-robot check);
-//! with one, every request of that CPF with its progress and status, the masked CPF,
-//! "Nova pesquisa" and the legend of statuses.
+//! with one, the requests of that person (same CPF and same e-mail as the request looked
+//! up) with their progress and status, the masked CPF, "Nova pesquisa" and the legend.
 
 use crate::api::follow::{load_my_requests, RequestList};
 use crate::components::{error_view::ErrorView, lookup_form::LookupForm};
@@ -89,6 +89,10 @@ fn RequestTable(list: RequestList) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
+        <p class="follow__scope">
+            "Aparecem aqui as solicitações deste CPF abertas com o mesmo e-mail da solicitação pesquisada. "
+            "Uma solicitação aberta com outro e-mail é consultada pelo seu próprio número."
+        </p>
         <form method="post" action="/acompanhar/sair" class="follow__new">
             <button type="submit" class="br-button secondary">"Nova pesquisa"</button>
         </form>

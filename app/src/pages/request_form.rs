@@ -25,7 +25,7 @@ pub fn RequestFormPage() -> impl IntoView {
 
 #[component]
 fn RequestFormView(info: RequestFormInfo) -> impl IntoView {
-    let RequestFormInfo { system, funcionalidades, limits } = info;
+    let RequestFormInfo { system, funcionalidades, limits, idempotency_key } = info;
     let title = format!("{} - Abrir solicitação", system.name);
     let description = format!("Abra uma solicitação de atendimento sobre o {}.", system.name);
     let faq = format!("/faq/{}", system.slug);
@@ -50,7 +50,13 @@ fn RequestFormView(info: RequestFormInfo) -> impl IntoView {
                 "avisar sobre o andamento (Lei Geral de Proteção de Dados, Lei 13.709/2018). O CPF nunca é "
                 "mostrado por inteiro nem enviado por e-mail."
             </p>
-            <RequestForm system=system.slug funcionalidades max_files=limits.max_files max_mb=limits.max_mb />
+            <RequestForm
+                system=system.slug
+                funcionalidades
+                max_files=limits.max_files
+                max_mb=limits.max_mb
+                chave=idempotency_key
+            />
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! local folder without touching the request code; ids are 128 random bits in hex, the
 //! only handle to a file.
 
+use crate::durable::{self, Folders};
 use async_trait::async_trait;
 use std::path::PathBuf;
 
@@ -26,11 +27,13 @@ fn valid_id(id: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct LocalFolder {
     root: PathBuf,
+    /// The fan-out folders already created and flushed by this process.
+    folders: Folders,
 }
 
 impl LocalFolder {
     pub fn new(root: PathBuf) -> LocalFolder {
-        LocalFolder { root }
+        LocalFolder { root, folders: Folders::default() }
     }
 
     fn path(&self, id: &str) -> std::io::Result<PathBuf> {
@@ -46,16 +49,19 @@ impl AttachmentStore for LocalFolder {
     async fn put(&self, id: &str, bytes: &[u8]) -> std::io::Result<()> {
         let path = self.path(id)?;
         let dir = path.parent().map(PathBuf::from).unwrap_or_else(|| self.root.clone());
-        tokio::fs::create_dir_all(&dir).await?;
-        // Write then rename: a crash never leaves a half-written file under the real id.
-        // Synced before the rename, so a committed record never points at a file that a
-        // power cut left empty.
+        // Written under a temporary name and renamed, so that a crash never leaves a
+        // half-written file under the real id; file and folder flushed before returning,
+        // because the request's record, committed next, must never point at a file that
+        // a power cut took away. The flushes block: one trip to a blocking thread for all.
         let temporary = dir.join(format!(".{id}.tmp"));
-        let mut file = tokio::fs::File::create(&temporary).await?;
-        tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
-        file.sync_all().await?;
-        drop(file);
-        tokio::fs::rename(&temporary, &path).await
+        let folders = self.folders.clone();
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || {
+            folders.ensure(&dir)?;
+            durable::write_file(&temporary, &path, &bytes)
+        })
+        .await
+        .map_err(std::io::Error::other)?
     }
 
     async fn get(&self, id: &str) -> std::io::Result<Vec<u8>> {
@@ -80,6 +86,9 @@ mod tests {
         assert_eq!(store.get(&id).await.unwrap_or_default(), b"png bytes");
         assert!(store.get("../../etc/passwd").await.is_err());
         assert!(store.put("ABC", b"x").await.is_err());
+        let fan_out = dir.path().join(&id[..2]);
+        let names: Vec<_> = std::fs::read_dir(&fan_out).unwrap_or_else(|e| panic!("{e}")).flatten().collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind");
         store.delete(&id).await.unwrap_or_else(|e| panic!("{e}"));
         assert!(store.get(&id).await.is_err());
     }

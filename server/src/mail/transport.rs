@@ -3,6 +3,7 @@
 //! delivery retried after a crash repeats the same message (same Message-ID) instead of
 //! writing a new one.
 
+use crate::durable::{self, Folders};
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -65,6 +66,8 @@ pub enum MailTransport {
     /// One `{message id}.eml` file per message in `dir`.
     Files {
         dir: PathBuf,
+        /// `dir`, once this process has created and flushed it.
+        folders: Folders,
     },
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
 }
@@ -74,7 +77,7 @@ pub enum MailTransport {
 impl fmt::Debug for MailTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Files { dir } => f.debug_struct("Files").field("dir", dir).finish(),
+            Self::Files { dir, .. } => f.debug_struct("Files").field("dir", dir).finish(),
             Self::Smtp(_) => f.debug_tuple("Smtp").finish_non_exhaustive(),
         }
     }
@@ -82,7 +85,7 @@ impl fmt::Debug for MailTransport {
 
 impl MailTransport {
     pub fn files(dir: PathBuf) -> Self {
-        Self::Files { dir }
+        Self::Files { dir, folders: Folders::default() }
     }
 
     /// A pooled connection to the relay. Nothing is sent (and no connection is opened) until
@@ -113,13 +116,14 @@ impl MailTransport {
 
     /// Sends exactly `raw` with the envelope from → to. Files: writes
     /// `{dir}/{sanitised message_id}.eml` atomically (a temporary name in the same folder,
-    /// then a rename), creating the folder if needed; writing the same message twice leaves
-    /// one file. SMTP: hands the bytes to the relay as they are.
+    /// then a rename), creating the folder if needed, and flushed to the disk (file and
+    /// folder) before returning, since the caller then marks the message sent; writing the
+    /// same message twice leaves one file. SMTP: hands the bytes to the relay as they are.
     pub async fn deliver(&self, message_id: &str, from: &str, to: &str, raw: &[u8]) -> Result<(), DeliveryError> {
         // Checked for files too, so that a bad address fails in development as it would in production.
         let envelope = envelope(from, to)?;
         match self {
-            Self::Files { dir } => write_file(dir, message_id, raw).await,
+            Self::Files { dir, folders } => write_file(dir, folders, message_id, raw).await,
             Self::Smtp(transport) => {
                 // lettre ends DATA with "\r\n.\r\n", which supplies the message's final line
                 // break: without this the relay would store `raw` plus an empty line.
@@ -153,25 +157,23 @@ fn envelope(from: &str, to: &str) -> Result<Envelope, DeliveryError> {
     Envelope::new(Some(from), vec![to]).map_err(|e| DeliveryError::Address(e.to_string()))
 }
 
-async fn write_file(dir: &Path, message_id: &str, raw: &[u8]) -> Result<(), DeliveryError> {
+async fn write_file(dir: &Path, folders: &Folders, message_id: &str, raw: &[u8]) -> Result<(), DeliveryError> {
     let name = file_name(message_id);
     if name.is_empty() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "mensagem sem Message-ID").into());
     }
-    tokio::fs::create_dir_all(dir).await?;
     let target = dir.join(format!("{name}.eml"));
     // A random suffix keeps two concurrent deliveries of the same message from sharing a
     // temporary file; the rename makes the last one win with a whole file either way.
     let temporary = dir.join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
-    let written = match tokio::fs::write(&temporary, raw).await {
-        Ok(()) => tokio::fs::rename(&temporary, &target).await,
-        Err(error) => Err(error),
-    };
-    if let Err(error) = written {
-        // Best effort: a leftover temporary file is harmless, the original error matters more.
-        let _ = tokio::fs::remove_file(&temporary).await;
-        return Err(error.into());
-    }
+    let (dir, folders, raw) = (dir.to_path_buf(), folders.clone(), raw.to_vec());
+    // The flushes block: off the async threads, in one trip.
+    tokio::task::spawn_blocking(move || {
+        folders.ensure(&dir)?;
+        durable::write_file(&temporary, &target, &raw)
+    })
+    .await
+    .map_err(io::Error::other)??;
     Ok(())
 }
 

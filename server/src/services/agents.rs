@@ -1,22 +1,22 @@
 //! The support team's accounts: sign-in (Argon2id, growing delays after repeated
-//! failures per account and per address, one message whatever went wrong), sessions kept
+//! failures kept by `sign_in_throttle`, one message whatever went wrong), sessions kept
 //! in the database (so every instance knows them; a new id at every sign-in), the CSRF
 //! token of each session, sign-out, password change, and the first administrator.
 
 use super::audit::{self, action, Actor};
-use crate::db::entities::{agent, agent_invite, agent_session, agent_system, sign_in_throttle};
+use super::sign_in_throttle::SignInThrottle;
+use crate::db::entities::{agent, agent_invite, agent_session, agent_system};
 use crate::db::WriteGate;
 use crate::password::{self, PasswordError};
-use crate::secret::{Keys, Purpose};
+use crate::secret::Keys;
 use app::api::console::{AgentView, AGENT_COOKIE, SIGN_IN_COOKIE};
 use app::domain::agent::{check_password, PASSWORD_MAX_CHARS};
 use app::domain::email::Email;
 use base64::Engine;
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -24,13 +24,6 @@ use sha2::{Digest, Sha256};
 pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
 /// ...and in any case this long after sign-in (a working day).
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
-/// Failed sign-ins allowed (per account, per address) before delays start.
-pub const FREE_FAILURES: i32 = 5;
-/// The first delay; each further failure doubles it, up to [`MAX_DELAY`].
-pub const FIRST_DELAY: Duration = Duration::seconds(15);
-pub const MAX_DELAY: Duration = Duration::minutes(15);
-/// Failures older than this are forgotten (a typo last week does not shorten today's allowance).
-pub const QUIET_PERIOD: Duration = Duration::hours(1);
 /// Refresh `last_seen_at` at most this often (a write per page view would be waste).
 const TOUCH_EVERY: Duration = Duration::minutes(5);
 
@@ -114,9 +107,9 @@ pub struct Started {
 pub struct AgentService {
     db: DatabaseConnection,
     gate: WriteGate,
-    keys: Keys,
     /// `Secure` on cookies when the portal is served over HTTPS.
     secure: bool,
+    throttle: SignInThrottle,
 }
 
 /// 256 random bits, URL-safe: session ids, CSRF tokens, invitation links.
@@ -134,25 +127,20 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The wait after `failures` failed tries: none up to [`FREE_FAILURES`], then
-/// [`FIRST_DELAY`] doubling with each failure, capped at [`MAX_DELAY`].
-pub fn delay_after(failures: i32) -> Option<Duration> {
-    let over = failures - FREE_FAILURES;
-    if over < 0 {
-        return None;
-    }
-    let factor = 1i64 << over.min(20);
-    Some((FIRST_DELAY * i32::try_from(factor).unwrap_or(i32::MAX)).min(MAX_DELAY))
-}
-
 impl AgentService {
     pub fn new(db: DatabaseConnection, gate: WriteGate, keys: Keys, secure: bool) -> AgentService {
-        AgentService { db, gate, keys, secure }
+        let throttle = SignInThrottle::new(db.clone(), gate.clone(), keys);
+        AgentService { db, gate, secure, throttle }
     }
 
     fn cookie(&self, name: &str, value: &str, path: &str, max_age: i64) -> String {
         let secure = if self.secure { "; Secure" } else { "" };
         format!("{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
+    }
+
+    /// The sign-in throttle, for the housekeeping job.
+    pub fn throttle(&self) -> SignInThrottle {
+        self.throttle.clone()
     }
 
     /// The token of a sign-in form and the cookie pairing it with this browser: a post
@@ -173,21 +161,6 @@ impl AgentService {
         self.cookie(AGENT_COOKIE, "", "/", 0)
     }
 
-    fn throttle_keys(&self, email: &str, client: Option<std::net::IpAddr>) -> Vec<String> {
-        let mut keys = vec![format!("conta:{}", &self.keys.sign(Purpose::LimitKey, email.as_bytes())[..40])];
-        match client {
-            Some(std::net::IpAddr::V4(ip)) => keys.push(format!("ip:{ip}")),
-            // One IPv6 subscriber has a whole /64: counting single addresses would let them
-            // rotate through it.
-            Some(std::net::IpAddr::V6(ip)) => {
-                let s = ip.segments();
-                keys.push(format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]));
-            }
-            None => {}
-        }
-        keys
-    }
-
     /// Checks e-mail and password; on success a new session (never one the browser
     /// brought: no fixation) and its cookie. Every refusal is [`AgentError::SignInRefused`].
     pub async fn sign_in(
@@ -202,8 +175,8 @@ impl AgentService {
             return Err(AgentError::SignInRefused);
         }
         let now = Utc::now();
-        let keys = self.throttle_keys(&email, client);
-        if !self.reserve(&keys, now).await? {
+        let keys = self.throttle.keys_for(&email, client);
+        if !self.throttle.reserve(&keys, now).await? {
             tracing::warn!("sign-in refused: tries delayed for this account or address");
             return Err(AgentError::Throttled);
         }
@@ -221,7 +194,7 @@ impl AgentService {
         if let Some(previous) = previous {
             agent_session::Entity::delete_by_id(token_hash(previous)).exec(&txn).await?;
         }
-        self.release(&txn, &keys).await?;
+        self.throttle.release(&txn, &keys).await?;
         agent_session::ActiveModel {
             id_hash: Set(token_hash(&token)),
             agent_id: Set(agent.id),
@@ -246,67 +219,6 @@ impl AgentService {
             set_cookie: self.cookie(AGENT_COOKIE, &token, "/", ABSOLUTE_TIMEOUT.num_seconds()),
             agent_id: agent.id,
         })
-    }
-
-    /// Counts this try against each key *before* the password is checked, in the same
-    /// transaction that checks the keys' delays (rows locked on PostgreSQL, the write gate
-    /// on SQLite): simultaneous tries cannot all pass before the first failure is stored.
-    /// A key quiet for [`QUIET_PERIOD`] starts counting again from zero. `false`: a key is
-    /// delayed, and nothing was counted.
-    async fn reserve(&self, keys: &[String], now: DateTime<Utc>) -> Result<bool, DbErr> {
-        let _turn = self.gate.enter().await;
-        let txn = self.db.begin().await?;
-        for key in keys {
-            sign_in_throttle::Entity::insert(sign_in_throttle::ActiveModel {
-                key: Set(key.clone()),
-                failures: Set(0),
-                locked_until: Set(None),
-                updated_at: Set(now),
-            })
-            .on_conflict(OnConflict::column(sign_in_throttle::Column::Key).do_nothing().to_owned())
-            .exec_without_returning(&txn)
-            .await?;
-            let Some(row) = sign_in_throttle::Entity::find_by_id(key.clone()).lock_exclusive().one(&txn).await? else {
-                continue;
-            };
-            if row.locked_until.is_some_and(|until| until > now) {
-                // Dropping the transaction rolls back what this try wrote.
-                return Ok(false);
-            }
-            let failures = if now - row.updated_at > QUIET_PERIOD { 1 } else { row.failures.saturating_add(1) };
-            sign_in_throttle::Entity::update_many()
-                .col_expr(sign_in_throttle::Column::Failures, Expr::value(failures))
-                .col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(delay_after(failures).map(|d| now + d)))
-                .col_expr(sign_in_throttle::Column::UpdatedAt, Expr::value(now))
-                .filter(sign_in_throttle::Column::Key.eq(key.clone()))
-                .exec(&txn)
-                .await?;
-        }
-        txn.commit().await?;
-        Ok(true)
-    }
-
-    /// After a successful sign-in: the account's count is cleared; the address only gets
-    /// this one try back (someone who knows one password cannot wipe an address's record
-    /// of failures with it).
-    async fn release(&self, txn: &sea_orm::DatabaseTransaction, keys: &[String]) -> Result<(), DbErr> {
-        for key in keys {
-            if key.starts_with("conta:") {
-                sign_in_throttle::Entity::delete_by_id(key.clone()).exec(txn).await?;
-                continue;
-            }
-            let Some(row) = sign_in_throttle::Entity::find_by_id(key.clone()).one(txn).await? else { continue };
-            let failures = (row.failures - 1).max(0);
-            let mut update = sign_in_throttle::Entity::update_many()
-                .col_expr(sign_in_throttle::Column::Failures, Expr::value(failures))
-                .filter(sign_in_throttle::Column::Key.eq(key.clone()));
-            if delay_after(failures).is_none() {
-                update =
-                    update.col_expr(sign_in_throttle::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None));
-            }
-            update.exec(txn).await?;
-        }
-        Ok(())
     }
 
     /// The agent of a session cookie, if the session is valid and the agent active.
@@ -463,16 +375,6 @@ impl AgentService {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn delays_grow_after_five_failures_and_stop_growing() {
-        assert_eq!(delay_after(4), None);
-        assert_eq!(delay_after(5), Some(Duration::seconds(15)));
-        assert_eq!(delay_after(6), Some(Duration::seconds(30)));
-        assert_eq!(delay_after(7), Some(Duration::seconds(60)));
-        assert_eq!(delay_after(30), Some(MAX_DELAY));
-        assert_eq!(delay_after(i32::MAX), Some(MAX_DELAY));
-    }
 
     #[test]
     fn tokens_are_long_random_and_stored_hashed() {

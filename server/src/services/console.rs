@@ -216,8 +216,9 @@ impl ConsoleService {
         })
     }
 
-    /// The request `number` if `principal` may handle it: `Ok(None)` when there is no
-    /// such request, `Err(Forbidden)` when it is another system's or level's.
+    /// The request `number` if `principal` may handle it; `Ok(None)` both when there is no
+    /// such request and when it is another system's or level's, so that an agent cannot
+    /// learn which numbers exist outside their scope.
     pub async fn visible(&self, principal: &Principal, number: &str) -> Result<Option<request::Model>, AppError> {
         let row = request::Entity::find()
             .filter(request::Column::Number.eq(number))
@@ -227,7 +228,7 @@ impl ConsoleService {
         match row {
             Some(row) if !principal.may_handle(row.system_id, row.level) => {
                 tracing::warn!(agent = principal.id, request = row.id, "agent refused a request outside its scope");
-                Err(AppError::Forbidden)
+                Ok(None)
             }
             other => Ok(other),
         }

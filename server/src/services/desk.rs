@@ -119,7 +119,9 @@ impl DeskService {
             .ok_or(DeskError::NotFound)?;
         if let Some(agent) = &by.agent {
             if !agent.may_handle(row.system_id, row.level) {
-                return Err(DeskError::Forbidden);
+                // The same answer as for a number that does not exist (see `ConsoleService::visible`).
+                tracing::warn!(agent = agent.id, request = row.id, "agent refused a request outside its scope");
+                return Err(DeskError::NotFound);
             }
         }
         if by.version.is_some_and(|seen| seen != row.version) {

@@ -1,19 +1,14 @@
-//! The citizen's side after opening: the lookup by CPF and number (captcha, limits, one
-//! answer for every mismatch), the session it grants, the list and history a session may
-//! read, and the citizen's answers to a finalized request (reopen, rate, close).
+//! The citizen's side after opening: the session a lookup (`lookup`) or an e-mail link
+//! grants, scoped to one person (same CPF and same e-mail as the request it was granted
+//! for), the list and history a session may read, and the citizen's answers to a
+//! finalized request (reopen, rate, close).
 
+use super::lookup::Lookups;
 use super::{brasilia_date_time, db_failure};
-use crate::captcha::CaptchaIssuer;
 use crate::db::entities::{attachment, request, request_event, system};
 use crate::db::WriteGate;
-use crate::rate_limit::RateLimiter;
-use crate::secret::{Keys, Purpose};
 use crate::session::Sessions;
-use crate::spent_captchas::SpentCaptchas;
-use app::api::follow::{
-    Answerable, AttachmentLink, History, LookupField, LookupOutcome, RequestList, RequestSummary, TimelineEntry,
-    NO_MATCH,
-};
+use app::api::follow::{Answerable, AttachmentLink, History, RequestList, RequestSummary, TimelineEntry};
 use app::components::request_form::human_size;
 use app::domain::cpf::Cpf;
 use app::domain::lifecycle::{self, rating_label, EventKind, Refusal, Standing, Status};
@@ -21,21 +16,15 @@ use app::domain::request_form::is_protocol_number;
 use app::ports::{FollowDesk, LookupAnswer, PortError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
 
-/// Most requests listed for one CPF (newest first); nobody has more in practice.
+/// Most requests listed for one person (newest first); nobody has more in practice.
 const LIST_LIMIT: u64 = 200;
-
-const TOO_MANY_FROM_HERE: &str =
-    "Muitas consultas feitas a partir desta conexão. Aguarde alguns minutos e tente novamente.";
-const TOO_MANY_FOR_CPF: &str = "Muitas consultas para este CPF. Aguarde alguns minutos e tente novamente.";
-const CAPTCHA_SPENT: &str = "Esta verificação anti-robô já foi usada. Aguarde a nova verificação e pesquise novamente.";
 
 /// What the citizen may do to a finalized request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,19 +59,8 @@ pub enum ActError {
 pub struct FollowService {
     db: DatabaseConnection,
     gate: WriteGate,
-    keys: Keys,
-    captcha: CaptchaIssuer,
     sessions: Sessions,
-    spent: SpentCaptchas,
-    per_ip: RateLimiter<IpAddr>,
-    per_cpf: RateLimiter<String>,
-}
-
-/// Limits on lookups, per hour.
-#[derive(Debug, Clone, Copy)]
-pub struct LookupLimits {
-    pub per_ip: u32,
-    pub per_cpf: u32,
+    lookups: Lookups,
 }
 
 /// Where a stored request stands now. The deadline counts even before the acceptance
@@ -97,42 +75,27 @@ pub fn standing_of(row: &request::Model, now: DateTime<Utc>) -> Standing {
 }
 
 impl FollowService {
-    pub fn new(
-        db: DatabaseConnection,
-        gate: WriteGate,
-        keys: Keys,
-        captcha: CaptchaIssuer,
-        sessions: Sessions,
-        limits: LookupLimits,
-    ) -> FollowService {
-        let hour = Duration::from_secs(3_600);
-        FollowService {
-            spent: SpentCaptchas::start(db.clone(), gate.clone()),
-            db,
-            gate,
-            keys,
-            captcha,
-            sessions,
-            per_ip: RateLimiter::new(limits.per_ip, hour),
-            per_cpf: RateLimiter::new(limits.per_cpf, hour),
-        }
+    pub fn new(db: DatabaseConnection, gate: WriteGate, sessions: Sessions, lookups: Lookups) -> FollowService {
+        FollowService { db, gate, sessions, lookups }
     }
 
     pub fn sessions(&self) -> &Sessions {
         &self.sessions
     }
 
-    /// The CPF-scoped condition of a session: requests whose CPF is the anchor's.
-    fn same_cpf_as(anchor: &str) -> sea_orm::Condition {
-        sea_orm::Condition::all().add(
-            request::Column::Cpf.in_subquery(
-                Query::select()
-                    .column(request::Column::Cpf)
-                    .from(request::Entity)
-                    .and_where(request::Column::Number.eq(anchor))
-                    .to_owned(),
-            ),
-        )
+    /// What a session may see: the requests of the same person as its anchor request, that
+    /// is, the same CPF **and** the same e-mail address (the one the protocol e-mails went
+    /// to), compared without case. A CPF alone proves nothing (CPFs are widely known): anyone
+    /// can open a request with another person's CPF and their own e-mail, so the scope needs
+    /// what only the person has, their mailbox. See "Threat model" in docs/architecture.md.
+    fn same_owner_as(anchor: &str) -> sea_orm::Condition {
+        let of_anchor = |column: SimpleExpr| {
+            Query::select().expr(column).from(request::Entity).and_where(request::Column::Number.eq(anchor)).to_owned()
+        };
+        let lower_email = || SimpleExpr::from(Func::lower(Expr::col((request::Entity, request::Column::Email))));
+        sea_orm::Condition::all()
+            .add(request::Column::Cpf.in_subquery(of_anchor(Expr::col(request::Column::Cpf).into())))
+            .add(lower_email().in_subquery(of_anchor(lower_email())))
     }
 
     fn anchor(&self, session: Option<&str>) -> Option<String> {
@@ -147,7 +110,7 @@ impl FollowService {
         }
         request::Entity::find()
             .filter(request::Column::Number.eq(number))
-            .filter(Self::same_cpf_as(&anchor))
+            .filter(Self::same_owner_as(&anchor))
             .one(&self.db)
             .await
     }
@@ -166,74 +129,6 @@ impl FollowService {
             .await
     }
 
-    async fn do_lookup(
-        &self,
-        cpf: &str,
-        number: &str,
-        answer: &str,
-        client: Option<IpAddr>,
-    ) -> Result<LookupAnswer, DbErr> {
-        let refused = |message: &str| LookupAnswer {
-            outcome: LookupOutcome::Refused { message: message.to_owned() },
-            set_cookie: None,
-        };
-        let mut errors = Vec::new();
-        let cpf = match Cpf::parse(cpf) {
-            Ok(cpf) => Some(cpf),
-            Err(error) => {
-                errors.push((LookupField::Cpf, error.to_string()));
-                None
-            }
-        };
-        let number = number.trim();
-        if number.is_empty() {
-            errors.push((LookupField::Numero, "Informe o número da solicitação.".to_owned()));
-        } else if !is_protocol_number(number) {
-            errors.push((LookupField::Numero, "O número da solicitação tem 12 dígitos, como 202600000123.".to_owned()));
-        }
-        let now = Utc::now();
-        let verified = self.captcha.verify(answer, now);
-        if let Err(error) = &verified {
-            errors.push((LookupField::Captcha, error.message().to_owned()));
-        }
-        let (Some(cpf), Ok(verified), true) = (cpf, verified, errors.is_empty()) else {
-            return Ok(LookupAnswer { outcome: LookupOutcome::Invalid { errors }, set_cookie: None });
-        };
-        if let Some(ip) = client {
-            if !self.per_ip.allow(ip, Instant::now()) {
-                return Ok(refused(TOO_MANY_FROM_HERE));
-            }
-        }
-        // Spent whatever the outcome: one solved captcha buys one guess.
-        if !self.spent.spend(verified, now).await? {
-            return Ok(LookupAnswer {
-                outcome: LookupOutcome::Invalid { errors: vec![(LookupField::Captcha, CAPTCHA_SPENT.to_owned())] },
-                set_cookie: None,
-            });
-        }
-        // Charged only now, after a fresh proof of work was spent: a replayed captcha cannot
-        // use up someone else's CPF budget. The limiter keeps a keyed hash, never the CPF.
-        let cpf_key = self.keys.sign(Purpose::LimitKey, cpf.digits().as_bytes());
-        if !self.per_cpf.allow_key(cpf_key, Instant::now()) {
-            return Ok(refused(TOO_MANY_FOR_CPF));
-        }
-        let owner: Option<String> = request::Entity::find()
-            .select_only()
-            .column(request::Column::Cpf)
-            .filter(request::Column::Number.eq(number))
-            .into_tuple()
-            .one(&self.db)
-            .await?;
-        if owner.as_deref() != Some(cpf.digits().as_str()) {
-            return Ok(refused(NO_MATCH));
-        }
-        let (_, header) = self.sessions.start(number, now.timestamp());
-        Ok(LookupAnswer {
-            outcome: LookupOutcome::Found { redirect: "/acompanhar".to_owned() },
-            set_cookie: Some(header),
-        })
-    }
-
     async fn list(&self, session: Option<&str>) -> Result<Option<RequestList>, DbErr> {
         let Some(anchor) = self.anchor(session) else { return Ok(None) };
         let rows: Vec<(String, String, String, DateTime<Utc>, String)> = request::Entity::find()
@@ -250,7 +145,7 @@ impl FollowService {
                     .to(system::Column::Id)
                     .into(),
             )
-            .filter(Self::same_cpf_as(&anchor))
+            .filter(Self::same_owner_as(&anchor))
             .order_by_desc(request::Column::CreatedAt)
             .order_by_desc(request::Column::Id)
             .limit(LIST_LIMIT)
@@ -365,7 +260,7 @@ impl FollowService {
         let txn = self.db.begin().await?;
         let Some(row) = request::Entity::find()
             .filter(request::Column::Number.eq(number))
-            .filter(Self::same_cpf_as(&anchor))
+            .filter(Self::same_owner_as(&anchor))
             .one(&txn)
             .await?
         else {
@@ -434,7 +329,7 @@ impl FollowDesk for FollowService {
         captcha: &str,
         client: Option<IpAddr>,
     ) -> Result<LookupAnswer, PortError> {
-        self.do_lookup(cpf, number, captcha, client).await.map_err(|e| db_failure("look up a request", e))
+        self.lookups.look_up(cpf, number, captcha, client).await.map_err(|e| db_failure("look up a request", e))
     }
 
     async fn my_requests(&self, session: Option<&str>) -> Result<Option<RequestList>, PortError> {

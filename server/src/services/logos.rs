@@ -90,7 +90,8 @@ impl LogoService {
                     "O arquivo “{file_name}” não é uma imagem jpg, jpeg, gif ou png (o conteúdo foi verificado)."
                 )))
             }
-            Ok(Err(ImageError::TooLarge)) => {
+            // A logo is the first frame only: animations are not counted here, but the match is whole.
+            Ok(Err(ImageError::TooLarge | ImageError::AnimationTooLarge)) => {
                 return Err(LogoError::Refused(format!("A imagem “{file_name}” tem dimensões grandes demais.")))
             }
             Ok(Err(ImageError::Corrupt)) | Err(_) => {

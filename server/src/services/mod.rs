@@ -10,11 +10,14 @@ pub mod catalog_admin;
 pub mod console;
 pub mod desk;
 pub mod follow_up;
+pub mod housekeeping;
 pub mod logos;
+pub mod lookup;
 pub mod opening;
 pub mod reports;
 pub mod requests;
 pub mod settings;
+pub mod sign_in_throttle;
 
 use crate::db::entities::{optional_day_off, outbox_message};
 use crate::mail::compose::ComposedMail;

@@ -8,10 +8,11 @@ use super::db_failure;
 use super::opening::{self, Openings, Writer};
 use super::settings::SettingsStore;
 use crate::captcha::{CaptchaIssuer, Verified};
-use crate::db::entities::{funcionalidade, request, system};
+use crate::db::entities::{funcionalidade, system};
 use crate::db::WriteGate;
 use crate::mail::compose::{ComposeError, Sender};
 use crate::secret::{Keys, Purpose};
+use crate::spent_captchas::{Captchas, SpentCaptchas};
 use app::api::request::{FuncionalidadeOption, RequestFormInfo};
 use app::domain::pow::Challenge;
 use app::domain::request_form::ValidDraft;
@@ -19,9 +20,8 @@ use app::domain::settings::AttachmentLimits;
 use app::ports::{PortError, RequestDesk};
 use async_trait::async_trait;
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -45,6 +45,8 @@ pub struct Submission {
     pub draft: ValidDraft,
     pub captcha: Verified,
     pub attachments: Vec<StoredAttachment>,
+    /// The key of the form it came from (`opening::keys`).
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,9 +79,9 @@ impl FormSystem {
     }
 }
 
-/// What the confirmation e-mail needs: who sends it, the portal's public address for its
+/// What a citizen's e-mail needs: who sends it, the portal's public address for its
 /// link, and the delivery job to wake once it is committed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Outgoing {
     pub sender: Sender,
     pub public_url: String,
@@ -95,18 +97,20 @@ pub struct RequestService {
     per_cpf_per_day: u32,
     settings: Arc<SettingsStore>,
     openings: Openings,
+    spent: SpentCaptchas,
 }
 
 impl RequestService {
     pub fn new(
         db: DatabaseConnection,
         gate: WriteGate,
-        captcha: CaptchaIssuer,
+        captchas: Captchas,
         keys: Keys,
         per_cpf_per_day: u32,
         mail: Outgoing,
         settings: Arc<SettingsStore>,
     ) -> RequestService {
+        let Captchas { issuer: captcha, spent } = captchas;
         let Outgoing { sender, public_url, wakeup: mail_wakeup } = mail;
         let openings = Openings::start(Writer {
             db: db.clone(),
@@ -116,7 +120,7 @@ impl RequestService {
             per_cpf_per_day,
             mail_wakeup,
         });
-        RequestService { db, captcha, keys, sender, public_url, per_cpf_per_day, settings, openings }
+        RequestService { db, captcha, keys, sender, public_url, per_cpf_per_day, settings, openings, spent }
     }
 
     pub fn captcha(&self) -> &CaptchaIssuer {
@@ -146,9 +150,26 @@ impl RequestService {
         Ok(Some(FormSystem { system, funcionalidades, limits }))
     }
 
-    /// Whether this CPF has opened as many requests in the last 24 hours as allowed.
-    pub async fn cpf_over_limit(&self, cpf_digits: &str) -> Result<bool, DbErr> {
-        Ok(opened_last_day(&self.db, cpf_digits).await? >= u64::from(self.per_cpf_per_day))
+    /// Spends the captcha of a submission that was refused after it checked out: one solved
+    /// challenge buys one try, whatever the answer (the browser solves a fresh one).
+    pub async fn spend_refused(&self, captcha: Verified) {
+        if let Err(error) = self.spent.spend(captcha, Utc::now()).await {
+            tracing::error!(error = %error, "spending the captcha of a refused submission");
+        }
+    }
+
+    /// The number of the request already opened from the form with this key, if any.
+    pub async fn opened_with_key(&self, key: &str) -> Result<Option<String>, DbErr> {
+        let mut found = opening::keys::stored_numbers(&self.db, vec![key.to_owned()]).await?;
+        Ok(found.remove(key))
+    }
+
+    /// Whether this person (CPF and e-mail) has opened as many requests in the last 24
+    /// hours as allowed.
+    pub async fn over_daily_limit(&self, draft: &ValidDraft) -> Result<bool, DbErr> {
+        let person = opening::person_of(draft);
+        let opened = opening::opened_last_day(&self.db, &HashSet::from([person.clone()]), Utc::now()).await?;
+        Ok(opened.get(&person).copied().unwrap_or(0) >= u64::from(self.per_cpf_per_day))
     }
 
     /// Stores the request and everything that belongs to it, with the other openings of
@@ -167,15 +188,6 @@ impl RequestService {
     }
 }
 
-/// Requests this CPF opened in the last 24 hours (the per-CPF limit's count).
-async fn opened_last_day(db: &impl ConnectionTrait, cpf_digits: &str) -> Result<u64, DbErr> {
-    request::Entity::find()
-        .filter(request::Column::Cpf.eq(cpf_digits))
-        .filter(request::Column::CreatedAt.gt(Utc::now() - chrono::Duration::hours(24)))
-        .count(db)
-        .await
-}
-
 fn is_catch_all(name: &str) -> bool {
     app::domain::search::fold(name) == "outros assuntos"
 }
@@ -192,6 +204,7 @@ impl RequestDesk for RequestService {
                 .map(|f| FuncionalidadeOption { id: f.id, name: f.name.clone() })
                 .collect(),
             limits: form.limits,
+            idempotency_key: super::agents::random_token(),
         }))
     }
 

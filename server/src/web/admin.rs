@@ -3,7 +3,8 @@
 //! administrator's session and CSRF token; done → 303 with a confirmation; refused → the
 //! page again with the message and what was typed.
 
-use super::console::{client_of, forbidden_origin, stale_form, unavailable};
+use super::client_addr::client_of;
+use super::console::{forbidden_origin, stale_form, unavailable};
 use super::follow::{not_found, render_page_with};
 use super::AppState;
 use crate::services::admin::{AdminError, AgentChange, CalendarChange, NewAgent};

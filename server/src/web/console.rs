@@ -1,18 +1,21 @@
 //! The console's form posts: sign-in, sign-out, password change, and the actions on a
 //! request (reply, internal note, escalate, finalize, claim, assign, reveal the CPF);
-//! and the agent's download of an attachment. Every post checks the `Origin` and the
-//! session's CSRF token before anything else. Done: a redirect (303) to the page with a
-//! confirmation. Refused: the page again with the message beside the field and the text
-//! as typed.
+//! the agent's download of an attachment, and its still preview. Every post checks the
+//! `Origin` and the session's CSRF token before anything else. Done: a redirect (303) to
+//! the page with a confirmation. Refused: the page again with the message beside the
+//! field and the text as typed.
 
 use super::follow::{not_found, render_page_with, send_file};
 use super::AppState;
+use crate::attachments::image_check::{self, ImageKind};
+use crate::db::entities::attachment;
 use crate::services::agents::{AgentError, AgentService, Principal, SIGN_IN_REFUSED};
 use crate::services::desk::{By, DeskError};
 use app::api::console::RevealCpf;
 use app::api::console::{ConsoleFeedback, AGENT_COOKIE, SIGN_IN_COOKIE};
 use app::api::AppError;
 use app::ports::{cookie_in, same_origin};
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Form, FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -318,20 +321,77 @@ pub async fn act(
 }
 
 /// `GET /atendimento/solicitacoes/{número}/anexos/{id}`: a file of a request the agent
-/// may see (shown inline as a preview by `<img>`, downloaded otherwise).
+/// may see, as stored (the link beside its preview on the request page).
 pub async fn attachment(
     State(state): State<AppState>,
     Path((number, id)): Path<(String, String)>,
     headers: HeaderMap,
     request: Request,
 ) -> Response {
-    let cookie = cookie_in(&headers, AGENT_COOKIE);
-    let client = client_of(&request);
-    match state.console.attachment(cookie.as_deref(), &number, &id, client).await {
-        Ok(Some(record)) => send_file(&state, &record).await,
-        Ok(None) | Err(AppError::NotFound) => not_found(),
-        Err(AppError::SignInRequired) => Redirect::to("/atendimento/entrar").into_response(),
-        Err(AppError::Forbidden) => (StatusCode::FORBIDDEN, AppError::Forbidden.to_string()).into_response(),
+    match readable_attachment(&state, &number, &id, &headers, client_of(&request)).await {
+        Ok(record) => send_file(&state, &record).await,
+        Err(response) => response,
+    }
+}
+
+/// `GET /atendimento/solicitacoes/{número}/anexos/{id}/previa`: what the request page shows
+/// inline. A GIF is shown as its first frame, a still PNG: an animation of many large frames
+/// would cost the agent's browser seconds of CPU and hundreds of megabytes just for opening
+/// the request. Other images are sent as stored.
+pub async fn attachment_preview(
+    State(state): State<AppState>,
+    Path((number, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let record = match readable_attachment(&state, &number, &id, &headers, client_of(&request)).await {
+        Ok(record) => record,
+        Err(response) => return response,
+    };
+    if record.content_type != ImageKind::Gif.mime() {
+        return send_file(&state, &record).await;
+    }
+    let bytes = match state.attachments.get(&record.id).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!(error = %error, attachment = %record.id, "reading a stored attachment");
+            return not_found();
+        }
+    };
+    // Decoding is CPU and memory work, counted with the uploads' and the logos'.
+    let Ok(_permit) = image_check::DECODES.acquire().await else { return unavailable() };
+    match tokio::task::spawn_blocking(move || image_check::preview_png(&bytes)).await {
+        Ok(Ok(png)) => {
+            let mut response = Response::new(Body::from(png));
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+            response
+        }
+        Ok(Err(error)) => {
+            tracing::error!(error = %error, attachment = %record.id, "previewing a stored attachment");
+            unavailable()
+        }
         Err(_) => unavailable(),
+    }
+}
+
+/// The attachment `id` of request `number` if the signed-in agent may see it (its reading
+/// audited), or the response to give instead.
+async fn readable_attachment(
+    state: &AppState,
+    number: &str,
+    id: &str,
+    headers: &HeaderMap,
+    client: Option<IpAddr>,
+) -> Result<attachment::Model, Response> {
+    let cookie = cookie_in(headers, AGENT_COOKIE);
+    match state.console.attachment(cookie.as_deref(), number, id, client).await {
+        Ok(Some(record)) => Ok(record),
+        Ok(None) | Err(AppError::NotFound) => Err(not_found()),
+        Err(AppError::SignInRequired) => Err(Redirect::to("/atendimento/entrar").into_response()),
+        Err(AppError::Forbidden) => Err((StatusCode::FORBIDDEN, AppError::Forbidden.to_string()).into_response()),
+        Err(_) => Err(unavailable()),
     }
 }

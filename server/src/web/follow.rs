@@ -2,6 +2,7 @@
 //! starts a session and moves to the clean address), the citizen's answers posted from
 //! the history page, ending the session, and downloading an attachment.
 
+use super::client_addr::client_of;
 use super::headers::provide_page_context;
 use super::AppState;
 use crate::services::follow_up::{ActError, CitizenAction};
@@ -10,7 +11,7 @@ use app::domain::request_form::is_protocol_number;
 use app::ports::FollowDesk;
 use app::ports::{same_origin, session_in};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Form, FromRequest, Path, Query, Request, State};
+use axum::extract::{Form, FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -177,7 +178,7 @@ pub async fn look_up(State(state): State<AppState>, headers: HeaderMap, request:
     if !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "Origem não permitida").into_response();
     }
-    let client = request.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
+    let client = client_of(&request);
     let (parts, body) = request.into_parts();
     let Ok(Form(form)) = Form::<LookupForm>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
         return (StatusCode::BAD_REQUEST, "Formulário inválido").into_response();
@@ -303,5 +304,11 @@ mod tests {
         assert!(!same_origin(&headers));
         headers.insert(header::ORIGIN, HeaderValue::from_static("null"));
         assert!(!same_origin(&headers));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("portal.test"));
+        headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&headers));
+        headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&headers), "a browser saying another site started it");
     }
 }

@@ -9,7 +9,8 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::HeaderValue;
 use leptos::nonce::Nonce;
@@ -43,19 +44,23 @@ pub struct RequestNonce(pub String);
 pub struct HeaderSettings {
     /// The `cargo leptos watch` reload websocket, allowed only while it runs.
     pub dev_reload: Option<String>,
+    /// The public address is https: browsers are told to use nothing else (HSTS).
+    pub https: bool,
 }
 
-/// Runs at the start of every page render and server-function call.
+/// A year: browsers that saw the portal over https never try it in clear again.
+const HSTS: &str = "max-age=31536000";
+
+/// Runs at the start of every page render and server-function call, and when the
+/// fallback serves a static file (with no request in the context: nothing to render).
 pub fn provide_page_context(ports: &Ports) {
     provide_context(ports.clone());
-    let nonce = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestNonce>().cloned())
-        .map(|n| Nonce::from_value(n.0))
-        .unwrap_or_else(|| {
-            // Without it the page's scripts would not match its policy and would not run.
-            tracing::error!("page rendered without the request nonce");
-            Nonce::new()
-        });
+    let Some(parts) = use_context::<http::request::Parts>() else { return };
+    let nonce = parts.extensions.get::<RequestNonce>().map(|n| Nonce::from_value(n.0.clone())).unwrap_or_else(|| {
+        // Without it the page's scripts would not match its policy and would not run.
+        tracing::error!("page rendered without the request nonce");
+        Nonce::new()
+    });
     provide_context(nonce);
 }
 
@@ -80,6 +85,9 @@ pub async fn security_and_caching(
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if settings.https {
+        headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
     headers.insert(

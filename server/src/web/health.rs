@@ -3,12 +3,19 @@
 
 use super::AppState;
 use axum::extract::State;
+use http::header::{HeaderName, CACHE_CONTROL};
 use http::StatusCode;
 use std::time::Duration;
 
 const PING_TIMEOUT: Duration = Duration::from_secs(3);
 
-pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+/// Never cached: a balancer or proxy must see the instance as it is now.
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, [(HeaderName, &'static str); 1], &'static str) {
+    let (status, text) = health(&state).await;
+    (status, [(CACHE_CONTROL, "no-store")], text)
+}
+
+async fn health(state: &AppState) -> (StatusCode, &'static str) {
     match tokio::time::timeout(PING_TIMEOUT, state.db.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ok\n"),
         Ok(Err(error)) => {

@@ -4,9 +4,10 @@
 //! itself before the usual administrator checks.
 
 use super::admin::administrator_posting;
-use super::console::{client_of, forbidden_origin, unavailable};
+use super::client_addr::client_of;
+use super::console::{forbidden_origin, unavailable};
 use super::follow::{not_found, render_page_with};
-use super::open_request::{display_name, read_file};
+use super::form_body::{display_name, read_file};
 use super::AppState;
 use crate::services::logos::{LogoError, MAX_UPLOAD_BYTES};
 use app::api::console::ConsoleFeedback;

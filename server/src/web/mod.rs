@@ -3,15 +3,20 @@
 
 mod access_log;
 pub mod admin;
+mod body_limit;
 pub mod catalog_admin;
+pub mod client_addr;
 pub mod console;
 mod errors;
 pub mod follow;
+mod form_body;
 mod headers;
 mod health;
+pub mod listener;
 pub mod logos;
 pub mod open_request;
 pub mod reports;
+mod request_page;
 pub mod settings;
 
 use crate::attachments::store::AttachmentStore;
@@ -56,6 +61,10 @@ pub struct AppState {
     pub logos: Arc<LogoService>,
     pub attachments: Arc<dyn AttachmentStore>,
     pub ip_limiter: Arc<RateLimiter>,
+    /// The reverse proxies whose forwarding headers name the client.
+    pub trusted_proxies: Arc<client_addr::TrustedProxies>,
+    /// The public address is https (HSTS).
+    pub https: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -74,7 +83,8 @@ static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
 
 pub fn router(state: AppState) -> Router {
     let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
-    let header_settings = headers::HeaderSettings { dev_reload: dev_reload_origin(&state.leptos) };
+    let header_settings = headers::HeaderSettings { dev_reload: dev_reload_origin(&state.leptos), https: state.https };
+    let trusted_proxies = state.trusted_proxies.clone();
     let context = {
         let ports = state.ports.clone();
         move || headers::provide_page_context(&ports)
@@ -88,6 +98,9 @@ pub fn router(state: AppState) -> Router {
             // would hide its "too large" under another error (a 400 instead of a 413).
             post(open_request::submit).layer(DefaultBodyLimit::disable()),
         )
+        // The same form posted without the island (before the wasm arrived, or without
+        // JavaScript): the page is shown again, or the confirmation follows.
+        .route("/faq/{system}/chamado", post(request_page::post_form).layer(DefaultBodyLimit::disable()))
         .route("/acompanhar", post(follow::look_up))
         .route("/acompanhar/sair", post(follow::leave))
         .route("/acompanhar/{number}", post(follow::answer))
@@ -97,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/atendimento/senha", post(console::change_password))
         .route("/atendimento/solicitacoes/{number}", post(console::act))
         .route("/atendimento/solicitacoes/{number}/anexos/{id}", get(console::attachment))
+        .route("/atendimento/solicitacoes/{number}/anexos/{id}/previa", get(console::attachment_preview))
         .route("/atendimento/convite/{token}", post(admin::accept_invite))
         .route("/admin/atendentes", post(admin::invite))
         .route("/admin/atendentes/{id}", post(admin::change))
@@ -121,7 +135,11 @@ pub fn router(state: AppState) -> Router {
         )
         // A panic while rendering must still answer (a 500 page), not drop the connection.
         .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(middleware::from_fn(body_limit::server_fn_bodies))
         .layer(middleware::from_fn(access_log::log_request))
+        // First of all: everything after it, the access log included, sees the client's
+        // address (behind a trusted proxy, the one it forwarded).
+        .layer(middleware::from_fn_with_state(trusted_proxies, client_addr::real_client))
         .with_state(state)
 }
 

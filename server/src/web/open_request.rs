@@ -1,88 +1,96 @@
-//! `POST /api/chamados/{system}`: the request form's submission (multipart, sent by the
-//! form's island with upload progress). Every rule the browser checked is checked again
-//! here; the answer is a [`SubmitOutcome`] in JSON with the same messages per field.
+//! The opening of a request from the request form: every rule the browser checked is
+//! checked again here, with the same messages per field. Two doors lead in: the island's
+//! submission (`POST /api/chamados/{system}`, answered in JSON, [`submit`]) and the
+//! page's plain form post, before the wasm arrives or without JavaScript
+//! (`request_page`); both go through [`receive`].
 //!
-//! Order of work: cheap refusals first (unknown system, per-IP limit), then the body is
-//! read as a stream (the whole body and each file capped by the administrator's current
-//! attachment limits, 5 files of 3 MB by default),
-//! then the fields, captcha and images are checked, then the per-CPF limit, and only
-//! then are files stored and the request written in one transaction.
+//! Order of work: a post started by another site is refused before anything else, then
+//! cheap refusals (unknown system, per-IP limit), then the body is read as a stream (the
+//! whole body and each file capped by the administrator's current attachment limits, 5
+//! files of 3 MB by default), then a form already stored (its idempotency key) gets that
+//! request's number, then the fields and captcha are checked, then the per-person limit
+//! and the images, and only then are files stored and the request written in one
+//! transaction. Once the captcha checked out, any refusal spends it.
 
+use super::client_addr::client_of;
+use super::form_body::{read_body, BodyError, Upload};
 use super::AppState;
 use crate::attachments::image_check::{self, ImageError};
 use crate::attachments::store::{self, AttachmentStore};
-use crate::services::requests::{OpenError, StoredAttachment, Submission};
+use crate::captcha::Verified;
+use crate::services::requests::{FormSystem, OpenError, StoredAttachment, Submission};
 use app::api::request::{FieldError, SubmitOutcome};
-use app::domain::request_form::{self, Draft, Field, HONEYPOT_FIELD};
+use app::domain::request_form::{self, is_idempotency_key, Draft, Field, ValidDraft};
 use app::domain::settings::AttachmentLimits;
+use app::ports::same_origin;
 use axum::body::Body;
-use axum::extract::multipart::{Field as Part, MultipartError};
-use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
-
-/// Largest text field (the description's 5,000 characters can take 4 bytes each).
-const TEXT_FIELD_LIMIT: usize = 24 * 1024;
 
 const GENERIC_INVALID: &str = "Corrija os campos indicados e envie novamente.";
 const TRY_LATER: &str = "Não foi possível registrar a solicitação agora. Tente novamente em alguns minutos; os dados digitados foram mantidos.";
 
-fn reply(status: StatusCode, outcome: SubmitOutcome) -> Response {
-    (status, Json(outcome)).into_response()
+/// What a submission came to, for either door.
+pub struct Answer {
+    pub status: StatusCode,
+    pub outcome: SubmitOutcome,
+    /// What was typed, once the body could be read (the page shows it again).
+    pub typed: Option<Draft>,
+    /// Files came with it: a page shown again cannot give them back.
+    pub had_files: bool,
 }
 
-fn refused(status: StatusCode, message: &str) -> Response {
-    reply(status, SubmitOutcome::Refused { message: message.to_owned() })
+impl Answer {
+    fn new(status: StatusCode, outcome: SubmitOutcome) -> Answer {
+        Answer { status, outcome, typed: None, had_files: false }
+    }
 }
 
-fn cpf_limit() -> Response {
+fn refused(status: StatusCode, message: &str) -> Answer {
+    Answer::new(status, SubmitOutcome::Refused { message: message.to_owned() })
+}
+
+fn cpf_limit() -> Answer {
     refused(
         StatusCode::TOO_MANY_REQUESTS,
-        "Este CPF já abriu o número máximo de solicitações nas últimas 24 horas. Acompanhe as solicitações abertas ou tente novamente amanhã.",
+        "Você já abriu o número máximo de solicitações com este CPF e este e-mail nas últimas 24 horas. Acompanhe as solicitações abertas ou tente novamente amanhã.",
     )
 }
 
-fn invalid(errors: Vec<FieldError>) -> Response {
-    reply(StatusCode::UNPROCESSABLE_ENTITY, SubmitOutcome::Invalid { message: GENERIC_INVALID.to_owned(), errors })
+fn invalid(errors: Vec<FieldError>) -> Answer {
+    Answer::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        SubmitOutcome::Invalid { message: GENERIC_INVALID.to_owned(), errors },
+    )
 }
 
-/// An uploaded file as received.
-pub(super) struct Upload {
-    pub(super) name: String,
-    pub(super) bytes: Vec<u8>,
-    /// Over the limit: its bytes were read and dropped.
-    pub(super) too_large: bool,
+/// The success answer for `number`: the address of its confirmation page.
+fn created(state: &AppState, form: &FormSystem, number: String) -> Answer {
+    let token = state.requests.created_token(&number);
+    let redirect = format!("/faq/{}/chamado/{number}?t={token}", form.system.slug);
+    Answer::new(StatusCode::CREATED, SubmitOutcome::Created { number, redirect })
 }
 
-/// Everything read from the body.
-#[derive(Default)]
-struct Received {
-    draft: Draft,
-    captcha: String,
-    honeypot: String,
-    uploads: Vec<Upload>,
-}
-
-/// Why the body could not be read as a form.
-enum BodyError {
-    /// A field the form does not have (status, level, number...): refused outright.
-    UnexpectedField,
-    /// A text field far longer than any rule allows.
-    FieldTooLong,
-    Malformed(MultipartError),
-}
-
+/// `POST /api/chamados/{system}`: the island's submission, answered in JSON.
 pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, request: Request) -> Response {
-    let ip = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let answer = receive(&state, &system, request).await;
+    (answer.status, Json(answer.outcome)).into_response()
+}
+
+/// Reads and checks a submission of the request form of `system` and, if it passes,
+/// opens the request.
+pub async fn receive(state: &AppState, system: &str, request: Request) -> Answer {
+    // Before anything is read: another site must not make its visitors open requests.
+    if !same_origin(request.headers()) {
+        return refused(StatusCode::FORBIDDEN, "Origem não permitida.");
+    }
+    let ip = client_of(&request).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let service = &state.requests;
-    let form = match service.form_system(&system).await {
+    let form = match service.form_system(system).await {
         Ok(Some(form)) => form,
         Ok(None) => return refused(StatusCode::NOT_FOUND, "Sistema não encontrado."),
         Err(error) => {
@@ -100,7 +108,7 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
     let limits = form.limits;
     let (parts, body) = request.into_parts();
     let body = Body::new(http_body_util::Limited::new(body, limits.body_bytes()));
-    let multipart = match Multipart::from_request(Request::from_parts(parts, body), &state).await {
+    let multipart = match Multipart::from_request(Request::from_parts(parts, body), state).await {
         Ok(m) => m,
         Err(_) => {
             return refused(
@@ -130,59 +138,119 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
         tracing::info!(%ip, "request form: honeypot filled; refused");
         return refused(StatusCode::BAD_REQUEST, "Não foi possível registrar a solicitação.");
     }
+    let typed = received.draft.clone();
+    let had_files = !received.uploads.is_empty();
+    let answer =
+        check_and_open(state, &form, received.draft, received.captcha, received.idempotency_key, received.uploads)
+            .await;
+    Answer { typed: Some(typed), had_files, ..answer }
+}
 
+/// From the fields on: the form's key, the fields and captcha, then the rest.
+async fn check_and_open(
+    state: &AppState,
+    form: &FormSystem,
+    typed: Draft,
+    captcha: String,
+    key: String,
+    uploads: Vec<Upload>,
+) -> Answer {
+    let service = &state.requests;
+    let key = Some(key).filter(|k| is_idempotency_key(k));
+    // The same form again (a double click, a retry after a timeout): the first request's
+    // number, before its captcha, which the first submission spent, is even looked at.
+    if let Some(key) = &key {
+        match service.opened_with_key(key).await {
+            Ok(Some(number)) => return created(state, form, number),
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(error = %error, "looking up a form's idempotency key");
+                return refused(StatusCode::SERVICE_UNAVAILABLE, TRY_LATER);
+            }
+        }
+    }
     let mut errors: Vec<FieldError> = Vec::new();
-    let draft = match request_form::validate(&received.draft, &form.funcionalidade_ids()) {
+    let draft = match request_form::validate(&typed, &form.funcionalidade_ids()) {
         Ok(draft) => Some(draft),
         Err(fields) => {
             errors.extend(fields.into_iter().map(|(field, message)| FieldError { field, message }));
             None
         }
     };
-    let captcha = match service.captcha().verify(&received.captcha, chrono::Utc::now()) {
+    let captcha = match service.captcha().verify(&captcha, chrono::Utc::now()) {
         Ok(verified) => Some(verified),
         Err(error) => {
             errors.push(FieldError { field: Field::Captcha, message: error.message().to_owned() });
             None
         }
     };
-    let (Some(draft), Some(captcha)) = (draft, captcha) else {
-        errors.sort_by_key(|e| Field::ALL.iter().position(|f| *f == e.field));
+    errors.sort_by_key(|e| Field::ALL.iter().position(|f| *f == e.field));
+    let Some(captcha) = captcha else { return invalid(errors) };
+    // From here on the captcha checked out: whatever refuses the submission spends it, so
+    // one solved challenge buys one try (the browser solves a fresh one for the next).
+    let Some(draft) = draft else {
+        service.spend_refused(captcha).await;
         return invalid(errors);
     };
-    match service.cpf_over_limit(&draft.cpf.digits()).await {
+    match open_checked(state, form, draft, captcha.clone(), key.clone(), uploads).await {
+        Ok(created) => created,
+        Err(refusal) => {
+            service.spend_refused(captcha).await;
+            // Refused as a spent captcha, and yet the form's request exists: it is a
+            // resubmission that raced the first one's commit.
+            if let (Some(key), SubmitOutcome::Invalid { .. }) = (&key, &refusal.outcome) {
+                if let Ok(Some(number)) = service.opened_with_key(key).await {
+                    return created(state, form, number);
+                }
+            }
+            refusal
+        }
+    }
+}
+
+/// The rest of an opening whose fields and captcha checked out: the per-person limit,
+/// the images, the files and the request itself. `Err` is a refusal (its captcha is spent).
+async fn open_checked(
+    state: &AppState,
+    form: &FormSystem,
+    draft: ValidDraft,
+    captcha: Verified,
+    idempotency_key: Option<String>,
+    uploads: Vec<Upload>,
+) -> Result<Answer, Answer> {
+    let service = &state.requests;
+    let limits = form.limits;
+    match service.over_daily_limit(&draft).await {
         Ok(false) => {}
         Ok(true) => {
-            tracing::info!(cpf = %draft.cpf.masked(), "request form: per-CPF limit reached");
-            return cpf_limit();
+            tracing::info!(cpf = %draft.cpf.masked(), "request form: per-person limit reached");
+            return Err(cpf_limit());
         }
         Err(error) => {
-            tracing::error!(error = %error, "counting requests per CPF");
-            return refused(StatusCode::SERVICE_UNAVAILABLE, TRY_LATER);
+            tracing::error!(error = %error, "counting requests per person");
+            return Err(refused(StatusCode::SERVICE_UNAVAILABLE, TRY_LATER));
         }
     }
 
     // Images are decoded only for an otherwise valid, captcha-backed submission: decoding
     // is the expensive part, and must not be free to repeat.
-    let images = match check_uploads(received.uploads, limits).await {
+    let images = match check_uploads(uploads, limits).await {
         Ok(images) => images,
-        Err(message) => return invalid(vec![FieldError { field: Field::Anexos, message }]),
+        Err(message) => return Err(invalid(vec![FieldError { field: Field::Anexos, message }])),
     };
 
     let attachments = match put_files(state.attachments.as_ref(), images).await {
         Ok(stored) => stored,
         Err(error) => {
             tracing::error!(error = %error, "storing attachments");
-            return refused(StatusCode::SERVICE_UNAVAILABLE, TRY_LATER);
+            return Err(refused(StatusCode::SERVICE_UNAVAILABLE, TRY_LATER));
         }
     };
     let ids: Vec<String> = attachments.iter().map(|a| a.id.clone()).collect();
-    match service.open(&form, Submission { draft, captcha, attachments }).await {
+    match service.open(form, Submission { draft, captcha, attachments, idempotency_key }).await {
         Ok(number) => {
             tracing::info!(number = %number, system = %form.system.slug, files = ids.len(), "request opened");
-            let token = service.created_token(&number);
-            let redirect = format!("/faq/{}/chamado/{number}?t={token}", form.system.slug);
-            reply(StatusCode::CREATED, SubmitOutcome::Created { number, redirect })
+            Ok(created(state, form, number))
         }
         Err(error) => {
             // When the commit's outcome is unknown the rows may exist: keep the files
@@ -192,7 +260,7 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
                     let _ = state.attachments.delete(id).await;
                 }
             }
-            match error {
+            Err(match error {
                 OpenError::CpfLimit => cpf_limit(),
                 OpenError::CaptchaSpent => invalid(vec![FieldError {
                     field: Field::Captcha,
@@ -202,75 +270,9 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
                     tracing::error!(error = %other, system = %form.system.slug, "storing a request");
                     refused(StatusCode::SERVICE_UNAVAILABLE, TRY_LATER)
                 }
-            }
+            })
         }
     }
-}
-
-async fn read_body(mut multipart: Multipart, limits: AttachmentLimits) -> Result<Received, BodyError> {
-    let mut received = Received::default();
-    while let Some(part) = multipart.next_field().await.map_err(BodyError::Malformed)? {
-        let name = part.name().unwrap_or_default().to_owned();
-        if name == Field::Anexos.name() {
-            let file_name = part.file_name().map(display_name).unwrap_or_default();
-            let limit = usize::try_from(limits.max_bytes()).unwrap_or(usize::MAX);
-            let upload = read_file(part, file_name, limit).await.map_err(BodyError::Malformed)?;
-            // An empty file input still sends one nameless, empty part.
-            if !(upload.name.is_empty() && upload.bytes.is_empty()) {
-                received.uploads.push(upload);
-            }
-            continue;
-        }
-        let text = read_text(part).await.map_err(BodyError::Malformed)?.ok_or(BodyError::FieldTooLong)?;
-        match name.as_str() {
-            "captcha" => received.captcha = text,
-            n if n == HONEYPOT_FIELD => received.honeypot = text,
-            n => match Field::from_name(n) {
-                Some(field) if received.draft.set(field, text) => {}
-                _ => return Err(BodyError::UnexpectedField),
-            },
-        }
-    }
-    Ok(received)
-}
-
-/// Reads a text part; `None` when it exceeds `TEXT_FIELD_LIMIT` (read to the end and
-/// dropped, so that the answer is not cut short by an unread body).
-async fn read_text(mut part: Part<'_>) -> Result<Option<String>, MultipartError> {
-    let mut bytes = Vec::new();
-    let mut too_long = false;
-    while let Some(chunk) = part.chunk().await? {
-        if too_long || bytes.len() + chunk.len() > TEXT_FIELD_LIMIT {
-            too_long = true;
-            bytes = Vec::new();
-            continue;
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok((!too_long).then(|| String::from_utf8_lossy(&bytes).into_owned()))
-}
-
-/// Reads a file part, keeping nothing past `limit` bytes (the body's limit caps the
-/// total). The administrators' logo upload reads its file the same way.
-pub(super) async fn read_file(mut part: Part<'_>, name: String, limit: usize) -> Result<Upload, MultipartError> {
-    let mut bytes = Vec::new();
-    let mut too_large = false;
-    while let Some(chunk) = part.chunk().await? {
-        if too_large || bytes.len() + chunk.len() > limit {
-            too_large = true;
-            bytes = Vec::new();
-            continue;
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(Upload { name, bytes, too_large })
-}
-
-/// The last path segment of a browser-supplied file name, without control characters,
-/// at most 120 characters: it is only ever shown, never used as a path.
-pub(super) fn display_name(raw: &str) -> String {
-    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    base.chars().filter(|c| !c.is_control()).take(120).collect::<String>().trim().to_owned()
 }
 
 /// Checks every file (count, name, size, content) and cleans the images; the first
@@ -308,6 +310,12 @@ async fn check_uploads(
             Ok(Err(ImageError::TooLarge)) => {
                 return Err(format!("A imagem “{name}” tem dimensões grandes demais."));
             }
+            Ok(Err(ImageError::AnimationTooLarge)) => {
+                let most = image_check::MAX_FRAMES;
+                return Err(format!(
+                    "A animação “{name}” é longa ou grande demais: envie até {most} quadros ou uma imagem parada."
+                ));
+            }
             Ok(Err(ImageError::Corrupt)) | Err(_) => {
                 return Err(format!("O arquivo “{name}” está corrompido ou não pôde ser lido como imagem."));
             }
@@ -332,16 +340,4 @@ async fn put_files(
         stored.push(StoredAttachment { id, file_name, content_type: image.kind.mime(), size: image.bytes.len() });
     }
     Ok(stored)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_are_reduced_to_a_shown_name() {
-        assert_eq!(display_name("C:\\Users\\ana\\tela.png"), "tela.png");
-        assert_eq!(display_name("../../etc/passwd"), "passwd");
-        assert_eq!(display_name("a\r\nb.png"), "ab.png");
-    }
 }

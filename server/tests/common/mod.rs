@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses a different part of it
 
 pub mod console;
+pub mod follow;
 pub mod opening;
 pub mod smtp;
 
@@ -37,6 +38,8 @@ pub struct TestServer {
     pub agents: server::services::agents::AgentService,
     /// The acceptance job, run by tests at chosen instants (it is not spawned).
     pub acceptance: server::services::acceptance::AcceptanceJob,
+    /// The housekeeping job, likewise run by tests.
+    pub housekeeping: server::services::housekeeping::Housekeeping,
     _dir: tempfile::TempDir,
 }
 
@@ -48,6 +51,9 @@ pub fn raw_settings(dir: &std::path::Path, database_url: String) -> RawSettings 
         database_url: Some(database_url),
         data_dir: dir.join("data"),
         db_pool_size: "8".into(),
+        header_timeout: "10".into(),
+        body_timeout: "30".into(),
+        max_connections: "1024".into(),
         log: "warn".into(),
         public_url: Some("http://portal.test".into()),
         secret: Some("11".repeat(32)),
@@ -66,6 +72,7 @@ pub fn raw_settings(dir: &std::path::Path, database_url: String) -> RawSettings 
         smtp_user: None,
         smtp_password: None,
         mail_from: "noreply@portal.test".into(),
+        trusted_proxies: String::new(),
     }
 }
 
@@ -158,14 +165,12 @@ impl TestServer {
         if let Ok(filter) = std::env::var("WEBATEND_TEST_LOG") {
             server::telemetry::init(tracing_subscriber::EnvFilter::new(filter));
         }
-        let Portal { router, db, delivery, acceptance, desk, agents } =
+        let Portal { router, db, delivery, acceptance, housekeeping, desk, agents } =
             startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
         let delivery = delivery.spawn();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await;
-        });
+        tokio::spawn(server::web::listener::serve(listener, router, settings.connections, std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             // A response that never comes fails its test instead of stalling the run.
@@ -184,6 +189,7 @@ impl TestServer {
             desk,
             agents,
             acceptance,
+            housekeeping,
             _dir: dir,
         }
     }

@@ -9,9 +9,14 @@ use sea_orm::ConnectionTrait;
 
 /// A fresh challenge from the server, solved.
 pub async fn solved_captcha(server: &TestServer) -> String {
-    let challenge: Challenge = server
-        .client
-        .post(format!("{}/api/captcha", server.base))
+    solved_captcha_at(&server.client, &server.base).await
+}
+
+/// A fresh challenge from the server at `base` (the test harness's or a separate
+/// process), solved.
+pub async fn solved_captcha_at(client: &reqwest::Client, base: &str) -> String {
+    let challenge: Challenge = client
+        .post(format!("{base}/api/captcha"))
         .send()
         .await
         .unwrap_or_else(|e| panic!("captcha: {e}"))
@@ -25,10 +30,14 @@ pub async fn solved_captcha(server: &TestServer) -> String {
 
 /// The id of the CNES option with this name.
 pub async fn funcionalidade_id(server: &TestServer, system: &str, name: &str) -> i32 {
-    let row = server
-        .db
+    funcionalidade_id_in(&server.db, system, name).await
+}
+
+/// The same, in any database the portal has seeded.
+pub async fn funcionalidade_id_in(db: &sea_orm::DatabaseConnection, system: &str, name: &str) -> i32 {
+    let row = db
         .query_one(sea_orm::Statement::from_string(
-            server.db.get_database_backend(),
+            db.get_database_backend(),
             format!(
                 "SELECT f.id FROM funcionalidades f JOIN systems s ON s.id = f.system_id \
                  WHERE s.slug = '{system}' AND f.name = '{name}'"
@@ -42,7 +51,11 @@ pub async fn funcionalidade_id(server: &TestServer, system: &str, name: &str) ->
 
 /// The text fields of a valid request.
 pub async fn valid_fields(server: &TestServer) -> Vec<(&'static str, String)> {
-    let funcionalidade = funcionalidade_id(server, "cnes", "Transmissão de dados").await;
+    fields_for(funcionalidade_id(server, "cnes", "Transmissão de dados").await)
+}
+
+/// The text fields of a valid request about this CNES option.
+pub fn fields_for(funcionalidade: i32) -> Vec<(&'static str, String)> {
     vec![
         ("email", "maria.silva@saude.gov.br".into()),
         ("nome", "Maria da Silva".into()),
@@ -108,8 +121,7 @@ pub async fn mail_file_with(server: &TestServer, needles: &[&str]) -> String {
     for _ in 0..100 {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             for entry in entries.flatten() {
-                let text =
-                    std::fs::read_to_string(entry.path()).unwrap_or_default().replace("=\r\n", "").replace("=3D", "=");
+                let text = mail_text(&entry.path());
                 if needles.iter().all(|needle| text.contains(needle)) {
                     return text;
                 }
@@ -118,6 +130,12 @@ pub async fn mail_file_with(server: &TestServer, needles: &[&str]) -> String {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("no e-mail with {needles:?} in {}", dir.display());
+}
+
+/// A message file's text with quoted-printable soft breaks and `=3D` undone (empty if
+/// unreadable).
+pub fn mail_text(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default().replace("=\r\n", "").replace("=3D", "=")
 }
 
 /// Opens a valid request with this CPF and these attached files; returns its number.

@@ -192,7 +192,8 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                     <ul class="console-files">
                         {files.into_iter().map(|file| view! {
                             <li>
-                                <img src=file.url.clone() alt=format!("Imagem enviada: {}", file.file_name) loading="lazy" />
+                                // A still preview (an animated GIF shows its first frame); the link opens the original.
+                                <img src=format!("{}/previa", file.url) alt=format!("Imagem enviada: {}", file.file_name) loading="lazy" />
                                 <a href=file.url download=file.file_name.clone()>{file.file_name.clone()}</a>
                                 <span class="history__file-size">{format!(" ({})", file.size)}</span>
                             </li>

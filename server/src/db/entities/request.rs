@@ -36,6 +36,9 @@ pub struct Model {
     pub rating_comment: Option<String>,
     /// The agent holding it (claimed or assigned); cleared when it changes level.
     pub assignee_id: Option<i32>,
+    /// The key of the form it came from: a resubmission finds this request by it.
+    #[sea_orm(unique)]
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

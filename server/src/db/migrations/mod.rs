@@ -8,6 +8,7 @@ mod m20261126_000004_console;
 mod m20261126_000005_queue_index;
 mod m20261126_000006_activity_index;
 mod m20261127_000007_settings_and_logos;
+mod m20261130_000008_idempotency;
 
 use sea_orm_migration::prelude::*;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_queue_index::Migration),
             Box::new(m20261126_000006_activity_index::Migration),
             Box::new(m20261127_000007_settings_and_logos::Migration),
+            Box::new(m20261130_000008_idempotency::Migration),
         ]
     }
 }

@@ -1,0 +1,66 @@
+//! Forgetting what no longer protects anything: spent captchas past their expiry (an
+//! expired challenge is refused anyway, so its record cannot matter) and sign-in
+//! throttle rows that hold nobody back. Both are plain conditional deletes, so two
+//! instances running this at once do no harm.
+
+use super::sign_in_throttle::SignInThrottle;
+use crate::db::WriteGate;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use std::time::Duration;
+
+/// How often the job runs.
+pub const INTERVAL: Duration = Duration::from_secs(600);
+
+#[derive(Clone)]
+pub struct Housekeeping {
+    db: DatabaseConnection,
+    gate: WriteGate,
+    throttle: SignInThrottle,
+}
+
+/// What one run deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purged {
+    pub captchas: u64,
+    pub throttles: u64,
+}
+
+impl Housekeeping {
+    pub fn new(db: DatabaseConnection, gate: WriteGate, throttle: SignInThrottle) -> Housekeeping {
+        Housekeeping { db, gate, throttle }
+    }
+
+    pub async fn run_once(&self, now: DateTime<Utc>) -> Result<Purged, DbErr> {
+        let expired = Query::delete()
+            .from_table(Alias::new("captcha_uses"))
+            .and_where(Expr::col(Alias::new("expires_at")).lt(now))
+            .to_owned();
+        let captchas = {
+            let _turn = self.gate.enter().await;
+            self.db.execute(self.db.get_database_backend().build(&expired)).await?.rows_affected()
+        };
+        let throttles = self.throttle.purge(now).await?;
+        Ok(Purged { captchas, throttles })
+    }
+
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(INTERVAL);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                match self.run_once(Utc::now()).await {
+                    Ok(purged) if purged == Purged::default() => {}
+                    Ok(purged) => tracing::info!(
+                        captchas = purged.captchas,
+                        throttles = purged.throttles,
+                        "expired captchas and sign-in throttles forgotten"
+                    ),
+                    Err(error) => tracing::error!(error = %error, "housekeeping failed; it will try again"),
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,171 @@
+//! The client's address, in one place: the peer of the connection, or, when that peer is
+//! one of the operator's reverse proxies (`WEBATEND_TRUSTED_PROXIES`), the address the
+//! proxies say they served, so that per-address limits count citizens, not the proxy.
+//! Forwarding headers from anyone else are ignored: they are only a claim.
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use http::HeaderMap;
+use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+/// The networks whose forwarding headers are believed (CIDRs or single addresses).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl TrustedProxies {
+    /// `10.0.0.0/8, 192.0.2.7, ::1`: comma-separated; empty means none.
+    pub fn parse(list: &str) -> Result<TrustedProxies, String> {
+        let mut nets = Vec::new();
+        for item in list.split(',').map(str::trim).filter(|item| !item.is_empty()) {
+            let net = match item.parse::<IpNet>() {
+                Ok(net) => net,
+                Err(_) => item.parse::<IpAddr>().map(IpNet::from).map_err(|_| {
+                    format!("{item:?} is not an address or a network such as 10.0.0.0/8 or 2001:db8::/32")
+                })?,
+            };
+            nets.push(net.trunc());
+        }
+        Ok(TrustedProxies(nets))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn trusts(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// The client behind `peer`: the hops the proxies recorded, read from the nearest one
+    /// back, until one that is not a trusted proxy (a client cannot forge what a trusted
+    /// proxy appended after it). An unreadable hop stops the walk at the proxy before it.
+    pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        let mut current = peer;
+        if !self.trusts(current) {
+            return current;
+        }
+        let mut hops = forwarded_hops(headers);
+        while self.trusts(current) {
+            match hops.pop() {
+                Some(Some(hop)) => current = hop,
+                Some(None) | None => break,
+            }
+        }
+        current
+    }
+}
+
+/// The `for` addresses of `Forwarded` (RFC 7239), or else of `X-Forwarded-For`, in order
+/// (client first); `None` for an entry that is not an address (`unknown`, `_hidden`).
+fn forwarded_hops(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+    let values = |name: &str| -> Vec<String> {
+        headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
+    };
+    let forwarded = values("forwarded");
+    if !forwarded.is_empty() {
+        return forwarded
+            .iter()
+            .flat_map(|value| value.split(','))
+            .map(|element| {
+                element
+                    .split(';')
+                    .filter_map(|pair| pair.trim().split_once('='))
+                    .find(|(key, _)| key.eq_ignore_ascii_case("for"))
+                    .and_then(|(_, value)| node_address(value))
+            })
+            .collect();
+    }
+    values("x-forwarded-for").iter().flat_map(|value| value.split(',')).map(node_address).collect()
+}
+
+/// `192.0.2.1`, `192.0.2.1:4711`, `"[2001:db8::1]:4711"`, `2001:db8::1`.
+fn node_address(value: &str) -> Option<IpAddr> {
+    let value = value.trim().trim_matches('"');
+    if let Ok(ip) = value.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Some(rest) = value.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    value.parse::<SocketAddr>().ok().map(|addr| addr.ip())
+}
+
+/// Middleware: when the peer is a trusted proxy, every handler and the access log see the
+/// client's address in `ConnectInfo` instead (the one place it is read from).
+pub async fn real_client(State(proxies): State<Arc<TrustedProxies>>, mut request: Request, next: Next) -> Response {
+    if !proxies.is_empty() {
+        if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+            let client = proxies.client(peer.ip(), request.headers());
+            if client != peer.ip() {
+                request.extensions_mut().insert(ConnectInfo(SocketAddr::new(client, 0)));
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// The client's address of a request, once [`real_client`] ran.
+pub fn client_of(request: &Request) -> Option<IpAddr> {
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn forwarding_headers_count_only_from_trusted_proxies() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8, 192.0.2.7").unwrap_or_default();
+        let claims = headers(&[("x-forwarded-for", "203.0.113.9")]);
+        assert_eq!(proxies.client(ip("198.51.100.1"), &claims), ip("198.51.100.1"), "a client's claim is ignored");
+        assert_eq!(proxies.client(ip("10.1.2.3"), &claims), ip("203.0.113.9"));
+        assert_eq!(proxies.client(ip("192.0.2.7"), &claims), ip("203.0.113.9"));
+        assert_eq!(TrustedProxies::default().client(ip("10.1.2.3"), &claims), ip("10.1.2.3"), "none configured");
+    }
+
+    #[test]
+    fn the_walk_stops_at_the_first_untrusted_hop() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap_or_default();
+        // The client forged the first entry; the proxy appended the real one.
+        let forged = headers(&[("x-forwarded-for", "1.2.3.4, 203.0.113.9, 10.0.0.2")]);
+        assert_eq!(proxies.client(ip("10.0.0.1"), &forged), ip("203.0.113.9"));
+        let unknown = headers(&[("x-forwarded-for", "unknown")]);
+        assert_eq!(proxies.client(ip("10.0.0.1"), &unknown), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn the_standard_header_wins_and_is_read_with_ports_and_brackets() {
+        let proxies = TrustedProxies::parse("::1, 127.0.0.1").unwrap_or_default();
+        let both = headers(&[
+            ("forwarded", "for=192.0.2.60;proto=https, for=\"[2001:db8:cafe::17]:4711\""),
+            ("x-forwarded-for", "198.51.100.1"),
+        ]);
+        assert_eq!(proxies.client(ip("::1"), &both), ip("2001:db8:cafe::17"));
+        let with_port = headers(&[("forwarded", "for=\"192.0.2.60:8080\"")]);
+        assert_eq!(proxies.client(ip("127.0.0.1"), &with_port), ip("192.0.2.60"));
+    }
+
+    #[test]
+    fn bad_lists_are_refused() {
+        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
+        assert!(TrustedProxies::parse("proxy.local").is_err());
+        assert_eq!(TrustedProxies::parse(" ").map(|p| p.is_empty()), Ok(true));
+    }
+}
