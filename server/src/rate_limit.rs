@@ -27,8 +27,9 @@ struct Tracked<K> {
     pruned_at: Option<Instant>,
 }
 
-/// One IPv6 user usually holds a whole /64: limit the prefix, not each address.
-fn key(ip: IpAddr) -> IpAddr {
+/// One IPv6 user usually holds a whole /64: limit the prefix, not each address (every
+/// per-address count keys on this).
+pub fn address_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => {
@@ -42,7 +43,7 @@ fn key(ip: IpAddr) -> IpAddr {
 impl RateLimiter<IpAddr> {
     /// Records an attempt from `ip` and says whether it is within the limit.
     pub fn allow(&self, ip: IpAddr, now: Instant) -> bool {
-        self.allow_key(key(ip), now)
+        self.allow_key(address_key(ip), now)
     }
 }
 
@@ -62,6 +63,12 @@ impl<K: Hash + Eq> RateLimiter<K> {
             .by_key
             .get(key)
             .is_some_and(|log| log.iter().filter(|t| now.duration_since(**t) < self.window).count() >= self.limit)
+    }
+
+    /// Whether the limiter is full and does not track `key`: a new key cannot be counted.
+    pub fn full_without(&self, key: &K) -> bool {
+        let Ok(recent) = self.recent.lock() else { return false };
+        recent.by_key.len() >= MAX_TRACKED && !recent.by_key.contains_key(key)
     }
 
     /// Records an attempt under `key` whatever the count (failures to remember).

@@ -13,12 +13,16 @@ type HmacSha256 = Hmac<Sha256>;
 pub enum Purpose {
     Captcha,
     CreatedPage,
-    /// The citizen's follow-up session cookie.
+    /// The citizen's follow-up session cookie, from a lookup: one request.
     Session,
+    /// The follow-up session cookie from an e-mail link: every request of that person.
+    PersonSession,
     /// The links of the "finalized" e-mail.
     MailLink,
     /// Keys of in-memory rate limits that must not hold a CPF in clear.
     LimitKey,
+    /// The cookie of a browser an agent signed in from before.
+    KnownDevice,
 }
 
 impl Purpose {
@@ -27,8 +31,10 @@ impl Purpose {
             Purpose::Captcha => b"captcha\0",
             Purpose::CreatedPage => b"created-page\0",
             Purpose::Session => b"session\0",
+            Purpose::PersonSession => b"person-session\0",
             Purpose::MailLink => b"mail-link\0",
             Purpose::LimitKey => b"limit-key\0",
+            Purpose::KnownDevice => b"known-device\0",
         }
     }
 }
@@ -94,7 +100,9 @@ pub fn load_or_create(data_dir: &Path) -> std::io::Result<Vec<u8>> {
             let linked = std::fs::hard_link(&temporary, &path);
             let _ = std::fs::remove_file(&temporary);
             match linked {
-                Ok(()) => {}
+                // The new name must survive a power cut too: requests signed with the key
+                // (captchas, links) would otherwise stop matching after a restart.
+                Ok(()) => crate::durable::sync_dir(data_dir)?,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(e),
             }

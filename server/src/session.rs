@@ -1,7 +1,8 @@
 //! The citizen's follow-up session and the e-mail link tokens: both name one request
-//! (its protocol number) and an expiry, signed. A session grants what that request's
-//! person may see (see `services::follow_up`), without the CPF ever being in the cookie,
-//! a link or a URL.
+//! (its protocol number) and an expiry, signed, without the CPF ever being in the cookie,
+//! a link or a URL. A session from a lookup (CPF and number, things others may know)
+//! covers that one request; a session from an e-mail link, which proves the mailbox,
+//! covers every request of that person (see `services::follow_up`).
 
 use crate::secret::{Keys, Purpose};
 use app::domain::request_form::is_protocol_number;
@@ -10,6 +11,24 @@ use std::time::Duration;
 
 /// How long the links of a "finalized" e-mail open the request (then a lookup does).
 pub const MAIL_LINK_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3_600);
+
+/// What a session covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The request it was granted for (a lookup).
+    Request,
+    /// Every request with the same CPF and e-mail as that one (an e-mail link).
+    Person,
+}
+
+impl Scope {
+    fn purpose(self) -> Purpose {
+        match self {
+            Scope::Request => Purpose::Session,
+            Scope::Person => Purpose::PersonSession,
+        }
+    }
+}
 
 /// Signs and checks sessions and link tokens.
 #[derive(Debug, Clone)]
@@ -55,9 +74,10 @@ impl Sessions {
         i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 4)
     }
 
-    /// A session anchored on `number`, and the `Set-Cookie` header value carrying it.
-    pub fn start(&self, number: &str, now: i64) -> (String, String) {
-        let value = token(&self.keys, Purpose::Session, number, now + Self::seconds(self.lifetime));
+    /// A session anchored on `number` covering `scope`, and the `Set-Cookie` header value
+    /// carrying it.
+    pub fn start(&self, number: &str, scope: Scope, now: i64) -> (String, String) {
+        let value = token(&self.keys, scope.purpose(), number, now + Self::seconds(self.lifetime));
         let secure = if self.secure { "; Secure" } else { "" };
         // Strict: the cookie never rides on a request another site starts; the e-mail
         // links get theirs from a landing page on this site (see `web::follow`).
@@ -74,9 +94,11 @@ impl Sessions {
         format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}")
     }
 
-    /// The request a session cookie is anchored on.
-    pub fn anchor(&self, cookie: &str, now: i64) -> Option<String> {
-        check(&self.keys, Purpose::Session, cookie, now)
+    /// The request a session cookie is anchored on, and what the session covers.
+    pub fn anchor(&self, cookie: &str, now: i64) -> Option<(String, Scope)> {
+        [Scope::Person, Scope::Request]
+            .into_iter()
+            .find_map(|scope| check(&self.keys, scope.purpose(), cookie, now).map(|number| (number, scope)))
     }
 
     /// The token of the links in the "finalized" e-mail of `number`.
@@ -106,9 +128,11 @@ mod tests {
     #[test]
     fn a_session_names_its_request_until_it_expires() {
         let s = sessions();
-        let (value, header) = s.start("202600000042", 1_000);
-        assert_eq!(s.anchor(&value, 1_000).as_deref(), Some("202600000042"));
+        let (value, header) = s.start("202600000042", Scope::Request, 1_000);
+        assert_eq!(s.anchor(&value, 1_000), Some(("202600000042".to_owned(), Scope::Request)));
         assert_eq!(s.anchor(&value, 2_800), None);
+        let (wide, _) = s.start("202600000042", Scope::Person, 1_000);
+        assert_eq!(s.anchor(&wide, 1_000), Some(("202600000042".to_owned(), Scope::Person)));
         assert!(header.contains("HttpOnly") && header.contains("SameSite=Strict") && header.contains("Secure"));
         assert!(header.contains("Max-Age=1800"));
     }
@@ -116,7 +140,7 @@ mod tests {
     #[test]
     fn forged_tampered_or_cross_purpose_tokens_are_refused() {
         let s = sessions();
-        let (value, _) = s.start("202600000042", 1_000);
+        let (value, _) = s.start("202600000042", Scope::Request, 1_000);
         let other_number = value.replacen("202600000042", "202600000043", 1);
         assert_eq!(s.anchor(&other_number, 1_000), None);
         let later = value.replacen(".2800.", ".9999.", 1);

@@ -16,12 +16,7 @@ use server::services::agents::SIGN_IN_REFUSED;
 const CPF: &str = "529.982.247-25";
 
 async fn stored(server: &TestServer, number: &str) -> request::Model {
-    request::Entity::find()
-        .filter(request::Column::Number.eq(number))
-        .one(&server.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("no request {number}"))
+    server.stored_request(number).await
 }
 
 async fn audit_actions(server: &TestServer, request_id: i32) -> Vec<String> {

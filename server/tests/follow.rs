@@ -23,7 +23,7 @@ async fn events_of(server: &TestServer, number: &str, kind: EventKind) -> u64 {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-async fn the_right_pair_opens_a_session_scoped_to_its_cpf(server: &TestServer) {
+async fn the_right_pair_opens_a_session_for_its_request(server: &TestServer) {
     let first = open_request(server, CPF_A).await;
     let second = open_request(server, CPF_A).await;
     let stranger = open_request(server, CPF_B).await;
@@ -39,7 +39,8 @@ async fn the_right_pair_opens_a_session_scoped_to_its_cpf(server: &TestServer) {
 
     let (status, body) = page_with(server, "/acompanhar", &cookie).await;
     assert_eq!(status, 200);
-    assert!(body.contains(&first) && body.contains(&second), "both requests of the CPF are listed");
+    assert!(body.contains(&first), "the request looked up is listed");
+    assert!(!body.contains(&second), "the CPF's others come by e-mail (see follow_scope)");
     assert!(!body.contains(&stranger), "another CPF's request is not listed");
     assert!(body.contains("***.982.247-**"), "the CPF is masked");
     assert!(!body.contains("529.982.247-25") && !body.contains("52998224725"), "never the whole CPF");
@@ -54,7 +55,7 @@ async fn the_right_pair_opens_a_session_scoped_to_its_cpf(server: &TestServer) {
     assert!(body.contains(">CPF</label>") && body.contains(">Nº da solicitação</label>") && body.contains("Pesquisar"));
     assert!(!body.contains(&first));
 }
-on_both_databases!(the_right_pair_opens_a_session_scoped_to_its_cpf);
+on_both_databases!(the_right_pair_opens_a_session_for_its_request);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_mismatch_gets_the_same_answer() {
@@ -220,6 +221,7 @@ async fn answers_go_through_the_state_machine(server: &TestServer) {
     // Another request: "Fechar" ends it, no reopening, no rating.
     let closed = open_request(server, CPF_A).await;
     finalize(server, &closed, "Cadastro corrigido.").await;
+    let cookie = session(server, CPF_A, &closed).await;
     assert_eq!(answer(server, &closed, &cookie, &[("acao", "fechar")]).await.0, 303);
     let row = stored(server, &closed).await;
     assert!(row.closed_at.is_some());

@@ -1,7 +1,7 @@
-//! Who may see what after opening a request (issue 12, items 1 and 3): a session reaches
-//! only the requests of one person (same CPF and same e-mail), "Nova pesquisa" ends it,
-//! and failed lookups of a CPF hold its on-screen results back without locking its owner
-//! out (a match then gets an access link by e-mail).
+//! Who may see what after opening a request (issue 12, items 1 and 3): a lookup's session
+//! covers its one request, an e-mail link's every request of one person (same CPF and
+//! same e-mail), "Nova pesquisa" ends it, and failed lookups of a CPF hold its on-screen
+//! results back without locking its owner out (a match then gets its link by e-mail).
 
 mod common;
 
@@ -17,43 +17,71 @@ use server::services::lookup::SENT_BY_MAIL;
 const VICTIM: &str = "vitima@saude.gov.br";
 const ATTACKER: &str = "atacante@exemplo.com";
 
-/// Someone who knows a victim's CPF opens a request with it and their own e-mail, then
-/// looks it up. Their session must not reach the victim's requests: not in the list, not
-/// the history, not the attachments, not the answers; nor may an e-mail link's session.
+/// Asks, from `cookie`'s session, for the whole list by e-mail; the session a link in
+/// that e-mail starts.
+async fn whole_list_by_mail(server: &TestServer, cookie: &str, anchor: &str) -> String {
+    let (status, location, _) = common::console::post_as(server, "/acompanhar/lista-por-email", cookie, &[]).await;
+    assert_eq!((status, location.as_str()), (303, "/acompanhar?lista=enviada"));
+    let (status, body) = page_with(server, "/acompanhar?lista=enviada", cookie).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Enviamos um link para o e-mail informado na abertura"), "{body}");
+    let (status, from_link) =
+        session_from_link(server, &mail_link_path(server, anchor, &["Este link abre"]).await).await;
+    assert_eq!(status, 200);
+    from_link
+}
+
+/// Issue 12, item 1: someone who knows a victim's CPF (and even their e-mail address)
+/// opens a request with them, gets its number on screen and looks it up. Their session
+/// covers that one request: not the victim's others in the list, nor their history,
+/// attachments or answers. The whole list goes only to the mailbox, by e-mail.
 async fn a_known_cpf_does_not_unlock_another_persons_requests(server: &TestServer) {
     let victim = open_as(server, CPF_A, VICTIM, vec![("tela.png".into(), png(40, 30))]).await;
     let victims_second = open_as(server, CPF_A, "Vitima@saude.gov.br", Vec::new()).await;
     finalize(server, &victim, "Resposta só para a vítima.").await;
-    let attackers = open_as(server, CPF_A, ATTACKER, Vec::new()).await;
+    let with_own_address = open_as(server, CPF_A, ATTACKER, Vec::new()).await;
+    let with_victims_address = open_as(server, CPF_A, VICTIM, Vec::new()).await;
 
-    let intruder = session(server, CPF_A, &attackers).await;
-    let (status, list) = page_with(server, "/acompanhar", &intruder).await;
-    assert_eq!(status, 200);
-    assert!(list.contains(&attackers), "their own request is listed");
-    assert!(!list.contains(&victim) && !list.contains(&victims_second), "the victim's requests are not listed");
-    let (status, history) = page_with(server, &format!("/acompanhar/{victim}"), &intruder).await;
-    assert_eq!(status, 404);
-    assert!(!history.contains("Resposta só para a vítima."));
-    let (status, _, _) = answer(server, &victim, &intruder, &[("acao", "fechar")]).await;
-    assert_eq!(status, 404, "no answer on the victim's request");
-    assert!(stored(server, &victim).await.closed_at.is_none());
+    for (anchor, intruder) in [
+        (&with_own_address, session(server, CPF_A, &with_own_address).await),
+        (&with_victims_address, session(server, CPF_A, &with_victims_address).await),
+    ] {
+        let (status, list) = page_with(server, "/acompanhar", &intruder).await;
+        assert_eq!(status, 200);
+        assert!(list.contains(anchor.as_str()), "their own request is listed");
+        assert!(!list.contains(&victim) && !list.contains(&victims_second), "the victim's requests are not listed");
+        assert!(list.contains("Receber a lista por e-mail"));
+        let (status, history) = page_with(server, &format!("/acompanhar/{victim}"), &intruder).await;
+        assert_eq!(status, 404);
+        assert!(!history.contains("Resposta só para a vítima."));
+        let (status, _, _) = answer(server, &victim, &intruder, &[("acao", "fechar")]).await;
+        assert_eq!(status, 404, "no answer on the victim's request");
+        assert!(stored(server, &victim).await.closed_at.is_none());
+    }
 
-    // The owner's session reaches both of theirs (the address compared without case) and
-    // their file; the intruder's does not reach the file.
+    // The owner: a lookup shows the one request; the link e-mailed to their address opens
+    // all of theirs (the address compared without case) and their file; a lookup session
+    // does not reach the file of another request.
     let owner = session(server, CPF_A, &victims_second).await;
     let (_, list) = page_with(server, "/acompanhar", &owner).await;
-    assert!(list.contains(&victim) && list.contains(&victims_second) && !list.contains(&attackers));
-    let (status, history) = page_with(server, &format!("/acompanhar/{victim}"), &owner).await;
+    assert!(list.contains(&victims_second) && !list.contains(&victim));
+    assert_eq!(page_with(server, &format!("/acompanhar/{victim}"), &owner).await.0, 404);
+    let whole = whole_list_by_mail(server, &owner, &victims_second).await;
+    let (_, list) = page_with(server, "/acompanhar", &whole).await;
+    assert!(list.contains(&victim) && list.contains(&victims_second) && list.contains(&with_victims_address));
+    assert!(!list.contains(&with_own_address), "another address is another person");
+    assert!(!list.contains("Receber a lista por e-mail"));
+    let (status, history) = page_with(server, &format!("/acompanhar/{victim}"), &whole).await;
     assert_eq!(status, 200);
     let start = history.find(&format!("/acompanhar/{victim}/anexos/")).unwrap_or_else(|| panic!("no attachment link"));
     let file: String = history[start..].chars().take_while(|c| *c != '"').collect();
-    assert_eq!(page_with(server, &file, &owner).await.0, 200);
-    assert_eq!(page_with(server, &file, &intruder).await.0, 404);
+    assert_eq!(page_with(server, &file, &whole).await.0, 200);
+    assert_eq!(page_with(server, &file, &owner).await.0, 404);
 
-    // An e-mail link's session is scoped the same way.
-    finalize(server, &attackers, "Resposta ao atacante.").await;
-    let (_, from_link) = session_from_link(server, &mail_link_path(server, &attackers, &[]).await).await;
-    assert_eq!(page_with(server, &format!("/acompanhar/{attackers}"), &from_link).await.0, 200);
+    // An e-mail link of another address's request opens nothing of the victim's.
+    finalize(server, &with_own_address, "Resposta ao atacante.").await;
+    let (_, from_link) = session_from_link(server, &mail_link_path(server, &with_own_address, &[]).await).await;
+    assert_eq!(page_with(server, &format!("/acompanhar/{with_own_address}"), &from_link).await.0, 200);
     assert_eq!(page_with(server, &format!("/acompanhar/{victim}"), &from_link).await.0, 404);
 }
 on_both_databases!(a_known_cpf_does_not_unlock_another_persons_requests);
@@ -104,7 +132,7 @@ async fn failed_lookups_of_a_cpf_do_not_lock_its_owner_out() {
     assert!(refused_with(&outcome, SENT_BY_MAIL), "{outcome:?}");
     assert!(cookie.is_none(), "no session on screen");
     // The owner gets in through their mailbox.
-    let path = mail_link_path(&server, &mine, &["por este link"]).await;
+    let path = mail_link_path(&server, &mine, &["Este link abre"]).await;
     let (status, from_link) = session_from_link(&server, &path).await;
     assert_eq!(status, 200);
     assert_eq!(page_with(&server, &format!("/acompanhar/{mine}"), &from_link).await.0, 200);

@@ -90,28 +90,42 @@ async fn openings_with_a_victims_cpf_do_not_block_the_victim() {
     server.finish().await;
 }
 
-fn address(last: u8) -> Option<IpAddr> {
-    Some(IpAddr::from([198, 51, 100, last]))
+fn address(network: u8, last: u8) -> Option<IpAddr> {
+    Some(IpAddr::from([198, 51, network, last]))
 }
 
 /// Item 3: six wrong passwords from six addresses delayed the owner's correct one (429).
-/// Delays now count the account per address, with a high ceiling for the account overall.
+/// Delays now count the account per address, and the account overall only up to a high
+/// ceiling, which a browser the agent signed in from before does not count against.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_passwords_from_elsewhere_do_not_lock_an_agent_out() {
     let server = TestServer::sqlite().await;
+    let agents = &server.agents;
     create_agent(&server, "ana@saude.gov.br", "Ana", 1, &["cnes"]).await;
+    let first = agents.sign_in("ana@saude.gov.br", PASSWORD, address(200, 1), None, None).await;
+    let device = first.map(|started| started.device_cookie).unwrap_or_else(|e| panic!("{e:?}"));
+    let device = device.split(';').next().and_then(|pair| pair.split_once('=')).map(|(_, v)| v.to_owned());
     for last in 1..=12 {
-        let refused = server.agents.sign_in("ana@saude.gov.br", "senha errada de alguém", address(last), None).await;
+        let refused = agents.sign_in("ana@saude.gov.br", "senha errada de alguém", address(1, last), None, None).await;
         assert!(matches!(refused, Err(AgentError::SignInRefused)), "{last}: {refused:?}");
     }
-    let owner = server.agents.sign_in("ana@saude.gov.br", PASSWORD, address(200), None).await;
+    let owner = agents.sign_in("ana@saude.gov.br", PASSWORD, address(200, 2), None, None).await;
     assert!(owner.is_ok(), "the owner from their own address: {:?}", owner.err());
     // One address that keeps failing is still slowed down, for that account.
     for _ in 0..5 {
-        let _ = server.agents.sign_in("ana@saude.gov.br", "outra senha errada", address(7), None).await;
+        let _ = agents.sign_in("ana@saude.gov.br", "outra senha errada", address(1, 7), None, None).await;
     }
-    let delayed = server.agents.sign_in("ana@saude.gov.br", PASSWORD, address(7), None).await;
+    let delayed = agents.sign_in("ana@saude.gov.br", PASSWORD, address(1, 7), None, None).await;
     assert!(matches!(delayed, Err(AgentError::Throttled)), "{delayed:?}");
+    // A crowd past the account's ceiling (100): 5 tries from each of 20 more addresses.
+    let crowd = (0..20u8).flat_map(|a| (0..5).map(move |_| a)).map(|a| async move {
+        let _ = agents.sign_in("ana@saude.gov.br", "senha de um robô", address(2, a), None, None).await;
+    });
+    futures::future::join_all(crowd).await;
+    let elsewhere = agents.sign_in("ana@saude.gov.br", PASSWORD, address(200, 3), None, None).await;
+    assert!(matches!(elsewhere, Err(AgentError::Throttled)), "the ceiling holds a new browser back: {elsewhere:?}");
+    let known = agents.sign_in("ana@saude.gov.br", PASSWORD, address(200, 4), None, device.as_deref()).await;
+    assert!(known.is_ok(), "the browser she signed in from before: {:?}", known.err());
     server.finish().await;
 }
 

@@ -73,6 +73,9 @@ pub struct RequestList {
     /// `***.982.247-**`
     pub masked_cpf: String,
     pub requests: Vec<RequestSummary>,
+    /// Every request of the person (a session from an e-mail link); `false`: only the
+    /// one looked up, and the page offers the whole list by e-mail.
+    pub whole: bool,
 }
 
 /// One card of the timeline.

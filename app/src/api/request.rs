@@ -40,6 +40,8 @@ pub struct RequestFeedback {
     pub typed: crate::domain::request_form::Draft,
     pub errors: Vec<(Field, String)>,
     pub message: Option<String>,
+    /// The form's idempotency key as posted (kept, so a resend finds the same request).
+    pub key: Option<String>,
 }
 
 /// A field's message, as the page shows it beside the field.

@@ -1,6 +1,7 @@
 //! `/acompanhar`: without a session, the lookup form (CPF, number, anti-robot check);
-//! with one, the requests of that person (same CPF and same e-mail as the request looked
-//! up) with their progress and status, the masked CPF, "Nova pesquisa" and the legend.
+//! with one, the requests it covers (the one looked up, or, from an e-mail link, every
+//! request of that person) with their progress and status, the offer of the whole list
+//! by e-mail, the masked CPF, "Nova pesquisa" and the legend.
 
 use crate::api::follow::{load_my_requests, RequestList};
 use crate::components::{error_view::ErrorView, lookup_form::LookupForm};
@@ -20,7 +21,10 @@ pub fn FollowPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(Some(list)) => view! { <RequestTable list /> }.into_any(),
+                        Ok(Some(list)) => {
+                            let sent = query.read_untracked().get("lista").is_some_and(|v| v == "enviada");
+                            view! { <RequestTable list sent /> }.into_any()
+                        }
                         Ok(None) => {
                             let numero = query
                                 .read_untracked()
@@ -42,8 +46,8 @@ pub fn FollowPage() -> impl IntoView {
 }
 
 #[component]
-fn RequestTable(list: RequestList) -> impl IntoView {
-    let RequestList { masked_cpf, requests } = list;
+fn RequestTable(list: RequestList, sent: bool) -> impl IntoView {
+    let RequestList { masked_cpf, requests, whole } = list;
     view! {
         <p class="follow__cpf">
             <span>"CPF: "</span>
@@ -89,10 +93,34 @@ fn RequestTable(list: RequestList) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-        <p class="follow__scope">
-            "Aparecem aqui as solicitações deste CPF abertas com o mesmo e-mail da solicitação pesquisada. "
-            "Uma solicitação aberta com outro e-mail é consultada pelo seu próprio número."
-        </p>
+        {if whole {
+            view! {
+                <p class="follow__scope">
+                    "Aparecem aqui as solicitações deste CPF abertas com o mesmo e-mail. "
+                    "Uma solicitação aberta com outro e-mail é consultada pelo seu próprio número."
+                </p>
+            }
+                .into_any()
+        } else if sent {
+            view! {
+                <p class="follow__scope" role="status">
+                    "Enviamos um link para o e-mail informado na abertura desta solicitação. "
+                    "Ele vale por 1 hora e abre todas as solicitações feitas com este CPF e este e-mail."
+                </p>
+            }
+                .into_any()
+        } else {
+            view! {
+                <form method="post" action="/acompanhar/lista-por-email" class="follow__scope">
+                    <p>
+                        "A pesquisa mostra somente esta solicitação. Para ver todas as que você abriu, "
+                        "receba um link no e-mail informado na abertura."
+                    </p>
+                    <button type="submit" class="br-button secondary">"Receber a lista por e-mail"</button>
+                </form>
+            }
+                .into_any()
+        }}
         <form method="post" action="/acompanhar/sair" class="follow__new">
             <button type="submit" class="br-button secondary">"Nova pesquisa"</button>
         </form>

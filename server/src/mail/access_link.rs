@@ -1,6 +1,7 @@
-//! The e-mail that lets a citizen into their request when on-screen lookups of their CPF
-//! are held back (too many failed tries by someone): a short-lived link sent only to the
-//! address the request was opened with, so the owner gets in and a guesser learns nothing.
+//! The e-mail that opens all of a citizen's requests: a short-lived link sent only to the
+//! address the request was opened with, when they ask for the whole list or when on-screen
+//! lookups of their CPF are held back (too many failed tries by someone). Reading it
+//! proves the mailbox, which a CPF and a number do not.
 
 use super::compose::{compose, escape_html, greeting_for, html_document, one_line, web_url};
 use super::compose::{ComposeError, ComposedMail, Sender};
@@ -24,34 +25,34 @@ pub fn access_link(sender: &Sender, mail: &AccessLink<'_>) -> Result<ComposedMai
     let system = one_line(mail.system_name);
     let valid_for = one_line(mail.valid_for);
     let url = web_url(mail.open_url, "de acesso")?;
-    let subject = format!("Acesso à solicitação nº {number} – {system}");
+    let subject = format!("Acesso às suas solicitações – {system}");
     let greeting = greeting_for(mail.citizen_name);
     let text = format!(
         "{greeting}\n\
          \n\
-         Recebemos uma consulta à solicitação nº {number} ({system}) com o seu CPF.\n\
-         Como este CPF teve muitas consultas sem sucesso, o acesso é feito por este link, \
-         enviado somente para o e-mail informado na abertura (válido por {valid_for}):\n\
+         Recebemos um pedido de acesso às suas solicitações a partir da solicitação nº {number} ({system}).\n\
+         Este link abre todas as solicitações feitas com o seu CPF e este e-mail. Ele foi enviado \
+         somente para o e-mail informado na abertura e vale por {valid_for}:\n\
          \n\
          {url}\n\
          \n\
-         Se não foi você quem consultou, ignore esta mensagem: ninguém vê a sua solicitação sem este link.\n\
+         Se não foi você quem pediu, ignore esta mensagem: ninguém vê as suas solicitações sem este link.\n\
          \n\
          Esta é uma mensagem automática. Por favor, não responda este e-mail.\n"
     );
     let href = escape_html(&url);
     let body = format!(
         "<p style=\"margin:0 0 16px 0;\">{greeting}</p>\n\
-         <p style=\"margin:0 0 16px 0;\">Recebemos uma consulta à solicitação nº {number} ({system}) com o seu CPF. \
-         Como este CPF teve muitas consultas sem sucesso, o acesso é feito por este link, enviado somente para o \
-         e-mail informado na abertura. Ele vale por {valid_for}.</p>\n\
+         <p style=\"margin:0 0 16px 0;\">Recebemos um pedido de acesso às suas solicitações a partir da \
+         solicitação nº {number} ({system}). Este link abre todas as solicitações feitas com o seu CPF e este \
+         e-mail. Ele foi enviado somente para o e-mail informado na abertura e vale por {valid_for}.</p>\n\
          <table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\">\n\
          <tr><td align=\"center\" style=\"border-radius:24px;background-color:#1351b4;\">\
          <a href=\"{href}\" style=\"display:inline-block;padding:12px 24px;border-radius:24px;\
-         color:#ffffff;font-weight:bold;text-decoration:none;\">Acompanhar a solicitação</a></td></tr>\n\
+         color:#ffffff;font-weight:bold;text-decoration:none;\">Acompanhar as solicitações</a></td></tr>\n\
          </table>\n\
-         <p style=\"margin:24px 0 0 0;\">Se não foi você quem consultou, ignore esta mensagem: ninguém vê a sua \
-         solicitação sem este link.</p>\n",
+         <p style=\"margin:24px 0 0 0;\">Se não foi você quem pediu, ignore esta mensagem: ninguém vê as suas \
+         solicitações sem este link.</p>\n",
         greeting = escape_html(&greeting),
         number = escape_html(&number),
         system = escape_html(&system),
@@ -82,7 +83,7 @@ mod tests {
         );
         let Ok(mail) = mail else { panic!("not composed") };
         assert_eq!(mail.to, "maria@saude.gov.br");
-        assert!(mail.subject.contains("202600000042"));
+        assert!(mail.subject.contains("CNES"));
         let parsed = parse(&mail.raw);
         assert!(parsed.part("text/plain").contains(url));
         assert!(parsed.part("text/html").contains(&escape_html(url)));

@@ -20,6 +20,8 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
+/// The cookie that marks a browser the agent signed in from (sent to the sign-in only).
+pub const DEVICE_COOKIE: &str = "wa_dispositivo";
 /// A session ends after this long without use...
 pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
 /// ...and in any case this long after sign-in (a working day).
@@ -100,6 +102,9 @@ pub enum AgentError {
 #[derive(Debug, Clone)]
 pub struct Started {
     pub set_cookie: String,
+    /// The `Set-Cookie` of the known-device cookie (a year): from this browser, failures
+    /// elsewhere do not hold the agent back (`sign_in_throttle`).
+    pub device_cookie: String,
     pub agent_id: i32,
 }
 
@@ -169,13 +174,14 @@ impl AgentService {
         password: &str,
         client: Option<std::net::IpAddr>,
         previous: Option<&str>,
+        device: Option<&str>,
     ) -> Result<Started, AgentError> {
         let email = email.trim().to_lowercase();
         if email.is_empty() || password.is_empty() || password.chars().count() > PASSWORD_MAX_CHARS {
             return Err(AgentError::SignInRefused);
         }
         let now = Utc::now();
-        let keys = self.throttle.keys_for(&email, client);
+        let keys = self.throttle.keys_for(&email, client, self.throttle.is_known_device(&email, device));
         if !self.throttle.reserve(&keys, now).await? {
             tracing::warn!("sign-in refused: tries delayed for this account or address");
             return Err(AgentError::Throttled);
@@ -217,6 +223,12 @@ impl AgentService {
         tracing::info!(agent = agent.id, "agent signed in");
         Ok(Started {
             set_cookie: self.cookie(AGENT_COOKIE, &token, "/", ABSOLUTE_TIMEOUT.num_seconds()),
+            device_cookie: self.cookie(
+                DEVICE_COOKIE,
+                &self.throttle.device_token(&email),
+                "/atendimento/entrar",
+                Duration::days(365).num_seconds(),
+            ),
             agent_id: agent.id,
         })
     }

@@ -1,13 +1,14 @@
-//! The citizen's side after opening: the session a lookup (`lookup`) or an e-mail link
-//! grants, scoped to one person (same CPF and same e-mail as the request it was granted
-//! for), the list and history a session may read, and the citizen's answers to a
-//! finalized request (reopen, rate, close).
+//! The citizen's side after opening: what a session may see (a lookup's covers its one
+//! request, an e-mail link's every request of that person: same CPF and same e-mail),
+//! the list and history it may read, the e-mailed link to the whole list, and the
+//! citizen's answers to a finalized request (reopen, rate, close).
 
 use super::lookup::Lookups;
+use super::opening::mailbox;
 use super::{brasilia_date_time, db_failure};
 use crate::db::entities::{attachment, request, request_event, system};
 use crate::db::WriteGate;
-use crate::session::Sessions;
+use crate::session::{Scope, Sessions};
 use app::api::follow::{Answerable, AttachmentLink, History, RequestList, RequestSummary, TimelineEntry};
 use app::components::request_form::human_size;
 use app::domain::cpf::Cpf;
@@ -16,7 +17,7 @@ use app::domain::request_form::is_protocol_number;
 use app::ports::{FollowDesk, LookupAnswer, PortError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
@@ -83,36 +84,57 @@ impl FollowService {
         &self.sessions
     }
 
-    /// What a session may see: the requests of the same person as its anchor request, that
-    /// is, the same CPF **and** the same e-mail address (the one the protocol e-mails went
-    /// to), compared without case. A CPF alone proves nothing (CPFs are widely known): anyone
-    /// can open a request with another person's CPF and their own e-mail, so the scope needs
-    /// what only the person has, their mailbox. See "Threat model" in docs/architecture.md.
-    fn same_owner_as(anchor: &str) -> sea_orm::Condition {
-        let of_anchor = |column: SimpleExpr| {
-            Query::select().expr(column).from(request::Entity).and_where(request::Column::Number.eq(anchor)).to_owned()
-        };
-        let lower_email = || SimpleExpr::from(Func::lower(Expr::col((request::Entity, request::Column::Email))));
-        sea_orm::Condition::all()
-            .add(request::Column::Cpf.in_subquery(of_anchor(Expr::col(request::Column::Cpf).into())))
-            .add(lower_email().in_subquery(of_anchor(lower_email())))
+    /// What a session may see. A session from a lookup covers its anchor request only: the
+    /// CPF and the number are things other people may know, and anyone can open a request
+    /// with someone else's CPF and e-mail address and get its number. A session from an
+    /// e-mail link proves the mailbox, so it covers every request of the anchor's person:
+    /// the same CPF **and** the same e-mail address, compared without case. See "Threat
+    /// model" in docs/architecture.md.
+    fn scope_of(anchor: &str, scope: Scope) -> sea_orm::Condition {
+        match scope {
+            Scope::Request => sea_orm::Condition::all().add(request::Column::Number.eq(anchor)),
+            Scope::Person => {
+                let of_anchor = |column: SimpleExpr| {
+                    Query::select()
+                        .expr(column)
+                        .from(request::Entity)
+                        .and_where(request::Column::Number.eq(anchor))
+                        .to_owned()
+                };
+                sea_orm::Condition::all()
+                    .add(request::Column::Cpf.in_subquery(of_anchor(Expr::col(request::Column::Cpf).into())))
+                    .add(mailbox().in_subquery(of_anchor(mailbox())))
+            }
+        }
     }
 
-    fn anchor(&self, session: Option<&str>) -> Option<String> {
+    fn anchor(&self, session: Option<&str>) -> Option<(String, Scope)> {
         session.and_then(|value| self.sessions.anchor(value, Utc::now().timestamp()))
     }
 
     /// The request `number`, if the session may see it.
     pub async fn visible_request(&self, session: Option<&str>, number: &str) -> Result<Option<request::Model>, DbErr> {
-        let Some(anchor) = self.anchor(session) else { return Ok(None) };
+        let Some((anchor, scope)) = self.anchor(session) else { return Ok(None) };
         if !is_protocol_number(number) {
             return Ok(None);
         }
         request::Entity::find()
             .filter(request::Column::Number.eq(number))
-            .filter(Self::same_owner_as(&anchor))
+            .filter(Self::scope_of(&anchor, scope))
             .one(&self.db)
             .await
+    }
+
+    /// From a session that covers one request: e-mails its person a link that opens all of
+    /// their requests (it goes to the address that request was opened with). `false`
+    /// without a session.
+    pub async fn send_whole_list(&self, session: Option<&str>) -> Result<bool, DbErr> {
+        let Some((anchor, _)) = self.anchor(session) else { return Ok(false) };
+        let Some(row) = request::Entity::find().filter(request::Column::Number.eq(anchor)).one(&self.db).await? else {
+            return Ok(false);
+        };
+        self.lookups.send_access_link(row);
+        Ok(true)
     }
 
     /// One attachment of a request the session may see: its record, for the download.
@@ -130,7 +152,7 @@ impl FollowService {
     }
 
     async fn list(&self, session: Option<&str>) -> Result<Option<RequestList>, DbErr> {
-        let Some(anchor) = self.anchor(session) else { return Ok(None) };
+        let Some((anchor, scope)) = self.anchor(session) else { return Ok(None) };
         let rows: Vec<(String, String, String, DateTime<Utc>, String)> = request::Entity::find()
             .select_only()
             .column(request::Column::Number)
@@ -145,7 +167,7 @@ impl FollowService {
                     .to(system::Column::Id)
                     .into(),
             )
-            .filter(Self::same_owner_as(&anchor))
+            .filter(Self::scope_of(&anchor, scope))
             .order_by_desc(request::Column::CreatedAt)
             .order_by_desc(request::Column::Id)
             .limit(LIST_LIMIT)
@@ -165,7 +187,7 @@ impl FollowService {
                 opened_on: brasilia_date_time(created_at)[..10].to_owned(),
             })
             .collect();
-        Ok(Some(RequestList { masked_cpf: cpf.masked(), requests }))
+        Ok(Some(RequestList { masked_cpf: cpf.masked(), requests, whole: scope == Scope::Person }))
     }
 
     async fn load_history(&self, session: Option<&str>, number: &str) -> Result<Option<History>, DbErr> {
@@ -255,12 +277,12 @@ impl FollowService {
             }
             CitizenAction::Close => CitizenAction::Close,
         };
-        let Some(anchor) = self.anchor(session) else { return Err(ActError::NotFound) };
+        let Some((anchor, scope)) = self.anchor(session) else { return Err(ActError::NotFound) };
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         let Some(row) = request::Entity::find()
             .filter(request::Column::Number.eq(number))
-            .filter(Self::same_owner_as(&anchor))
+            .filter(Self::scope_of(&anchor, scope))
             .one(&txn)
             .await?
         else {

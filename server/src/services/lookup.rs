@@ -10,16 +10,19 @@ use crate::captcha::CaptchaIssuer;
 use crate::db::entities::{outbox_message, request, system};
 use crate::db::WriteGate;
 use crate::mail::access_link::{access_link, AccessLink};
+use crate::mail::compose::ComposeError;
 use crate::rate_limit::RateLimiter;
 use crate::secret::{Keys, Purpose};
-use crate::session::Sessions;
+use crate::session::{Scope, Sessions};
 use crate::spent_captchas::{Captchas, SpentCaptchas};
 use app::api::follow::{LookupField, LookupOutcome, NO_MATCH};
 use app::domain::cpf::Cpf;
 use app::domain::request_form::is_protocol_number;
 use app::ports::LookupAnswer;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -49,14 +52,31 @@ pub struct LookupLimits {
 
 pub struct Lookups {
     db: DatabaseConnection,
-    gate: WriteGate,
     keys: Keys,
     captcha: CaptchaIssuer,
     sessions: Sessions,
     spent: SpentCaptchas,
-    mail: Outgoing,
+    access: AccessMail,
     per_ip: RateLimiter<IpAddr>,
     failed_per_cpf: RateLimiter<String>,
+}
+
+/// Why an access e-mail could not be queued.
+#[derive(Debug, thiserror::Error)]
+enum AccessMailError {
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    #[error("composing: {0}")]
+    Compose(#[from] ComposeError),
+}
+
+/// Queues access-link e-mails (held-back lookups, the whole list on request).
+#[derive(Clone)]
+struct AccessMail {
+    db: DatabaseConnection,
+    gate: WriteGate,
+    sessions: Sessions,
+    mail: Outgoing,
 }
 
 impl Lookups {
@@ -71,16 +91,28 @@ impl Lookups {
     ) -> Lookups {
         let hour = Duration::from_secs(3_600);
         Lookups {
+            access: AccessMail { db: db.clone(), gate, sessions: sessions.clone(), mail },
             db,
-            gate,
             keys,
             captcha: captchas.issuer,
             sessions,
             spent: captchas.spent,
-            mail,
             per_ip: RateLimiter::new(limits.per_ip, hour),
             failed_per_cpf: RateLimiter::new(limits.per_cpf, hour),
         }
+    }
+
+    /// E-mails `row`'s person a link that opens all of their requests, at most one per
+    /// [`ACCESS_MAIL_EVERY`]. In the background: the answer on screen takes the same path
+    /// and time whether a link goes out or not, and a failure is only logged (the citizen
+    /// can ask again).
+    pub fn send_access_link(&self, row: request::Model) {
+        let access = self.access.clone();
+        tokio::spawn(async move {
+            if let Err(error) = access.queue(&row).await {
+                tracing::error!(request = row.id, error = %error, "queueing an access link e-mail");
+            }
+        });
     }
 
     pub async fn look_up(
@@ -134,13 +166,16 @@ impl Lookups {
         // neither a replayed captcha nor the owner's own lookups use up the budget. The
         // limiter keeps a keyed hash, never the CPF.
         let cpf_key = self.keys.sign(Purpose::LimitKey, cpf.digits().as_bytes());
-        let held_back = self.failed_per_cpf.exceeded(&cpf_key, Instant::now());
+        // When the limiter cannot track this CPF (a flood of others filled it), it is held
+        // back too: failing open would let a flood switch the protection off.
+        let held_back =
+            self.failed_per_cpf.exceeded(&cpf_key, Instant::now()) || self.failed_per_cpf.full_without(&cpf_key);
         if found.is_none() {
             self.failed_per_cpf.record(cpf_key, Instant::now());
         }
         match (found, held_back) {
             (Some(row), false) => {
-                let (_, header) = self.sessions.start(&row.number, now.timestamp());
+                let (_, header) = self.sessions.start(&row.number, Scope::Request, now.timestamp());
                 Ok(LookupAnswer {
                     outcome: LookupOutcome::Found { redirect: "/acompanhar".to_owned() },
                     set_cookie: Some(header),
@@ -148,32 +183,17 @@ impl Lookups {
             }
             (None, false) => Ok(refused(NO_MATCH)),
             (Some(row), true) => {
-                self.send_access_link(row).await;
+                self.send_access_link(row);
                 Ok(refused(SENT_BY_MAIL))
             }
             (None, true) => Ok(refused(SENT_BY_MAIL)),
         }
     }
+}
 
-    /// Queues the access e-mail for `row`, at most one per [`ACCESS_MAIL_EVERY`]. A failure
-    /// is logged: the citizen can ask again, and the answer on screen must not differ.
-    async fn send_access_link(&self, row: request::Model) {
-        if let Err(error) = self.queue_access_link(&row).await {
-            tracing::error!(request = row.id, error = %error, "queueing an access link e-mail");
-        }
-    }
-
-    async fn queue_access_link(&self, row: &request::Model) -> Result<(), DbErr> {
+impl AccessMail {
+    async fn queue(&self, row: &request::Model) -> Result<(), AccessMailError> {
         let now = Utc::now();
-        let recent = outbox_message::Entity::find()
-            .filter(outbox_message::Column::RequestId.eq(row.id))
-            .filter(outbox_message::Column::Kind.eq(ACCESS_MAIL_KIND))
-            .filter(outbox_message::Column::CreatedAt.gt(now - ACCESS_MAIL_EVERY))
-            .count(&self.db)
-            .await?;
-        if recent > 0 {
-            return Ok(());
-        }
         let system_name =
             system::Entity::find_by_id(row.system_id).one(&self.db).await?.map(|s| s.name).unwrap_or_default();
         let token = self.sessions.mail_link_for(&row.number, now.timestamp(), ACCESS_LINK_LIFETIME);
@@ -188,14 +208,28 @@ impl Lookups {
                 open_url: &open_url,
                 valid_for: "1 hora",
             },
-        )
-        .map_err(|error| DbErr::Custom(format!("composing the access e-mail: {error}")))?;
+        )?;
         {
+            // The check and the write under one turn of the gate (and, on PostgreSQL, one
+            // transaction): two lookups at once cannot both queue a message.
+            // The request's row is the lock on PostgreSQL; SQLite has the gate.
             let _turn = self.gate.enter().await;
-            enqueue_mail(&self.db, Some(row.id), ACCESS_MAIL_KIND, mail, now).await?;
+            let txn = self.db.begin().await?;
+            request::Entity::find_by_id(row.id).lock_exclusive().one(&txn).await?;
+            let recent = outbox_message::Entity::find()
+                .filter(outbox_message::Column::RequestId.eq(row.id))
+                .filter(outbox_message::Column::Kind.eq(ACCESS_MAIL_KIND))
+                .filter(outbox_message::Column::CreatedAt.gt(now - ACCESS_MAIL_EVERY))
+                .count(&txn)
+                .await?;
+            if recent > 0 {
+                return Ok(());
+            }
+            enqueue_mail(&txn, Some(row.id), ACCESS_MAIL_KIND, mail, now).await?;
+            txn.commit().await?;
         }
         self.mail.wakeup.notify_one();
-        tracing::info!(request = row.id, "lookups of this CPF held back: access link e-mailed");
+        tracing::info!(request = row.id, "access link e-mailed");
         Ok(())
     }
 }

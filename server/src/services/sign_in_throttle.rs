@@ -1,6 +1,7 @@
 //! Growing delays after failed sign-ins, counted in the database (so every instance sees
 //! them) per account from one address, per address, and per account everywhere with a
-//! high ceiling: attackers are slowed down without locking the owner out from elsewhere.
+//! high ceiling that a browser the agent signed in from before does not count against:
+//! attackers are slowed down without locking the owner out.
 
 use crate::db::entities::sign_in_throttle;
 use crate::db::WriteGate;
@@ -82,26 +83,35 @@ impl SignInThrottle {
     }
 
     /// The throttle rows a try from `client` on `email` counts against: the account from
-    /// that address, the address, and the account everywhere (see [`Counted`]).
-    pub fn keys_for(&self, email: &str, client: Option<std::net::IpAddr>) -> Vec<String> {
+    /// that address, the address, and, unless the browser is one the agent signed in from
+    /// before (`known_device`), the account everywhere (see [`Counted`]). So a crowd of
+    /// addresses that reaches the account's ceiling still cannot hold its owner back.
+    pub fn keys_for(&self, email: &str, client: Option<std::net::IpAddr>, known_device: bool) -> Vec<String> {
         let account = &self.keys.sign(Purpose::LimitKey, email.as_bytes())[..40];
-        let address = match client {
-            Some(std::net::IpAddr::V4(ip)) => Some(ip.to_string()),
-            // One IPv6 subscriber has a whole /64: counting single addresses would let them
-            // rotate through it.
-            Some(std::net::IpAddr::V6(ip)) => {
-                let s = ip.segments();
-                Some(format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3]))
-            }
-            None => None,
-        };
-        let mut keys = vec![format!("conta:{account}")];
-        if let Some(address) = address {
+        let mut keys = Vec::with_capacity(3);
+        if !known_device {
+            keys.push(format!("conta:{account}"));
+        }
+        if let Some(address) = client.map(|ip| crate::rate_limit::address_key(ip).to_string()) {
             let pair = &self.keys.sign(Purpose::LimitKey, format!("{account}|{address}").as_bytes())[..40];
             keys.push(format!("par:{pair}"));
             keys.push(format!("ip:{address}"));
         }
         keys
+    }
+
+    /// The value of the known-device cookie for `email`'s account.
+    pub fn device_token(&self, email: &str) -> String {
+        self.keys.sign(Purpose::KnownDevice, email.as_bytes())[..40].to_owned()
+    }
+
+    /// Whether `cookie` is the known-device cookie of `email`'s account.
+    pub fn is_known_device(&self, email: &str, cookie: Option<&str>) -> bool {
+        let expected = self.device_token(email);
+        cookie.is_some_and(|cookie| {
+            cookie.len() == expected.len()
+                && cookie.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        })
     }
 
     /// Counts this try against each key *before* the password is checked, in the same

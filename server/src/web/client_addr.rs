@@ -1,6 +1,6 @@
 //! The client's address, in one place: the peer of the connection, or, when that peer is
 //! one of the operator's reverse proxies (`WEBATEND_TRUSTED_PROXIES`), the address the
-//! proxies say they served, so that per-address limits count citizens, not the proxy.
+//! proxies say they served in `X-Forwarded-For`, so that per-address limits count citizens, not the proxy.
 //! Forwarding headers from anyone else are ignored: they are only a claim.
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -59,27 +59,18 @@ impl TrustedProxies {
     }
 }
 
-/// The `for` addresses of `Forwarded` (RFC 7239), or else of `X-Forwarded-For`, in order
-/// (client first); `None` for an entry that is not an address (`unknown`, `_hidden`).
+/// The addresses of `X-Forwarded-For`, in order (client first); `None` for an entry that
+/// is not an address (`unknown`). Only this header: the common proxies (nginx, HAProxy,
+/// Caddy) append to it, while they pass a client's own `Forwarded` header on untouched,
+/// so believing `Forwarded` would let any client name its own address.
 fn forwarded_hops(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
-    let values = |name: &str| -> Vec<String> {
-        headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
-    };
-    let forwarded = values("forwarded");
-    if !forwarded.is_empty() {
-        return forwarded
-            .iter()
-            .flat_map(|value| value.split(','))
-            .map(|element| {
-                element
-                    .split(';')
-                    .filter_map(|pair| pair.trim().split_once('='))
-                    .find(|(key, _)| key.eq_ignore_ascii_case("for"))
-                    .and_then(|(_, value)| node_address(value))
-            })
-            .collect();
-    }
-    values("x-forwarded-for").iter().flat_map(|value| value.split(',')).map(node_address).collect()
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(node_address)
+        .collect()
 }
 
 /// `192.0.2.1`, `192.0.2.1:4711`, `"[2001:db8::1]:4711"`, `2001:db8::1`.
@@ -151,15 +142,15 @@ mod tests {
     }
 
     #[test]
-    fn the_standard_header_wins_and_is_read_with_ports_and_brackets() {
+    fn only_x_forwarded_for_counts_read_with_ports_and_brackets() {
         let proxies = TrustedProxies::parse("::1, 127.0.0.1").unwrap_or_default();
-        let both = headers(&[
-            ("forwarded", "for=192.0.2.60;proto=https, for=\"[2001:db8:cafe::17]:4711\""),
-            ("x-forwarded-for", "198.51.100.1"),
-        ]);
-        assert_eq!(proxies.client(ip("::1"), &both), ip("2001:db8:cafe::17"));
-        let with_port = headers(&[("forwarded", "for=\"192.0.2.60:8080\"")]);
-        assert_eq!(proxies.client(ip("127.0.0.1"), &with_port), ip("192.0.2.60"));
+        // A client's own `Forwarded` passes through common proxies untouched: ignored.
+        let both = headers(&[("forwarded", "for=192.0.2.60"), ("x-forwarded-for", "198.51.100.1")]);
+        assert_eq!(proxies.client(ip("::1"), &both), ip("198.51.100.1"));
+        let only_forwarded = headers(&[("forwarded", "for=192.0.2.60")]);
+        assert_eq!(proxies.client(ip("::1"), &only_forwarded), ip("::1"));
+        let with_port = headers(&[("x-forwarded-for", "192.0.2.60:8080, [2001:db8:cafe::17]:4711")]);
+        assert_eq!(proxies.client(ip("127.0.0.1"), &with_port), ip("2001:db8:cafe::17"));
     }
 
     #[test]

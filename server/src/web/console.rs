@@ -9,7 +9,7 @@ use super::follow::{not_found, render_page_with, send_file};
 use super::AppState;
 use crate::attachments::image_check::{self, ImageKind};
 use crate::db::entities::attachment;
-use crate::services::agents::{AgentError, AgentService, Principal, SIGN_IN_REFUSED};
+use crate::services::agents::{AgentError, AgentService, Principal, DEVICE_COOKIE, SIGN_IN_REFUSED};
 use crate::services::desk::{By, DeskError};
 use app::api::console::RevealCpf;
 use app::api::console::{ConsoleFeedback, AGENT_COOKIE, SIGN_IN_COOKIE};
@@ -127,7 +127,8 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, request:
     let paired = AgentService::sign_in_token_matches(cookie_in(&headers, SIGN_IN_COOKIE).as_deref(), &form.token);
     let outcome = if paired {
         let previous = cookie_in(&headers, AGENT_COOKIE);
-        state.console.agents().sign_in(&form.email, &form.senha, client, previous.as_deref()).await
+        let device = cookie_in(&headers, DEVICE_COOKIE);
+        state.console.agents().sign_in(&form.email, &form.senha, client, previous.as_deref(), device.as_deref()).await
     } else {
         tracing::warn!("sign-in post without its form's token");
         Err(AgentError::SignInRefused)
@@ -136,7 +137,10 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, request:
         Ok(started) => {
             let clear_pairing =
                 format!("{SIGN_IN_COOKIE}=; Path=/atendimento/entrar; Max-Age=0; HttpOnly; SameSite=Strict");
-            return with_cookies(Redirect::to("/atendimento").into_response(), &[started.set_cookie, clear_pairing]);
+            return with_cookies(
+                Redirect::to("/atendimento").into_response(),
+                &[started.set_cookie, started.device_cookie, clear_pairing],
+            );
         }
         Err(AgentError::SignInRefused) => 422,
         Err(AgentError::Throttled) => 429,

@@ -6,6 +6,7 @@ use super::client_addr::client_of;
 use super::headers::provide_page_context;
 use super::AppState;
 use crate::services::follow_up::{ActError, CitizenAction};
+use crate::session::Scope;
 use app::api::follow::{ActionFeedback, LookupFeedback, LookupOutcome};
 use app::domain::request_form::is_protocol_number;
 use app::ports::FollowDesk;
@@ -50,7 +51,8 @@ pub async fn mail_link(State(state): State<AppState>, request: Request, next: Ne
         Some(step) => format!("/acompanhar/{number}?resposta={step}#resposta"),
         None => format!("/acompanhar/{number}"),
     };
-    let (_, cookie) = state.follow.sessions().start(number, now);
+    // The link came through the mailbox: the session covers every request of that person.
+    let (_, cookie) = state.follow.sessions().start(number, Scope::Person, now);
     let page = format!(
         "<!DOCTYPE html><html lang=\"pt-BR\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -204,6 +206,22 @@ pub async fn look_up(State(state): State<AppState>, headers: HeaderMap, request:
 }
 
 const TRY_LATER: &str = "Não foi possível pesquisar agora. Tente novamente em alguns minutos.";
+
+/// `POST /acompanhar/lista-por-email`: from a session that covers one request, e-mails
+/// its person a link to all of their requests; back to the list, which says it was sent.
+pub async fn whole_list(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "Origem não permitida").into_response();
+    }
+    match state.follow.send_whole_list(session_in(&headers).as_deref()).await {
+        Ok(true) => Redirect::to("/acompanhar?lista=enviada").into_response(),
+        Ok(false) => Redirect::to("/acompanhar").into_response(),
+        Err(error) => {
+            tracing::error!(error = %error, "sending the whole list by e-mail");
+            (StatusCode::SERVICE_UNAVAILABLE, TRY_LATER).into_response()
+        }
+    }
+}
 
 /// `POST /acompanhar/sair` ("Nova pesquisa"): ends the session.
 pub async fn leave(State(state): State<AppState>, headers: HeaderMap) -> Response {

@@ -103,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .route("/faq/{system}/chamado", post(request_page::post_form).layer(DefaultBodyLimit::disable()))
         .route("/acompanhar", post(follow::look_up))
         .route("/acompanhar/sair", post(follow::leave))
+        .route("/acompanhar/lista-por-email", post(follow::whole_list))
         .route("/acompanhar/{number}", post(follow::answer))
         .route("/acompanhar/{number}/anexos/{id}", get(follow::attachment))
         .route("/atendimento/entrar", post(console::sign_in))

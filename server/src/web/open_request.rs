@@ -5,9 +5,9 @@
 //! (`request_page`); both go through [`receive`].
 //!
 //! Order of work: a post started by another site is refused before anything else, then
-//! cheap refusals (unknown system, per-IP limit), then the body is read as a stream (the
+//! an unknown system, then the body is read as a stream (the
 //! whole body and each file capped by the administrator's current attachment limits, 5
-//! files of 3 MB by default), then a form already stored (its idempotency key) gets that
+//! files of 3 MB by default), then the per-IP limit, then a form already stored (its idempotency key) gets that
 //! request's number, then the fields and captcha are checked, then the per-person limit
 //! and the images, and only then are files stored and the request written in one
 //! transaction. Once the captcha checked out, any refusal spends it.
@@ -42,11 +42,14 @@ pub struct Answer {
     pub typed: Option<Draft>,
     /// Files came with it: a page shown again cannot give them back.
     pub had_files: bool,
+    /// The form's idempotency key as posted: a page shown again keeps it, so that sending
+    /// it once more still cannot open a second request.
+    pub key: String,
 }
 
 impl Answer {
     fn new(status: StatusCode, outcome: SubmitOutcome) -> Answer {
-        Answer { status, outcome, typed: None, had_files: false }
+        Answer { status, outcome, typed: None, had_files: false, key: String::new() }
     }
 }
 
@@ -84,8 +87,9 @@ pub async fn submit(State(state): State<AppState>, Path(system): Path<String>, r
 /// Reads and checks a submission of the request form of `system` and, if it passes,
 /// opens the request.
 pub async fn receive(state: &AppState, system: &str, request: Request) -> Answer {
-    // Before anything is read: another site must not make its visitors open requests.
+    // Before anything is looked at: another site must not make its visitors open requests.
     if !same_origin(request.headers()) {
+        drain(request.into_body()).await;
         return refused(StatusCode::FORBIDDEN, "Origem não permitida.");
     }
     let ip = client_of(&request).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
@@ -98,13 +102,6 @@ pub async fn receive(state: &AppState, system: &str, request: Request) -> Answer
             return refused(StatusCode::SERVICE_UNAVAILABLE, TRY_LATER);
         }
     };
-    if !state.ip_limiter.allow(ip, Instant::now()) {
-        tracing::info!(%ip, "request form: per-IP limit reached");
-        return refused(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Muitas solicitações enviadas a partir desta rede. Aguarde uma hora e tente novamente.",
-        );
-    }
     let limits = form.limits;
     let (parts, body) = request.into_parts();
     let body = Body::new(http_body_util::Limited::new(body, limits.body_bytes()));
@@ -140,10 +137,27 @@ pub async fn receive(state: &AppState, system: &str, request: Request) -> Answer
     }
     let typed = received.draft.clone();
     let had_files = !received.uploads.is_empty();
+    let key = received.idempotency_key.clone();
+    // Counted once the body is read, so that a page shown again keeps what was typed.
+    if !state.ip_limiter.allow(ip, Instant::now()) {
+        tracing::info!(%ip, "request form: per-IP limit reached");
+        let answer = refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Muitas solicitações enviadas a partir desta rede. Aguarde uma hora e tente novamente.",
+        );
+        return Answer { typed: Some(typed), had_files, key, ..answer };
+    }
     let answer =
         check_and_open(state, &form, received.draft, received.captcha, received.idempotency_key, received.uploads)
             .await;
-    Answer { typed: Some(typed), had_files, ..answer }
+    Answer { typed: Some(typed), had_files, key, ..answer }
+}
+
+/// Reads and drops up to 64 KiB of a body that is refused unread, so that the answer
+/// reaches the client: closing a connection with bytes still unread resets it, and the
+/// client would see a network error instead of the refusal.
+async fn drain(body: Body) {
+    let _ = axum::body::to_bytes(body, 64 * 1024).await;
 }
 
 /// From the fields on: the form's key, the fields and captcha, then the rest.

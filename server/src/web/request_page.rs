@@ -36,6 +36,7 @@ pub async fn post_form(State(state): State<AppState>, Path(system): Path<String>
         typed: answer.typed.unwrap_or_default(),
         errors,
         message: Some(message),
+        key: Some(answer.key).filter(|key| !key.is_empty()),
     };
     let path = format!("/faq/{system}/chamado");
     render_page_with(state, parts, &path, move || provide_context(feedback.clone())).await

@@ -2,10 +2,10 @@
 //! session cookie, answers posted from the history page, and the e-mail links; shared by
 //! the tests of following requests and of who may see what.
 
+use super::console::{page_as, post_as};
 use super::opening::{form, mail_file_with, post, solved_captcha, valid_fields, with, Files};
 use super::TestServer;
 use app::api::follow::LookupOutcome;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::db::entities::request;
 use server::services::desk::By;
 
@@ -51,39 +51,17 @@ pub async fn session(server: &TestServer, cpf: &str, number: &str) -> String {
 }
 
 pub async fn page_with(server: &TestServer, path: &str, cookie: &str) -> (u16, String) {
-    let response = server
-        .client
-        .get(format!("{}{path}", server.base))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap_or_default().replace("<!>", ""))
+    let (status, _, body) = page_as(server, path, cookie).await;
+    (status, body)
 }
 
 /// Posts an answer form of the history page: status, `Location` and body.
 pub async fn answer(server: &TestServer, number: &str, cookie: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-    let response = server
-        .client
-        .post(format!("{}/acompanhar/{number}", server.base))
-        .header("cookie", cookie)
-        .form(fields)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("POST answer: {e}"));
-    let status = response.status().as_u16();
-    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    (status, location, response.text().await.unwrap_or_default().replace("<!>", ""))
+    post_as(server, &format!("/acompanhar/{number}"), cookie, fields).await
 }
 
 pub async fn stored(server: &TestServer, number: &str) -> request::Model {
-    request::Entity::find()
-        .filter(request::Column::Number.eq(number))
-        .one(&server.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("no request {number}"))
+    server.stored_request(number).await
 }
 
 pub async fn finalize(server: &TestServer, number: &str, answer: &str) {

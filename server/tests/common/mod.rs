@@ -217,6 +217,18 @@ impl TestServer {
         (status, body.replace("<!>", ""))
     }
 
+    /// The stored row of request `number` (the test fails if there is none).
+    pub async fn stored_request(&self, number: &str) -> server::db::entities::request::Model {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use server::db::entities::request;
+        request::Entity::find()
+            .filter(request::Column::Number.eq(number))
+            .one(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no request {number}"))
+    }
+
     pub fn data_dir(&self) -> std::path::PathBuf {
         self.settings.data_dir.clone()
     }

@@ -154,7 +154,8 @@ mod live {
                 errors.push((field, message));
             }
         }
-        super::super::Shown { typed, errors, message: text_of(super::super::GENERAL_ID) }
+        let key = value_of(IDEMPOTENCY_FIELD).filter(|k| !k.is_empty());
+        super::super::Shown { typed, errors, message: text_of(super::super::GENERAL_ID), key }
     }
 
     fn honeypot() -> String {

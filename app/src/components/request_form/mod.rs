@@ -85,6 +85,8 @@ struct Shown {
     typed: Draft,
     errors: Vec<(Field, String)>,
     message: Option<String>,
+    /// The idempotency key the form already carries (a refused post shown again).
+    key: Option<String>,
 }
 
 impl Shown {
@@ -93,7 +95,7 @@ impl Shown {
     fn at_start() -> Shown {
         let Some(feedback) = use_context::<crate::api::request::RequestFeedback>() else { return Shown::default() };
         super::error_view::set_status(feedback.status);
-        Shown { typed: feedback.typed, errors: feedback.errors, message: feedback.message }
+        Shown { typed: feedback.typed, errors: feedback.errors, message: feedback.message, key: feedback.key }
     }
 
     /// In the browser: what the server-rendered fields hold now.
@@ -134,7 +136,7 @@ pub fn RequestForm(
         limits,
     };
     let general = RwSignal::new(shown.message.clone());
-    let chave = StoredValue::new(chave);
+    let chave = StoredValue::new(shown.key.clone().unwrap_or(chave));
     let files = RwSignal::new(Vec::<PickedFile>::new());
     let captcha = RwSignal::new(CaptchaState::Idle);
     let progress = RwSignal::new(None::<u32>);
@@ -221,7 +223,7 @@ pub fn RequestForm(
                     "Para enviar a solicitação é preciso ativar o JavaScript: a verificação anti-robô é feita pelo próprio navegador, sem imagens para ler."
                 </p>
             </noscript>
-            <input type="hidden" name=IDEMPOTENCY_FIELD value=chave.get_value() />
+            <input type="hidden" id=IDEMPOTENCY_FIELD name=IDEMPOTENCY_FIELD value=chave.get_value() />
             <div class="request-form__grid">
                 <TextInput state field=Field::Email kind="email" autocomplete="email" maxlength=254 />
                 <TextInput state field=Field::Nome kind="text" autocomplete="name" maxlength=120 />

@@ -1,7 +1,9 @@
 //! The key each request form carries (issued with the page): a second submission of the
 //! same form (a double click, a retry after a timeout) finds the first request by it
 //! instead of opening another. Unique, so that no race can store it twice; absent for
-//! requests opened before forms carried one.
+//! requests opened before forms carried one. And an index for "was an access link sent
+//! for this request lately?", asked before each one is queued (the outbox holds whole
+//! messages: a scan would be slow, and its time would tell a lookup's outcome).
 
 use sea_orm_migration::prelude::*;
 
@@ -28,10 +30,22 @@ impl MigrationTrait for Migration {
                     .unique()
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_outbox_request_kind")
+                    .table(Outbox::Table)
+                    .col(Outbox::RequestId)
+                    .col(Outbox::Kind)
+                    .col(Outbox::CreatedAt)
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_index(Index::drop().name("idx_outbox_request_kind").table(Outbox::Table).to_owned()).await?;
         manager
             .drop_index(Index::drop().name("idx_requests_idempotency_key").table(Requests::Table).to_owned())
             .await?;
@@ -45,4 +59,12 @@ impl MigrationTrait for Migration {
 enum Requests {
     Table,
     IdempotencyKey,
+}
+
+#[derive(DeriveIden)]
+enum Outbox {
+    Table,
+    RequestId,
+    Kind,
+    CreatedAt,
 }

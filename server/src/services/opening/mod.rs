@@ -9,8 +9,9 @@
 //! load a batch is a single opening and nothing waits.
 //!
 //! Each opening still gets its own answer: a spent captcha or a person (CPF and e-mail)
-//! over their limit refuses that opening only (nothing of it is stored, its captcha stays
-//! usable, its numbers go back to the counter); a form already stored (same idempotency
+//! over their limit refuses that opening only (nothing of it is stored, its captcha is
+//! given back here and then spent by the handler, as for every refusal, its numbers go
+//! back to the counter); a form already stored (same idempotency
 //! key) gets that request's number and stores nothing (`keys`). A database
 //! failure rolls the whole batch back and every opening in it is told to try again; the
 //! citizens' forms keep what they typed. Protocol numbers stay distinct and gapless: they
@@ -21,7 +22,7 @@ pub mod keys;
 mod people;
 mod rows;
 
-pub use people::{opened_last_day, person_of, Person};
+pub use people::{mailbox, opened_last_day, person_of, Person};
 pub use rows::registered_mail;
 
 use super::requests::{OpenError, Submission};
@@ -132,11 +133,11 @@ impl Writer {
             let now = Utc::now();
             match self.db.begin().await {
                 Ok(txn) => match self.store(&txn, &openings, now).await {
-                    Ok(outcomes) => match txn.commit().await {
+                    Ok((outcomes, fresh)) => match txn.commit().await {
                         Ok(()) => outcomes,
                         Err(error) => {
                             tracing::error!(error = %error, openings = openings.len(), "committing openings");
-                            self.after_failed_commit(outcomes, &error).await
+                            self.after_failed_commit(outcomes, fresh, &error).await
                         }
                     },
                     Err(error) => {
@@ -161,14 +162,14 @@ impl Writer {
     async fn after_failed_commit(
         &self,
         outcomes: Vec<Result<String, OpenError>>,
+        fresh: HashSet<String>,
         error: &DbErr,
     ) -> Vec<Result<String, OpenError>> {
-        // Distinct: a resubmitted form shares its number with the first submission.
-        let numbers: HashSet<String> = outcomes.iter().filter_map(|o| o.as_ref().ok().cloned()).collect();
-        let found =
-            request::Entity::find().filter(request::Column::Number.is_in(numbers.clone())).count(&self.db).await;
+        // Only the numbers this batch took tell: a resubmitted form's number belongs to a
+        // request stored before, which exists whatever became of this batch.
+        let found = request::Entity::find().filter(request::Column::Number.is_in(fresh.clone())).count(&self.db).await;
         let stored = match found {
-            Ok(n) if n == numbers.len() as u64 => Some(true),
+            Ok(n) if n == fresh.len() as u64 => Some(true),
             Ok(0) => Some(false),
             _ => None,
         };
@@ -176,6 +177,7 @@ impl Writer {
         outcomes
             .into_iter()
             .map(|outcome| match (outcome, stored) {
+                (Ok(number), _) if !fresh.contains(&number) => Ok(number),
                 (Ok(number), Some(true)) => Ok(number),
                 (Ok(_), Some(false)) => Err(OpenError::Database(clone_err(error))),
                 (Ok(_), None) => Err(OpenError::CommitUnknown(clone_err(error))),
@@ -184,13 +186,14 @@ impl Writer {
             .collect()
     }
 
-    /// Everything of the batch, in `txn`; one outcome per opening, in order.
+    /// Everything of the batch, in `txn`; one outcome per opening, in order, and the
+    /// numbers taken for requests stored now.
     async fn store(
         &self,
         txn: &DatabaseTransaction,
         openings: &[(i32, String, Submission)],
         now: DateTime<Utc>,
-    ) -> Result<Vec<Result<String, OpenError>>, OpenError> {
+    ) -> Result<(Vec<Result<String, OpenError>>, HashSet<String>), OpenError> {
         let mut refused: Vec<Option<OpenError>> = openings.iter().map(|_| None).collect();
         // 0. The same form twice in this batch: the later ones take the first one's answer.
         let leaders = keys::leaders(openings);
@@ -266,6 +269,7 @@ impl Writer {
                 self.insert_rows(txn, openings, &stored, &numbers, now).await?;
             }
         }
+        let fresh: HashSet<String> = numbers.values().cloned().collect();
         numbers.extend(existing);
         let own = |index: usize, refused: &mut [Option<OpenError>]| match refused[index].take() {
             Some(error) => Err(error),
@@ -283,7 +287,7 @@ impl Writer {
             };
             outcomes.push(outcome);
         }
-        Ok(outcomes)
+        Ok((outcomes, fresh))
     }
 }
 

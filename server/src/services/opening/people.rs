@@ -15,6 +15,11 @@ pub fn person_of(draft: &ValidDraft) -> Person {
     (draft.cpf.digits(), draft.email.mailbox_key())
 }
 
+/// The mailbox of a stored request, as `Email::mailbox_key` makes it: `LOWER(email)`.
+pub fn mailbox() -> SimpleExpr {
+    SimpleExpr::from(Func::lower(Expr::col((request::Entity, request::Column::Email))))
+}
+
 /// Requests opened in the last 24 hours by each of `people` (absent: none).
 pub async fn opened_last_day(
     db: &impl ConnectionTrait,
@@ -22,7 +27,6 @@ pub async fn opened_last_day(
     now: DateTime<Utc>,
 ) -> Result<HashMap<Person, u64>, DbErr> {
     let cpfs: HashSet<&String> = people.iter().map(|(cpf, _)| cpf).collect();
-    let mailbox = || SimpleExpr::from(Func::lower(Expr::col(request::Column::Email)));
     let rows: Vec<(String, String, i64)> = request::Entity::find()
         .select_only()
         .column(request::Column::Cpf)
