@@ -68,7 +68,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let keys = Keys::new(secret);
     let limits = settings.limits;
     let mail_wakeup = Arc::new(Notify::new());
-    let gate = WriteGate::for_kind(settings.database.kind);
+    let gate = WriteGate::for_database(&settings.database);
     let captcha = CaptchaIssuer::new(keys.clone(), limits.captcha_max_number, limits.captcha_ttl);
     let sender = Sender { name: app::SITE_NAME.to_owned(), address: settings.mail_from.clone() };
     let https = settings.public_url.starts_with("https://");

@@ -30,6 +30,12 @@ pub struct RequestFormInfo {
     pub idempotency_key: String,
 }
 
+/// This copy of the form's idempotency key, for the form island's server render (a
+/// context rather than a prop: the browser reads it from the page, and every prop adds to
+/// the wasm every page downloads).
+#[derive(Debug, Clone)]
+pub struct FormKey(pub String);
+
 /// A plain post of the form (before the wasm arrived, or without JavaScript) that was
 /// refused: the page is shown again with what was typed and the messages, and this
 /// status. Server only (provided as context by the handler; the browser adopts what the

@@ -1,7 +1,7 @@
 //! `/faq/{system}/chamado`: the form to open a request, with the real system's labels.
 //! The page is rendered on the server; the form inside it is the `RequestForm` island.
 
-use crate::api::request::{load_request_form, RequestFormInfo};
+use crate::api::request::{load_request_form, FormKey, RequestFormInfo};
 use crate::components::{error_view::ErrorView, request_form::RequestForm};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -29,6 +29,8 @@ fn RequestFormView(info: RequestFormInfo) -> impl IntoView {
     let title = format!("{} - Abrir solicitação", system.name);
     let description = format!("Abra uma solicitação de atendimento sobre o {}.", system.name);
     let faq = format!("/faq/{}", system.slug);
+    // For the form island's server render (see `FormKey`).
+    provide_context(FormKey(idempotency_key));
     view! {
         <Title text=title />
         <Meta name="description" content=description />
@@ -50,13 +52,7 @@ fn RequestFormView(info: RequestFormInfo) -> impl IntoView {
                 "avisar sobre o andamento (Lei Geral de Proteção de Dados, Lei 13.709/2018). O CPF nunca é "
                 "mostrado por inteiro nem enviado por e-mail."
             </p>
-            <RequestForm
-                system=system.slug
-                funcionalidades
-                max_files=limits.max_files
-                max_mb=limits.max_mb
-                chave=idempotency_key
-            />
+            <RequestForm system=system.slug funcionalidades max_files=limits.max_files max_mb=limits.max_mb />
         </section>
     }
 }

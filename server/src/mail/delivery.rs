@@ -129,6 +129,11 @@ impl Delivery {
             }
         }
         if !delivered.is_empty() {
+            // Marked sent only once what was delivered is on the disk for good.
+            if let Err(error) = self.transport.flush().await {
+                tracing::error!(error = %error, "flushing delivered e-mails; they will be delivered again");
+                return Ok(round);
+            }
             round.sent = delivered.len();
             let _turn = self.gate.enter().await;
             outbox::Entity::update_many()

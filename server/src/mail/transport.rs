@@ -116,9 +116,9 @@ impl MailTransport {
 
     /// Sends exactly `raw` with the envelope from → to. Files: writes
     /// `{dir}/{sanitised message_id}.eml` atomically (a temporary name in the same folder,
-    /// then a rename), creating the folder if needed, and flushed to the disk (file and
-    /// folder) before returning, since the caller then marks the message sent; writing the
-    /// same message twice leaves one file. SMTP: hands the bytes to the relay as they are.
+    /// then a rename), creating the folder if needed; files and folder are flushed by
+    /// [`MailTransport::flush`], once per batch, before the caller marks the batch sent. Writing the same message twice leaves one file.
+    /// SMTP: hands the bytes to the relay as they are.
     pub async fn deliver(&self, message_id: &str, from: &str, to: &str, raw: &[u8]) -> Result<(), DeliveryError> {
         // Checked for files too, so that a bad address fails in development as it would in production.
         let envelope = envelope(from, to)?;
@@ -131,6 +131,21 @@ impl MailTransport {
                 transport.send_raw(&envelope, data).await.map_err(smtp_error)?;
                 Ok(())
             }
+        }
+    }
+}
+
+impl MailTransport {
+    /// Makes the messages delivered so far survive a power cut (files: one flush of their
+    /// filesystem for the whole batch; SMTP: the relay has them already).
+    pub async fn flush(&self) -> Result<(), DeliveryError> {
+        match self {
+            Self::Files { dir, .. } => {
+                let dir = dir.clone();
+                tokio::task::spawn_blocking(move || durable::sync_filesystem(&dir)).await.map_err(io::Error::other)??;
+                Ok(())
+            }
+            Self::Smtp(_) => Ok(()),
         }
     }
 }
@@ -170,7 +185,7 @@ async fn write_file(dir: &Path, folders: &Folders, message_id: &str, raw: &[u8])
     // The flushes block: off the async threads, in one trip.
     tokio::task::spawn_blocking(move || {
         folders.ensure(&dir)?;
-        durable::write_file(&temporary, &target, &raw)
+        durable::write_file_in_batch(&temporary, &target, &raw)
     })
     .await
     .map_err(io::Error::other)??;

@@ -93,9 +93,13 @@ impl Shown {
     /// On the server: a refused plain post's feedback (and its status), or nothing.
     #[cfg(not(feature = "hydrate"))]
     fn at_start() -> Shown {
-        let Some(feedback) = use_context::<crate::api::request::RequestFeedback>() else { return Shown::default() };
+        let issued = use_context::<crate::api::request::FormKey>().map(|key| key.0);
+        let Some(feedback) = use_context::<crate::api::request::RequestFeedback>() else {
+            return Shown { key: issued, ..Shown::default() };
+        };
         super::error_view::set_status(feedback.status);
-        Shown { typed: feedback.typed, errors: feedback.errors, message: feedback.message, key: feedback.key }
+        let key = feedback.key.or(issued);
+        Shown { typed: feedback.typed, errors: feedback.errors, message: feedback.message, key }
     }
 
     /// In the browser: what the server-rendered fields hold now.
@@ -120,9 +124,6 @@ pub fn RequestForm(
     /// How large each image may be, in MB. Two plain numbers rather than an
     /// `AttachmentLimits` prop: a struct's deserializer would add to every citizen's wasm.
     max_mb: u8,
-    /// This copy of the form's idempotency key (sent with it, so a resubmission finds
-    /// the first request).
-    chave: String,
 ) -> impl IntoView {
     let limits = AttachmentLimits { max_files, max_mb };
     // What the page shows at first: on the server, a refused plain post's values and
@@ -136,7 +137,8 @@ pub fn RequestForm(
         limits,
     };
     let general = RwSignal::new(shown.message.clone());
-    let chave = StoredValue::new(shown.key.clone().unwrap_or(chave));
+    // This copy of the form's key (sent with it, so a resubmission finds the first request).
+    let chave = StoredValue::new(shown.key.clone().unwrap_or_default());
     let files = RwSignal::new(Vec::<PickedFile>::new());
     let captcha = RwSignal::new(CaptchaState::Idle);
     let progress = RwSignal::new(None::<u32>);

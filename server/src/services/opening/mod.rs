@@ -134,7 +134,13 @@ impl Writer {
             match self.db.begin().await {
                 Ok(txn) => match self.store(&txn, &openings, now).await {
                     Ok((outcomes, fresh)) => match txn.commit().await {
-                        Ok(()) => outcomes,
+                        Ok(()) => {
+                            // The numbers are about to be given out: flushed first.
+                            if let Err(error) = self.gate.make_durable().await {
+                                tracing::error!(error = %error, "flushing the log of a batch of openings");
+                            }
+                            outcomes
+                        }
                         Err(error) => {
                             tracing::error!(error = %error, openings = openings.len(), "committing openings");
                             self.after_failed_commit(outcomes, fresh, &error).await
