@@ -142,7 +142,9 @@ impl MailTransport {
         match self {
             Self::Files { dir, .. } => {
                 let dir = dir.clone();
-                tokio::task::spawn_blocking(move || durable::sync_filesystem(&dir)).await.map_err(io::Error::other)??;
+                tokio::task::spawn_blocking(move || durable::sync_filesystem(&dir))
+                    .await
+                    .map_err(io::Error::other)??;
                 Ok(())
             }
             Self::Smtp(_) => Ok(()),
