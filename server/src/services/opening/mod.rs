@@ -117,10 +117,22 @@ impl Writer {
         let (openings, replies): (Vec<_>, Vec<_>) =
             batch.into_iter().map(|o| ((o.system_id, o.system_name, o.submission), o.reply)).unzip();
         let outcomes = self.write_all(openings).await;
-        for (reply, outcome) in replies.into_iter().zip(outcomes) {
-            // A citizen who went away meanwhile does not need the answer.
-            let _ = reply.send(outcome);
-        }
+        // The numbers go out only once the log holding them is flushed (a power cut must
+        // not take back a number a citizen was given). The flush runs outside the write
+        // turn, while the writer already takes the next batch: that batch's flush covers
+        // this one's commit too, as the log is written in order.
+        let gate = self.gate.clone();
+        tokio::spawn(async move {
+            if outcomes.iter().any(Result::is_ok) {
+                if let Err(error) = gate.make_durable().await {
+                    tracing::error!(error = %error, "flushing the log of a batch of openings");
+                }
+            }
+            for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                // A citizen who went away meanwhile does not need the answer.
+                let _ = reply.send(outcome);
+            }
+        });
     }
 
     /// Writes `openings` (system id, system name, submission) in one transaction; one
@@ -134,13 +146,7 @@ impl Writer {
             match self.db.begin().await {
                 Ok(txn) => match self.store(&txn, &openings, now).await {
                     Ok((outcomes, fresh)) => match txn.commit().await {
-                        Ok(()) => {
-                            // The numbers are about to be given out: flushed first.
-                            if let Err(error) = self.gate.make_durable().await {
-                                tracing::error!(error = %error, "flushing the log of a batch of openings");
-                            }
-                            outcomes
-                        }
+                        Ok(()) => outcomes,
                         Err(error) => {
                             tracing::error!(error = %error, openings = openings.len(), "committing openings");
                             self.after_failed_commit(outcomes, fresh, &error).await
