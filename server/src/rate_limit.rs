@@ -56,19 +56,15 @@ impl<K: Hash + Eq> RateLimiter<K> {
         }
     }
 
-    /// Whether `key` has used up its limit, without recording anything.
+    /// Whether `key` has used up its limit, without recording anything; also when the
+    /// limiter is full and does not track `key` (it could not count it: failing open
+    /// would let a flood of other keys switch the limit off).
     pub fn exceeded(&self, key: &K, now: Instant) -> bool {
         let Ok(recent) = self.recent.lock() else { return false };
-        recent
-            .by_key
-            .get(key)
-            .is_some_and(|log| log.iter().filter(|t| now.duration_since(**t) < self.window).count() >= self.limit)
-    }
-
-    /// Whether the limiter is full and does not track `key`: a new key cannot be counted.
-    pub fn full_without(&self, key: &K) -> bool {
-        let Ok(recent) = self.recent.lock() else { return false };
-        recent.by_key.len() >= MAX_TRACKED && !recent.by_key.contains_key(key)
+        match recent.by_key.get(key) {
+            Some(log) => log.iter().filter(|t| now.duration_since(**t) < self.window).count() >= self.limit,
+            None => recent.by_key.len() >= MAX_TRACKED,
+        }
     }
 
     /// Records an attempt under `key` whatever the count (failures to remember).

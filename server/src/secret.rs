@@ -39,6 +39,12 @@ impl Purpose {
     }
 }
 
+/// Whether `a` and `b` are equal, in time that does not depend on where they differ
+/// (signatures, tokens and cookies are compared with this).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[derive(Clone)]
 pub struct Keys {
     secret: Vec<u8>,

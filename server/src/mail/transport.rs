@@ -133,9 +133,7 @@ impl MailTransport {
             }
         }
     }
-}
 
-impl MailTransport {
     /// Makes the messages delivered so far survive a power cut (files: one flush of their
     /// filesystem for the whole batch; SMTP: the relay has them already).
     pub async fn flush(&self) -> Result<(), DeliveryError> {

@@ -8,7 +8,7 @@ use super::sign_in_throttle::SignInThrottle;
 use crate::db::entities::{agent, agent_invite, agent_session, agent_system};
 use crate::db::WriteGate;
 use crate::password::{self, PasswordError};
-use crate::secret::Keys;
+use crate::secret::{constant_time_eq, Keys};
 use app::api::console::{AgentView, AGENT_COOKIE, SIGN_IN_COOKIE};
 use app::domain::agent::{check_password, PASSWORD_MAX_CHARS};
 use app::domain::email::Email;
@@ -126,10 +126,6 @@ pub(crate) fn random_token() -> String {
 /// SHA-256 hex: sessions and invite tokens are stored only as this.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl AgentService {

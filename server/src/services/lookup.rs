@@ -166,10 +166,8 @@ impl Lookups {
         // neither a replayed captcha nor the owner's own lookups use up the budget. The
         // limiter keeps a keyed hash, never the CPF.
         let cpf_key = self.keys.sign(Purpose::LimitKey, cpf.digits().as_bytes());
-        // When the limiter cannot track this CPF (a flood of others filled it), it is held
-        // back too: failing open would let a flood switch the protection off.
-        let held_back =
-            self.failed_per_cpf.exceeded(&cpf_key, Instant::now()) || self.failed_per_cpf.full_without(&cpf_key);
+        // Also when the limiter is too full to track this CPF (see `RateLimiter::exceeded`).
+        let held_back = self.failed_per_cpf.exceeded(&cpf_key, Instant::now());
         if found.is_none() {
             self.failed_per_cpf.record(cpf_key, Instant::now());
         }

@@ -5,7 +5,7 @@
 
 use crate::db::entities::sign_in_throttle;
 use crate::db::WriteGate;
-use crate::secret::{Keys, Purpose};
+use crate::secret::{constant_time_eq, Keys, Purpose};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -107,11 +107,7 @@ impl SignInThrottle {
 
     /// Whether `cookie` is the known-device cookie of `email`'s account.
     pub fn is_known_device(&self, email: &str, cookie: Option<&str>) -> bool {
-        let expected = self.device_token(email);
-        cookie.is_some_and(|cookie| {
-            cookie.len() == expected.len()
-                && cookie.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-        })
+        cookie.is_some_and(|cookie| constant_time_eq(cookie.as_bytes(), self.device_token(email).as_bytes()))
     }
 
     /// Counts this try against each key *before* the password is checked, in the same
