@@ -9,6 +9,8 @@ pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+#[cfg(feature = "ssr")]
+pub mod request_context;
 mod shell;
 
 pub use shell::{shell, App, SITE_NAME};

@@ -5,6 +5,7 @@
 
 use crate::config::RawSettings;
 use crate::{startup, telemetry};
+use app::domain::calendar::DayOffError;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -134,8 +135,10 @@ async fn create_admin(settings: crate::config::Settings, email: &str, name: &str
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
     let portal = startup::prepare(&settings).await?;
-    let id = portal.agents.create_admin(email, name, &password).await.map_err(|e| match e {
-        crate::services::agents::AgentError::Invalid { message, .. } => anyhow::anyhow!("{message}"),
+    let id = portal.agents.create_admin(email, name, &password).await.map_err(|refusal| match refusal {
+        crate::refusal::Refusal::Invalid(problems) => {
+            anyhow::anyhow!("{}", problems.into_iter().map(|p| p.message).collect::<Vec<_>>().join(" "))
+        }
         other => anyhow::anyhow!("creating the administrator: {other}"),
     })?;
     tracing::info!(agent = id, "administrator ready");
@@ -144,8 +147,20 @@ async fn create_admin(settings: crate::config::Settings, email: &str, name: &str
     Ok(())
 }
 
+/// The command line speaks to the operator in English, like its logs.
+fn operator_words(day: &str, error: DayOffError) -> anyhow::Error {
+    match error {
+        DayOffError::NotADate => anyhow::anyhow!("{day} is not a date in the form YYYY-MM-DD"),
+        DayOffError::Weekend => anyhow::anyhow!("{day} falls on a weekend: it is not a business day anyway"),
+        DayOffError::Holiday => anyhow::anyhow!("{day} is a national holiday already"),
+        DayOffError::Description => anyhow::anyhow!("the description is empty or longer than 200 characters"),
+        DayOffError::NotADayOff => anyhow::anyhow!("{day} is not a ponto facultativo"),
+    }
+}
+
 async fn days_off(settings: crate::config::Settings, action: DaysOff) -> anyhow::Result<()> {
     use crate::services::calendar;
+    use app::domain::calendar::{check_day_off, parse_day};
     use std::io::Write;
     let db = crate::db::connect(&settings.database).await?;
     startup::migrate_and_seed(&db, settings.database.kind).await?;
@@ -156,10 +171,14 @@ async fn days_off(settings: crate::config::Settings, action: DaysOff) -> anyhow:
                 writeln!(out, "{}\t{}", day.day, day.description)?;
             }
         }
-        DaysOff::Adicionar { data, descricao } => calendar::add(&db, &data, &descricao).await?,
+        DaysOff::Adicionar { data, descricao } => {
+            let (date, description) = check_day_off(&data, &descricao).map_err(|e| operator_words(&data, e))?;
+            calendar::add(&db, date, &description).await?;
+        }
         DaysOff::Remover { data } => {
-            if !calendar::remove(&db, &data).await? {
-                anyhow::bail!("{data} is not a ponto facultativo");
+            let date = parse_day(&data).map_err(|e| operator_words(&data, e))?;
+            if !calendar::remove(&db, date).await? {
+                return Err(operator_words(&data, DayOffError::NotADayOff));
             }
         }
     }

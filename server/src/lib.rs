@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod password;
 pub mod precompress;
 pub mod rate_limit;
+pub mod refusal;
 pub mod secret;
 pub mod seed;
 pub mod services;

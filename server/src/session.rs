@@ -5,8 +5,8 @@
 //! covers every request of that person (see `services::follow_up`).
 
 use crate::secret::{constant_time_eq, Keys, Purpose};
-use app::domain::request_form::is_protocol_number;
-use app::ports::SESSION_COOKIE;
+use app::domain::protocol::ProtocolNumber;
+use app::request_context::SESSION_COOKIE;
 use std::time::Duration;
 
 /// How long the links of a "finalized" e-mail open the request (then a lookup does).
@@ -52,7 +52,7 @@ fn check(keys: &Keys, purpose: Purpose, value: &str, now: i64) -> Option<String>
     let number = parts.next()?;
     let expires = parts.next()?;
     let signature = parts.next()?;
-    if !is_protocol_number(number) || signature.len() != 40 || expires.len() > 12 {
+    if ProtocolNumber::parse(number).is_none() || signature.len() != 40 || expires.len() > 12 {
         return None;
     }
     let expires: i64 = expires.parse().ok()?;

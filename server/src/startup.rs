@@ -1,7 +1,7 @@
 //! Start-up, in order: database connection, migrations, seed data, HTTP router; then
 //! serving until a shutdown signal. Tests call [`prepare`] to get the same router.
 
-use crate::attachments::store::LocalFolder;
+use crate::attachments::store::{AttachmentStore, LocalFolder};
 use crate::captcha::CaptchaIssuer;
 use crate::config::MailSettings;
 use crate::config::{DatabaseKind, Settings};
@@ -9,7 +9,6 @@ use crate::db::{self, migrations::Migrator, WriteGate};
 use crate::mail::compose::Sender;
 use crate::mail::delivery::Delivery;
 use crate::mail::transport::MailTransport;
-use crate::rate_limit::RateLimiter;
 use crate::secret::{self, Keys};
 use crate::services::acceptance::AcceptanceJob;
 use crate::services::admin::AdminService;
@@ -22,8 +21,8 @@ use crate::services::follow_up::FollowService;
 use crate::services::housekeeping::Housekeeping;
 use crate::services::logos::LogoService;
 use crate::services::lookup::{LookupLimits, Lookups};
+use crate::services::opening::{OpeningLimits, Outgoing, RequestParts, RequestService};
 use crate::services::reports::ReportService;
-use crate::services::requests::{Outgoing, RequestService};
 use crate::services::settings::{SettingsService, SettingsStore};
 use crate::session::Sessions;
 use crate::spent_captchas::{Captchas, SpentCaptchas};
@@ -36,7 +35,6 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::Notify;
 
 /// Serialises schema changes and seeding when several instances start at once against
@@ -80,15 +78,17 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let captchas = Captchas { issuer: captcha, spent: SpentCaptchas::start(db.clone(), gate.clone()) };
     let outgoing =
         Outgoing { sender: sender.clone(), public_url: settings.public_url.clone(), wakeup: mail_wakeup.clone() };
-    let requests = Arc::new(RequestService::new(
-        db.clone(),
-        gate.clone(),
-        captchas.clone(),
-        keys.clone(),
-        limits.per_cpf_per_day,
-        outgoing.clone(),
-        portal_settings.clone(),
-    ));
+    let attachments: Arc<dyn AttachmentStore> = Arc::new(LocalFolder::new(settings.data_dir.join("attachments")));
+    let requests = Arc::new(RequestService::new(RequestParts {
+        db: db.clone(),
+        gate: gate.clone(),
+        captchas: captchas.clone(),
+        keys: keys.clone(),
+        mail: outgoing.clone(),
+        settings: portal_settings.clone(),
+        attachments: attachments.clone(),
+        limits: OpeningLimits { per_ip_per_hour: limits.per_ip_per_hour, per_cpf_per_day: limits.per_cpf_per_day },
+    }));
     let lookups = Lookups::new(
         db.clone(),
         gate.clone(),
@@ -149,8 +149,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         desk: desk.clone(),
         settings: settings_admin,
         logos,
-        attachments: Arc::new(LocalFolder::new(settings.data_dir.join("attachments"))),
-        ip_limiter: Arc::new(RateLimiter::new(limits.per_ip_per_hour, Duration::from_secs(3_600))),
+        attachments,
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
         https,
     };

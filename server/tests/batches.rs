@@ -15,8 +15,7 @@ use server::captcha::Verified;
 use server::db::entities::{outbox_message, request, request_event, system};
 use server::db::WriteGate;
 use server::mail::compose::Sender;
-use server::services::opening::Writer;
-use server::services::requests::{OpenError, Submission};
+use server::services::opening::{OpenError, Submission, Writer};
 use std::sync::Arc;
 
 /// A valid submission with this CPF and captcha challenge.

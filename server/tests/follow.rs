@@ -494,16 +494,16 @@ async fn the_lookup_page_form_works_without_a_script_api() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_ponto_facultativo_moves_later_deadlines() {
     use app::domain::calendar::Calendar;
-    use app::domain::lifecycle::{acceptance_deadline, brasilia_date};
+    use app::domain::lifecycle::acceptance_deadline;
     let server = TestServer::sqlite().await;
     let number = open_request(&server, CPF_A).await;
-    let today = brasilia_date(chrono::Utc::now().timestamp());
+    let today = app::domain::brasilia::today();
     let seeded = server::services::calendar::list(&server.db, None).await.unwrap_or_else(|e| panic!("{e}"));
     let before =
         Calendar::with_optional_days_off(seeded.iter().filter_map(|d| app::domain::calendar::Date::parse_iso(&d.day)));
     // The next business day from today becomes a day off.
     let next = before.add_business_days(today, 1);
-    server::services::calendar::add(&server.db, &next.iso(), "Ponto facultativo de teste")
+    server::services::calendar::add(&server.db, next, "Ponto facultativo de teste")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     finalize(&server, &number, "Resolvido.").await;

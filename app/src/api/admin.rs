@@ -116,28 +116,28 @@ pub struct CalendarPage {
 #[server(endpoint = "admin/inicio")]
 pub async fn load_admin_home() -> Result<AgentView, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.admin.admin(session.as_deref()).await
 }
 
 #[server(endpoint = "admin/equipe")]
 pub async fn load_team() -> Result<TeamPage, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.admin.team(session.as_deref()).await
 }
 
 #[server(endpoint = "admin/atendente")]
 pub async fn load_agent_edit(id: i32) -> Result<AgentEdit, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.admin.agent(session.as_deref(), id).await
 }
 
 #[server(endpoint = "admin/auditoria")]
 pub async fn load_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.admin.audit(session.as_deref(), &filter).await
 }
 
@@ -145,7 +145,7 @@ pub async fn load_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
 #[server(endpoint = "admin/calendario")]
 pub async fn load_calendar_admin(year: Option<i32>) -> Result<CalendarPage, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.admin.calendar(session.as_deref(), year).await
 }
 

@@ -46,7 +46,7 @@ impl SystemFaq {
 #[server(endpoint = "sistemas", input = GetUrl)]
 pub async fn list_systems() -> Result<Vec<SystemCard>, AppError> {
     let ports = crate::ports::from_context()?;
-    Ok(ports.catalog.active_systems().await?)
+    ports.catalog.active_systems().await
 }
 
 /// A system's published FAQ, each entry marked with whether it matches `query`.

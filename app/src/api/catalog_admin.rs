@@ -76,7 +76,7 @@ pub struct SystemAdminPage {
 #[server(endpoint = "admin/sistemas")]
 pub async fn load_systems_admin() -> Result<SystemsPage, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.catalog_admin.systems(session.as_deref()).await
 }
 
@@ -86,6 +86,6 @@ pub async fn load_system_admin(slug: String) -> Result<SystemAdminPage, AppError
         return Err(AppError::NotFound);
     }
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.catalog_admin.system(session.as_deref(), &slug).await
 }

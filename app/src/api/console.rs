@@ -168,6 +168,78 @@ pub struct ConsoleRequest {
     pub acceptance_days: u8,
 }
 
+/// What a form of the console's request page asks for: its `acao`. The page posts
+/// [`RequestAction::value`] and the server reads the same names into [`RequestActionForm`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RequestAction {
+    #[serde(rename = "responder")]
+    Reply,
+    #[serde(rename = "nota")]
+    Note,
+    #[serde(rename = "encaminhar")]
+    Escalate,
+    #[serde(rename = "finalizar")]
+    Finalize,
+    #[serde(rename = "assumir")]
+    Claim,
+    #[serde(rename = "atribuir")]
+    Assign,
+    #[serde(rename = "cpf")]
+    RevealCpf,
+}
+
+impl RequestAction {
+    pub const ALL: [RequestAction; 7] = [
+        RequestAction::Reply,
+        RequestAction::Note,
+        RequestAction::Escalate,
+        RequestAction::Finalize,
+        RequestAction::Claim,
+        RequestAction::Assign,
+        RequestAction::RevealCpf,
+    ];
+
+    /// The `acao` value the page's form posts.
+    pub const fn value(self) -> &'static str {
+        match self {
+            RequestAction::Reply => "responder",
+            RequestAction::Note => "nota",
+            RequestAction::Escalate => "encaminhar",
+            RequestAction::Finalize => "finalizar",
+            RequestAction::Claim => "assumir",
+            RequestAction::Assign => "atribuir",
+            RequestAction::RevealCpf => "cpf",
+        }
+    }
+
+    /// The page's form that posts it, as a refusal's [`ConsoleFeedback::form`] names it.
+    pub const fn form(self) -> &'static str {
+        match self {
+            RequestAction::Reply => "resposta",
+            RequestAction::Finalize => "finalizar",
+            other => other.value(),
+        }
+    }
+}
+
+/// Every field any form of the request page posts (each form sends some of them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestActionForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub versao: String,
+    pub acao: RequestAction,
+    #[serde(default)]
+    pub texto: String,
+    #[serde(default)]
+    pub motivo: String,
+    #[serde(default)]
+    pub nivel: String,
+    #[serde(default)]
+    pub atendente: String,
+}
+
 /// When the server refuses a console form, it renders the page again with this in the
 /// context: the message beside the field (or above the forms) and what was typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -194,10 +266,10 @@ pub struct ConsoleFeedback {
 #[server(endpoint = "atendimento/entrada")]
 pub async fn load_sign_in_form() -> Result<SignInForm, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(AGENT_COOKIE);
+    let session = crate::request_context::cookie(AGENT_COOKIE);
     let signed_in_as = ports.console.agent(session.as_deref()).await?.map(|agent| agent.name);
     let (token, cookie) = ports.console.sign_in_token();
-    crate::ports::set_cookie(&cookie);
+    crate::request_context::set_cookie(&cookie);
     Ok(SignInForm { token, signed_in_as })
 }
 
@@ -205,7 +277,7 @@ pub async fn load_sign_in_form() -> Result<SignInForm, AppError> {
 #[server(endpoint = "atendimento/agente")]
 pub async fn load_agent() -> Result<AgentView, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(AGENT_COOKIE);
+    let session = crate::request_context::cookie(AGENT_COOKIE);
     ports.console.agent(session.as_deref()).await?.ok_or(AppError::SignInRequired)
 }
 
@@ -213,7 +285,7 @@ pub async fn load_agent() -> Result<AgentView, AppError> {
 #[server(endpoint = "atendimento/fila")]
 pub async fn load_queue(filter: QueueFilter) -> Result<Queue, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(AGENT_COOKIE);
+    let session = crate::request_context::cookie(AGENT_COOKIE);
     ports.console.queue(session.as_deref(), &filter).await
 }
 
@@ -228,12 +300,23 @@ pub struct RevealCpf;
 #[server(endpoint = "atendimento/solicitacao")]
 pub async fn load_console_request(number: String) -> Result<ConsoleRequest, AppError> {
     let reveal_cpf = use_context::<RevealCpf>().is_some();
-    if !crate::domain::request_form::is_protocol_number(&number) {
-        return Err(AppError::NotFound);
-    }
+    let number = crate::domain::protocol::ProtocolNumber::parse(&number).ok_or(AppError::NotFound)?;
     let ports = crate::ports::from_context()?;
     let parts = use_context::<http::request::Parts>();
-    let client = parts.as_ref().and_then(crate::ports::client_ip);
-    let session = crate::ports::cookie(AGENT_COOKIE);
+    let client = parts.as_ref().and_then(crate::request_context::client_ip);
+    let session = crate::request_context::cookie(AGENT_COOKIE);
     ports.console.request(session.as_deref(), &number, reveal_cpf, client).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_action_is_read_back_from_the_value_the_page_posts() {
+        for action in RequestAction::ALL {
+            let posted = serde_json::to_string(action.value()).unwrap_or_default();
+            assert_eq!(serde_json::from_str::<RequestAction>(&posted).ok(), Some(action), "{}", action.value());
+        }
+    }
 }

@@ -1,12 +1,39 @@
-//! The one error type every server function returns.
+//! The refusal policy: what a page, a server function or a form post answers when it
+//! cannot do what was asked.
 //!
-//! Policy: what reaches the browser says what the citizen can do about it (not found,
-//! try again later), never why it happened internally. Internal causes are logged on
-//! the server, with their context, where they occur (see `ports::PortError`).
+//! What reaches the browser says what the person can do about it (not found, sign in,
+//! correct a field, try again later), never why it happened internally. Internal causes
+//! are logged on the server, with their context, where they occur.
+//!
+//! - Reads (pages and their server functions) return [`AppError`]; the page shows it with
+//!   the status of [`AppError::status_code`].
+//! - Writes (every form post and the request form's submission) get the server's one
+//!   `Refusal` (`server/src/refusal.rs`) from their service, and one responder
+//!   (`server/src/web/respond.rs`) answers it:
+//!
+//!   | refusal          | status | the person sees                                     |
+//!   |------------------|--------|-----------------------------------------------------|
+//!   | `Invalid`        | 422    | the page again, each message beside its field, what was typed kept |
+//!   | `NotFound`       | 404    | "não encontrado", nothing about why                  |
+//!   | `SignInRequired` | 303    | the sign-in page                                     |
+//!   | `Forbidden`      | 403    | [`AppError::Forbidden`]'s text                       |
+//!   | `Conflict`       | 409    | the page again: it changed meanwhile, the text kept  |
+//!   | `Refused`        | 409    | the page again with the rule's reason                |
+//!   | `Limited`        | 429    | the page again with what to do and when              |
+//!   | `Unavailable`    | 503    | the page again: "Não foi possível … agora." + [`TRY_AGAIN_LATER`] |
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
+
+/// What every "not now" answer ends with.
+pub const TRY_AGAIN_LATER: &str = "Tente novamente em alguns minutos.";
+
+/// "Não foi possível {doing} agora. Tente novamente em alguns minutos.": the message of a
+/// write refused as unavailable, naming what could not be done (`salvar`, `entrar`, ...).
+pub fn could_not(doing: &str) -> String {
+    format!("Não foi possível {doing} agora. {TRY_AGAIN_LATER}")
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -14,7 +41,7 @@ pub enum AppError {
     #[error("Página não encontrada.")]
     NotFound,
     /// A dependency (the database) does not answer; trying again later may work.
-    #[error("O serviço está temporariamente indisponível. Tente novamente em alguns minutos.")]
+    #[error("O serviço está temporariamente indisponível. {}", TRY_AGAIN_LATER)]
     Unavailable,
     /// Anything else that went wrong on the server.
     #[error("Ocorreu um erro inesperado. Tente novamente mais tarde.")]

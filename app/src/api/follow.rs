@@ -134,13 +134,13 @@ pub async fn lookup_requests(cpf: String, numero: String, captcha: String) -> Re
     let ports = crate::ports::from_context()?;
     let parts = use_context::<http::request::Parts>();
     // It sets the session cookie: a post started by another site must not plant one.
-    if !parts.as_ref().is_some_and(|p| crate::ports::same_origin(&p.headers)) {
+    if !parts.as_ref().is_some_and(|p| crate::request_context::same_origin(&p.headers)) {
         return Ok(LookupOutcome::Refused { message: "Origem não permitida.".to_owned() });
     }
-    let client = parts.as_ref().and_then(crate::ports::client_ip);
+    let client = parts.as_ref().and_then(crate::request_context::client_ip);
     let answer = ports.follow.lookup(&cpf, &numero, &captcha, client).await?;
     if let Some(cookie) = &answer.set_cookie {
-        crate::ports::set_cookie(cookie);
+        crate::request_context::set_cookie(cookie);
     }
     Ok(answer.outcome)
 }
@@ -149,19 +149,17 @@ pub async fn lookup_requests(cpf: String, numero: String, captcha: String) -> Re
 #[server(endpoint = "minhas-solicitacoes", input = GetUrl)]
 pub async fn load_my_requests() -> Result<Option<RequestList>, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::session_cookie();
-    Ok(ports.follow.my_requests(session.as_deref()).await?)
+    let session = crate::request_context::session_cookie();
+    ports.follow.my_requests(session.as_deref()).await
 }
 
 /// One request's history, or `NotFound` (no session, another CPF's number, no such number).
 #[server(endpoint = "historico", input = GetUrl)]
 pub async fn load_history(numero: String) -> Result<History, AppError> {
-    if !crate::domain::request_form::is_protocol_number(&numero) {
-        return Err(AppError::NotFound);
-    }
+    let number = crate::domain::protocol::ProtocolNumber::parse(&numero).ok_or(AppError::NotFound)?;
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::session_cookie();
-    ports.follow.history(session.as_deref(), &numero).await?.ok_or(AppError::NotFound)
+    let session = crate::request_context::session_cookie();
+    ports.follow.history(session.as_deref(), &number).await?.ok_or(AppError::NotFound)
 }
 
 /// When the server refuses a citizen's answer posted from the history page, it renders

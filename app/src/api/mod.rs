@@ -12,4 +12,4 @@ pub mod reports;
 pub mod request;
 pub mod settings;
 
-pub use error::AppError;
+pub use error::{could_not, AppError, TRY_AGAIN_LATER};

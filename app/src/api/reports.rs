@@ -80,7 +80,7 @@ pub struct ReportPage {
 #[server(endpoint = "admin/relatorios")]
 pub async fn load_report(filter: ReportFilter) -> Result<ReportPage, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.reports.report(session.as_deref(), &filter).await
 }
 

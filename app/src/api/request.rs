@@ -11,6 +11,12 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
+/// What the form says when the request could not be registered now (the server refused
+/// as unavailable, or its answer did not arrive): the typed data stays in the form.
+pub fn opening_unavailable() -> String {
+    format!("{} Os dados digitados foram mantidos.", super::could_not("registrar a solicitação"))
+}
+
 /// One option of the "Funcionalidade" select.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FuncionalidadeOption {
@@ -90,5 +96,6 @@ pub async fn new_captcha() -> Result<Challenge, AppError> {
 #[server(endpoint = "confirmacao", input = GetUrl)]
 pub async fn confirm_created(number: String, token: String) -> Result<bool, AppError> {
     let ports = crate::ports::from_context()?;
-    Ok(crate::domain::request_form::is_protocol_number(&number) && ports.requests.created_token_valid(&number, &token))
+    let number = crate::domain::protocol::ProtocolNumber::parse(&number);
+    Ok(number.is_some_and(|number| ports.requests.created_token_valid(&number, &token)))
 }

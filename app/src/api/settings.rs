@@ -16,6 +16,6 @@ pub struct SettingsPage {
 #[server(endpoint = "admin/configuracoes")]
 pub async fn load_settings_admin() -> Result<SettingsPage, AppError> {
     let ports = crate::ports::from_context()?;
-    let session = crate::ports::cookie(super::console::AGENT_COOKIE);
+    let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.settings.settings(session.as_deref()).await
 }

@@ -118,6 +118,56 @@ pub fn national_holidays(year: i32) -> Vec<Date> {
     days
 }
 
+/// Why a day cannot be made a ponto facultativo; the text is what the administrator is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DayOffError {
+    #[error("Informe uma data válida.")]
+    NotADate,
+    #[error("Esta data cai num fim de semana: já não é dia útil.")]
+    Weekend,
+    #[error("Esta data já é feriado nacional.")]
+    Holiday,
+    #[error("Descreva o dia em até 200 caracteres.")]
+    Description,
+    #[error("Este dia não é ponto facultativo.")]
+    NotADayOff,
+}
+
+impl DayOffError {
+    /// The calendar form's field at fault (`data` or `descricao`).
+    pub fn field(self) -> &'static str {
+        match self {
+            DayOffError::Description => "descricao",
+            _ => "data",
+        }
+    }
+}
+
+/// Longest description of a ponto facultativo (characters, after trimming).
+pub const DAY_OFF_DESCRIPTION_MAX_CHARS: usize = 200;
+
+/// `AAAA-MM-DD` as a date, or why not.
+pub fn parse_day(day: &str) -> Result<Date, DayOffError> {
+    Date::parse_iso(day.trim()).ok_or(DayOffError::NotADate)
+}
+
+/// A new ponto facultativo: a weekday that is not a national holiday, described in 1 to
+/// 200 characters. The date and the trimmed description, or why not.
+pub fn check_day_off(day: &str, description: &str) -> Result<(Date, String), DayOffError> {
+    let date = parse_day(day)?;
+    if date.is_weekend() {
+        return Err(DayOffError::Weekend);
+    }
+    if national_holidays(date.year).contains(&date) {
+        return Err(DayOffError::Holiday);
+    }
+    let description = description.trim();
+    if description.is_empty() || description.chars().count() > DAY_OFF_DESCRIPTION_MAX_CHARS {
+        return Err(DayOffError::Description);
+    }
+    Ok((date, description.to_owned()))
+}
+
 /// The days that do not count: national holidays plus the given pontos facultativos.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
@@ -173,6 +223,19 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_off_is_a_described_weekday_that_is_not_a_holiday() {
+        assert_eq!(
+            check_day_off("2026-12-24", " Véspera de Natal "),
+            Ok((Date { year: 2026, month: 12, day: 24 }, "Véspera de Natal".to_owned()))
+        );
+        assert_eq!(check_day_off("24/12/2026", "Natal"), Err(DayOffError::NotADate));
+        assert_eq!(check_day_off("2026-12-26", "Sábado"), Err(DayOffError::Weekend));
+        assert_eq!(check_day_off("2026-12-25", "Natal"), Err(DayOffError::Holiday));
+        assert_eq!(check_day_off("2026-12-24", "  "), Err(DayOffError::Description));
+        assert_eq!(check_day_off("2026-12-24", &"x".repeat(201)).map_err(DayOffError::field), Err("descricao"));
+    }
 
     fn d(text: &str) -> Date {
         Date::parse_iso(text).unwrap_or_else(|| panic!("bad date {text}"))

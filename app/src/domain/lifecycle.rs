@@ -2,7 +2,8 @@
 //! status (an agent's, the citizen's, the acceptance job's) asks this module first, so
 //! an illegal step is refused the same way wherever it is attempted.
 
-use super::calendar::{Calendar, Date};
+#[cfg(feature = "ssr")]
+use super::calendar::Calendar;
 use serde::{Deserialize, Serialize};
 
 /// The statuses a citizen sees (the legend of the follow-up page).
@@ -78,7 +79,7 @@ pub struct Standing {
 
 /// Why a step is not allowed now; the text is what the citizen (or agent) is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
+pub enum Blocked {
     #[error("Esta solicitação ainda não foi finalizada pela equipe de suporte.")]
     NotFinalized,
     #[error("O prazo para reabrir esta solicitação terminou: ela foi considerada atendida.")]
@@ -97,62 +98,62 @@ impl Standing {
     }
 
     /// A finalized request that nobody closed: the citizen's answer is awaited.
-    fn finalized_and_open(self) -> Result<(), Refusal> {
+    fn finalized_and_open(self) -> Result<(), Blocked> {
         match self.status {
-            Status::Avaliado => Err(Refusal::AlreadyRated),
-            _ if self.closed => Err(Refusal::Closed),
+            Status::Avaliado => Err(Blocked::AlreadyRated),
+            _ if self.closed => Err(Blocked::Closed),
             Status::Finalizado => Ok(()),
-            _ => Err(Refusal::NotFinalized),
+            _ => Err(Blocked::NotFinalized),
         }
     }
 
     /// The agent finalizes with an answer (from any status where work is pending).
-    pub fn finalize(self) -> Result<Standing, Refusal> {
+    pub fn finalize(self) -> Result<Standing, Blocked> {
         match self.status {
             Status::Recebido | Status::EmAnalise | Status::Reaberto => {
                 Ok(Standing { status: Status::Finalizado, accepted: false, closed: false })
             }
-            Status::Finalizado => Err(Refusal::AlreadyFinalized),
-            Status::Avaliado => Err(Refusal::AlreadyRated),
+            Status::Finalizado => Err(Blocked::AlreadyFinalized),
+            Status::Avaliado => Err(Blocked::AlreadyRated),
         }
     }
 
     /// An agent takes the request up (answer, escalation, note): pending work only.
-    pub fn take_up(self) -> Result<Standing, Refusal> {
+    pub fn take_up(self) -> Result<Standing, Blocked> {
         match self.status {
             Status::Recebido | Status::EmAnalise => Ok(Standing { status: Status::EmAnalise, ..self }),
             Status::Reaberto => Ok(self),
-            Status::Finalizado => Err(Refusal::AlreadyFinalized),
-            Status::Avaliado => Err(Refusal::AlreadyRated),
+            Status::Finalizado => Err(Blocked::AlreadyFinalized),
+            Status::Avaliado => Err(Blocked::AlreadyRated),
         }
     }
 
     /// "Não": the answer did not solve it; back to the queue, while the window is open.
-    pub fn contest(self) -> Result<Standing, Refusal> {
+    pub fn contest(self) -> Result<Standing, Blocked> {
         self.finalized_and_open()?;
         if self.accepted {
-            return Err(Refusal::AlreadyAccepted);
+            return Err(Blocked::AlreadyAccepted);
         }
         Ok(Standing { status: Status::Reaberto, accepted: false, closed: false })
     }
 
     /// "Sim" then "Avaliar atendimento": final. Still allowed after the acceptance deadline.
-    pub fn rate(self) -> Result<Standing, Refusal> {
+    pub fn rate(self) -> Result<Standing, Blocked> {
         self.finalized_and_open()?;
         Ok(Standing { status: Status::Avaliado, ..self })
     }
 
     /// "Sim" then "Fechar": final, no reopening and no rating afterwards.
-    pub fn close(self) -> Result<Standing, Refusal> {
+    pub fn close(self) -> Result<Standing, Blocked> {
         self.finalized_and_open()?;
         Ok(Standing { closed: true, ..self })
     }
 
     /// The acceptance job: silence until the deadline means the answer was accepted.
-    pub fn accept(self) -> Result<Standing, Refusal> {
+    pub fn accept(self) -> Result<Standing, Blocked> {
         self.finalized_and_open()?;
         if self.accepted {
-            return Err(Refusal::AlreadyAccepted);
+            return Err(Blocked::AlreadyAccepted);
         }
         Ok(Standing { accepted: true, ..self })
     }
@@ -168,20 +169,15 @@ impl Standing {
     }
 }
 
-/// Brasília is UTC−3 all year (no daylight saving since 2019).
-const BRASILIA_OFFSET_SECONDS: i64 = -3 * 3_600;
-
-/// The civil date in Brasília at a Unix instant.
-pub fn brasilia_date(unix_seconds: i64) -> Date {
-    Date::from_days_since_epoch((unix_seconds + BRASILIA_OFFSET_SECONDS).div_euclid(86_400))
-}
-
 /// The instant (Unix seconds) the acceptance window of a request finalized at
 /// `finalized_unix` closes: the end of the `days`-th business day after that day (the
 /// setting, 3 by default), i.e. midnight in Brasília that starts the next day.
+#[cfg(feature = "ssr")]
 pub fn acceptance_deadline(finalized_unix: i64, calendar: &Calendar, days: u8) -> i64 {
-    let last_day = calendar.add_business_days(brasilia_date(finalized_unix), u32::from(days));
-    last_day.plus_days(1).days_since_epoch() * 86_400 - BRASILIA_OFFSET_SECONDS
+    use super::brasilia;
+    let finalized = chrono::DateTime::<chrono::Utc>::from_timestamp(finalized_unix, 0).unwrap_or_default();
+    let last_day = calendar.add_business_days(brasilia::date_of(finalized), u32::from(days));
+    brasilia::midnight(last_day.plus_days(1)).map_or(i64::MAX, |end| end.timestamp())
 }
 
 /// Length rules of the reopening reason (characters, after trimming).
@@ -310,49 +306,49 @@ mod tests {
     #[test]
     fn contest_only_a_finalized_request_within_the_window() {
         assert_eq!(at(Status::Finalizado).contest().map(|s| s.status), Ok(Status::Reaberto));
-        assert_eq!(at(Status::Recebido).contest(), Err(Refusal::NotFinalized));
-        assert_eq!(at(Status::EmAnalise).contest(), Err(Refusal::NotFinalized));
-        assert_eq!(at(Status::Reaberto).contest(), Err(Refusal::NotFinalized));
-        assert_eq!(at(Status::Avaliado).contest(), Err(Refusal::AlreadyRated));
+        assert_eq!(at(Status::Recebido).contest(), Err(Blocked::NotFinalized));
+        assert_eq!(at(Status::EmAnalise).contest(), Err(Blocked::NotFinalized));
+        assert_eq!(at(Status::Reaberto).contest(), Err(Blocked::NotFinalized));
+        assert_eq!(at(Status::Avaliado).contest(), Err(Blocked::AlreadyRated));
         let accepted = Standing { accepted: true, ..at(Status::Finalizado) };
-        assert_eq!(accepted.contest(), Err(Refusal::AlreadyAccepted));
+        assert_eq!(accepted.contest(), Err(Blocked::AlreadyAccepted));
         let closed = Standing { closed: true, ..at(Status::Finalizado) };
-        assert_eq!(closed.contest(), Err(Refusal::Closed));
+        assert_eq!(closed.contest(), Err(Blocked::Closed));
     }
 
     #[test]
     fn rating_is_final_and_allowed_after_acceptance() {
         let rated = at(Status::Finalizado).rate();
         assert_eq!(rated.map(|s| s.status), Ok(Status::Avaliado));
-        assert_eq!(rated.and_then(Standing::rate), Err(Refusal::AlreadyRated));
+        assert_eq!(rated.and_then(Standing::rate), Err(Blocked::AlreadyRated));
         let accepted = Standing { accepted: true, ..at(Status::Finalizado) };
         assert_eq!(accepted.rate().map(|s| s.status), Ok(Status::Avaliado));
-        assert_eq!(at(Status::EmAnalise).rate(), Err(Refusal::NotFinalized));
+        assert_eq!(at(Status::EmAnalise).rate(), Err(Blocked::NotFinalized));
         let closed = Standing { closed: true, ..at(Status::Finalizado) };
-        assert_eq!(closed.rate(), Err(Refusal::Closed));
+        assert_eq!(closed.rate(), Err(Blocked::Closed));
     }
 
     #[test]
     fn closing_ends_everything() {
         let closed = at(Status::Finalizado).close().unwrap_or_else(|e| panic!("{e}"));
         assert!(closed.closed);
-        assert_eq!(closed.close(), Err(Refusal::Closed));
-        assert_eq!(closed.contest(), Err(Refusal::Closed));
-        assert_eq!(closed.accept(), Err(Refusal::Closed));
+        assert_eq!(closed.close(), Err(Blocked::Closed));
+        assert_eq!(closed.contest(), Err(Blocked::Closed));
+        assert_eq!(closed.accept(), Err(Blocked::Closed));
         assert!(!closed.awaits_answer());
         assert!(!closed.may_rate());
-        assert_eq!(at(Status::Reaberto).close(), Err(Refusal::NotFinalized));
+        assert_eq!(at(Status::Reaberto).close(), Err(Blocked::NotFinalized));
     }
 
     #[test]
     fn acceptance_happens_once_and_only_to_open_finalized_requests() {
         let accepted = at(Status::Finalizado).accept().unwrap_or_else(|e| panic!("{e}"));
         assert!(accepted.accepted);
-        assert_eq!(accepted.accept(), Err(Refusal::AlreadyAccepted));
+        assert_eq!(accepted.accept(), Err(Blocked::AlreadyAccepted));
         assert!(!accepted.awaits_answer());
         assert!(accepted.may_rate());
-        assert_eq!(at(Status::Reaberto).accept(), Err(Refusal::NotFinalized));
-        assert_eq!(at(Status::Avaliado).accept(), Err(Refusal::AlreadyRated));
+        assert_eq!(at(Status::Reaberto).accept(), Err(Blocked::NotFinalized));
+        assert_eq!(at(Status::Avaliado).accept(), Err(Blocked::AlreadyRated));
     }
 
     #[test]
@@ -360,8 +356,8 @@ mod tests {
         for status in [Status::Recebido, Status::EmAnalise, Status::Reaberto] {
             assert_eq!(at(status).finalize().map(|s| s.status), Ok(Status::Finalizado));
         }
-        assert_eq!(at(Status::Finalizado).finalize(), Err(Refusal::AlreadyFinalized));
-        assert_eq!(at(Status::Avaliado).finalize(), Err(Refusal::AlreadyRated));
+        assert_eq!(at(Status::Finalizado).finalize(), Err(Blocked::AlreadyFinalized));
+        assert_eq!(at(Status::Avaliado).finalize(), Err(Blocked::AlreadyRated));
         assert_eq!(at(Status::Recebido).take_up().map(|s| s.status), Ok(Status::EmAnalise));
         assert_eq!(at(Status::Reaberto).take_up().map(|s| s.status), Ok(Status::Reaberto));
     }
@@ -380,15 +376,17 @@ mod tests {
     }
 
     /// `YYYY-MM-DDTHH:MM` in UTC to Unix seconds, without a date library.
+    #[cfg(feature = "ssr")]
     fn unix(iso: &str) -> i64 {
         let (date, time) = iso.split_once('T').unwrap_or((iso, "00:00"));
-        let day = Date::parse_iso(date).unwrap_or_else(|| panic!("bad date {iso}"));
+        let day = crate::domain::calendar::Date::parse_iso(date).unwrap_or_else(|| panic!("bad date {iso}"));
         let (h, m) = time.split_once(':').unwrap_or(("0", "0"));
         let h: i64 = h.parse().unwrap_or(0);
         let m: i64 = m.parse().unwrap_or(0);
         day.days_since_epoch() * 86_400 + h * 3_600 + m * 60
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn the_window_closes_at_the_end_of_the_third_business_day_in_brasilia() {
         let national = Calendar::national();
@@ -401,7 +399,6 @@ mod tests {
         assert_eq!(acceptance_deadline(unix("2025-02-28T02:30"), &national, 3), unix("2025-03-05T03:00"));
         // 00:30 in Brasília on Friday the 28th counts from Friday.
         assert_eq!(acceptance_deadline(unix("2025-02-28T03:30"), &national, 3), deadline);
-        assert_eq!(brasilia_date(unix("2026-01-01T02:59")), Date::parse_iso("2025-12-31").unwrap_or_else(|| panic!()));
         // A window of one business day from Friday ends with Monday; of five, with Friday the 7th
         // (Carnival's Monday and Tuesday are pontos facultativos, not national holidays).
         assert_eq!(acceptance_deadline(unix("2025-02-28T18:00"), &national, 1), unix("2025-03-04T03:00"));

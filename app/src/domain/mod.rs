@@ -1,6 +1,8 @@
 //! Pure rules shared by the browser and the server: no I/O, no framework types.
 
 pub mod agent;
+#[cfg(feature = "ssr")]
+pub mod brasilia;
 pub mod calendar;
 pub mod cns;
 pub mod cpf;
@@ -10,6 +12,8 @@ pub mod lifecycle;
 pub mod person_name;
 pub mod phone;
 pub mod pow;
+pub mod protocol;
+pub mod pt_br;
 pub mod request_form;
 pub mod search;
 pub mod settings;

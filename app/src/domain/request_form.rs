@@ -245,16 +245,6 @@ pub fn allowed_image_name(name: &str) -> bool {
     lower.rsplit_once('.').is_some_and(|(_, ext)| matches!(ext, "gif" | "jpg" | "jpeg" | "png"))
 }
 
-/// The protocol number: the year and an 8-digit sequence (`202600000042`).
-pub fn protocol_number(year: i32, sequence: i64) -> String {
-    format!("{year:04}{sequence:08}")
-}
-
-/// Whether `text` has the shape of a protocol number.
-pub fn is_protocol_number(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,14 +303,6 @@ mod tests {
             assert_eq!(check_field(field, value, &[1, 3]), Some(message));
         }
         assert_eq!(check_field(Field::Cns, "", &[]), None);
-    }
-
-    #[test]
-    fn protocol_numbers_have_twelve_digits() {
-        assert_eq!(protocol_number(2026, 42), "202600000042");
-        assert!(is_protocol_number("202600000042"));
-        assert!(!is_protocol_number("20260000004"));
-        assert!(!is_protocol_number("2026000000a2"));
     }
 
     #[test]

@@ -61,7 +61,7 @@ impl AttachmentLimits {
     pub fn body_too_large(self) -> String {
         format!(
             "O envio excede o tamanho máximo: até {} de no máximo {} MB cada.",
-            count_of(self.max_files, "imagem", "imagens"),
+            super::pt_br::count(self.max_files, "imagem", "imagens"),
             self.max_mb
         )
     }
@@ -73,13 +73,8 @@ impl Default for AttachmentLimits {
     }
 }
 
-/// "1 arquivo", "5 arquivos": a count with its noun in the right number.
-pub fn count_of(n: u8, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn files_phrase(n: u8) -> String {
-    count_of(n, "arquivo", "arquivos")
+    super::pt_br::count(n, "arquivo", "arquivos")
 }
 
 /// Everything on the settings page.
@@ -143,7 +138,7 @@ pub fn days_in_full(days: u8) -> String {
 
 /// "1 dia útil", "3 dias úteis".
 pub fn days_short(days: u8) -> String {
-    count_of(days, "dia útil", "dias úteis")
+    super::pt_br::count(days, "dia útil", "dias úteis")
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub fn FollowPage() -> impl IntoView {
                             let numero = query
                                 .read_untracked()
                                 .get("numero")
-                                .filter(|n| crate::domain::request_form::is_protocol_number(n))
+                                .filter(|n| crate::domain::protocol::ProtocolNumber::parse(n).is_some())
                                 .unwrap_or_default();
                             view! {
                                 <p>"Informe o CPF usado na abertura e o número da solicitação."</p>

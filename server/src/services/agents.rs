@@ -7,7 +7,8 @@ use super::audit::{self, action, Actor};
 use super::sign_in_throttle::SignInThrottle;
 use crate::db::entities::{agent, agent_invite, agent_session, agent_system};
 use crate::db::WriteGate;
-use crate::password::{self, PasswordError};
+use crate::password;
+use crate::refusal::{FieldProblem, Refusal, WHOLE_FORM};
 use crate::secret::{constant_time_eq, Keys};
 use app::api::console::{AgentView, AGENT_COOKIE, SIGN_IN_COOKIE};
 use app::domain::agent::{check_password, PASSWORD_MAX_CHARS};
@@ -82,20 +83,16 @@ impl Principal {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum AgentError {
-    /// Wrong e-mail or password, or a disabled account.
-    #[error("sign-in refused")]
-    SignInRefused,
-    /// Too many failures for this account or address: wait (same message to the agent).
-    #[error("sign-in delayed")]
-    Throttled,
-    #[error("invalid {field}: {message}")]
-    Invalid { field: &'static str, message: String },
-    #[error("database: {0}")]
-    Database(#[from] DbErr),
-    #[error("{0}")]
-    Password(#[from] PasswordError),
+/// Wrong e-mail or password, or a disabled account: one answer for all, about the form
+/// as a whole (which of the two was wrong is not said).
+pub fn sign_in_refused() -> Refusal {
+    Refusal::Invalid(vec![FieldProblem { field: WHOLE_FORM, message: SIGN_IN_REFUSED.to_owned() }])
+}
+
+/// Too many failures for this account or address: wait. The agent is told the same as for
+/// a wrong password, with another status.
+pub fn sign_in_delayed() -> Refusal {
+    Refusal::Limited(SIGN_IN_REFUSED.to_owned())
 }
 
 /// A started session: the `Set-Cookie` value to send.
@@ -163,7 +160,7 @@ impl AgentService {
     }
 
     /// Checks e-mail and password; on success a new session (never one the browser
-    /// brought: no fixation) and its cookie. Every refusal is [`AgentError::SignInRefused`].
+    /// brought: no fixation) and its cookie. Every refusal is [`sign_in_refused`] or, while tries are delayed, [`sign_in_delayed`].
     pub async fn sign_in(
         &self,
         email: &str,
@@ -171,16 +168,16 @@ impl AgentService {
         client: Option<std::net::IpAddr>,
         previous: Option<&str>,
         device: Option<&str>,
-    ) -> Result<Started, AgentError> {
+    ) -> Result<Started, Refusal> {
         let email = email.trim().to_lowercase();
         if email.is_empty() || password.is_empty() || password.chars().count() > PASSWORD_MAX_CHARS {
-            return Err(AgentError::SignInRefused);
+            return Err(sign_in_refused());
         }
         let now = Utc::now();
         let keys = self.throttle.keys_for(&email, client, self.throttle.is_known_device(&email, device));
         if !self.throttle.reserve(&keys, now).await? {
             tracing::warn!("sign-in refused: tries delayed for this account or address");
-            return Err(AgentError::Throttled);
+            return Err(sign_in_delayed());
         }
         let found = agent::Entity::find().filter(agent::Column::Email.eq(email.as_str())).one(&self.db).await?;
         let stored = found.as_ref().filter(|a| a.active).and_then(|a| a.password_hash.clone());
@@ -188,7 +185,7 @@ impl AgentService {
         let Some(agent) = found.filter(|_| matches) else {
             // The try was counted by `reserve` already.
             tracing::warn!("sign-in refused: wrong e-mail or password");
-            return Err(AgentError::SignInRefused);
+            return Err(sign_in_refused());
         };
         let token = random_token();
         let _turn = self.gate.enter().await;
@@ -295,17 +292,14 @@ impl AgentService {
         new: &str,
         confirmation: &str,
         client: Option<std::net::IpAddr>,
-    ) -> Result<(), AgentError> {
+    ) -> Result<(), Refusal> {
         let stored = agent::Entity::find_by_id(principal.id).one(&self.db).await?.and_then(|a| a.password_hash);
         if current.chars().count() > PASSWORD_MAX_CHARS || !password::verify(current.to_owned(), stored).await? {
-            return Err(AgentError::Invalid { field: "atual", message: "A senha atual não confere.".to_owned() });
+            return Err(Refusal::invalid("atual", "A senha atual não confere."));
         }
-        check_password(new).map_err(|message| AgentError::Invalid { field: "nova", message })?;
+        check_password(new).map_err(|message| Refusal::invalid("nova", message))?;
         if new != confirmation {
-            return Err(AgentError::Invalid {
-                field: "confirmacao",
-                message: "A confirmação não é igual à nova senha.".to_owned(),
-            });
+            return Err(Refusal::invalid("confirmacao", "A confirmação não é igual à nova senha."));
         }
         let hash = password::hash(new.to_owned()).await?;
         let _turn = self.gate.enter().await;
@@ -329,19 +323,13 @@ impl AgentService {
     }
 
     /// Creates an administrator, or makes an existing account one with this password.
-    pub async fn create_admin(&self, email: &str, name: &str, password: &str) -> Result<i32, AgentError> {
-        let email = Email::parse(email)
-            .map_err(|e| AgentError::Invalid { field: "email", message: e.to_string() })?
-            .as_str()
-            .to_lowercase();
+    pub async fn create_admin(&self, email: &str, name: &str, password: &str) -> Result<i32, Refusal> {
+        let email = Email::parse(email).map_err(|e| Refusal::invalid("email", e.to_string()))?.as_str().to_lowercase();
         let name = name.trim();
         if name.chars().count() < 3 || name.chars().count() > 120 || name.chars().any(char::is_control) {
-            return Err(AgentError::Invalid {
-                field: "nome",
-                message: "O nome deve ter de 3 a 120 caracteres.".to_owned(),
-            });
+            return Err(Refusal::invalid("nome", "O nome deve ter de 3 a 120 caracteres."));
         }
-        check_password(password).map_err(|message| AgentError::Invalid { field: "senha", message })?;
+        check_password(password).map_err(|message| Refusal::invalid("senha", message))?;
         let hash = password::hash(password.to_owned()).await?;
         let now = Utc::now();
         let _turn = self.gate.enter().await;

@@ -1,10 +1,11 @@
 //! Systems and FAQ entries, read from the database.
 
-use super::db_failure;
+use super::refuse;
 use crate::db::entities::{faq_entry, system};
 use crate::markdown;
 use app::api::catalog::SystemCard;
-use app::ports::{Catalog, FaqItem, PortError};
+use app::api::AppError;
+use app::ports::{Catalog, FaqItem};
 use async_trait::async_trait;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -31,24 +32,24 @@ pub(crate) fn card(model: system::Model) -> SystemCard {
 
 #[async_trait]
 impl Catalog for SeaCatalog {
-    async fn active_systems(&self) -> Result<Vec<SystemCard>, PortError> {
+    async fn active_systems(&self) -> Result<Vec<SystemCard>, AppError> {
         let systems = system::Entity::find()
             .filter(system::Column::Active.eq(true))
             .order_by_asc(system::Column::Position)
             .order_by_asc(system::Column::Name)
             .all(&self.db)
             .await
-            .map_err(|e| db_failure("list active systems", e))?;
+            .map_err(refuse("list active systems"))?;
         Ok(systems.into_iter().map(card).collect())
     }
 
-    async fn system_faq(&self, slug: &str) -> Result<Option<(SystemCard, Vec<FaqItem>)>, PortError> {
+    async fn system_faq(&self, slug: &str) -> Result<Option<(SystemCard, Vec<FaqItem>)>, AppError> {
         let Some(found) = system::Entity::find()
             .filter(system::Column::Slug.eq(slug))
             .filter(system::Column::Active.eq(true))
             .one(&self.db)
             .await
-            .map_err(|e| db_failure("find system by slug", e))?
+            .map_err(refuse("find system by slug"))?
         else {
             return Ok(None);
         };
@@ -59,7 +60,7 @@ impl Catalog for SeaCatalog {
             .order_by_asc(faq_entry::Column::Id)
             .all(&self.db)
             .await
-            .map_err(|e| db_failure("list faq entries", e))?;
+            .map_err(refuse("list faq entries"))?;
         let items = entries
             .into_iter()
             .map(|e| {

@@ -10,6 +10,7 @@ use super::refuse;
 use crate::db::entities::{canned_reply, faq_entry, funcionalidade, system};
 use crate::db::WriteGate;
 use crate::markdown;
+use crate::refusal::Refusal;
 use app::api::catalog_admin::{
     CannedAdmin, FaqAdminEntry, FuncionalidadeAdmin, SystemAdminPage, SystemRow, SystemsPage,
 };
@@ -23,20 +24,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use std::sync::Arc;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CatalogError {
-    #[error("not found")]
-    NotFound,
-    #[error("invalid {field}: {message}")]
-    Invalid { field: &'static str, message: String },
-    #[error("database: {0}")]
-    Database(#[from] DbErr),
-}
-
-fn invalid(field: &'static str, message: &str) -> CatalogError {
-    CatalogError::Invalid { field, message: message.to_owned() }
-}
 
 /// A change to a system's page, as its forms post it.
 #[derive(Debug, Clone)]
@@ -55,14 +42,17 @@ pub enum SystemChange {
 }
 
 /// Trimmed, between `min` and `max` characters, no control characters but line breaks.
-fn text(value: &str, field: &'static str, min: usize, max: usize, what: &str) -> Result<String, CatalogError> {
+fn text(value: &str, field: &'static str, min: usize, max: usize, what: &str) -> Result<String, Refusal> {
     let value = value.trim();
     let length = value.chars().count();
     if length < min || length > max {
-        return Err(CatalogError::Invalid { field, message: format!("{what} deve ter de {min} a {max} caracteres.") });
+        return Err(Refusal::invalid(field, format!("{what} deve ter de {min} a {max} caracteres.")));
     }
     if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(invalid(field, "O texto contém caracteres de controle; cole-o novamente como texto simples."));
+        return Err(Refusal::invalid(
+            field,
+            "O texto contém caracteres de controle; cole-o novamente como texto simples.",
+        ));
     }
     Ok(value.to_owned())
 }
@@ -91,10 +81,10 @@ impl CatalogAdminService {
         full_name: &str,
         description: &str,
         client: Option<String>,
-    ) -> Result<String, CatalogError> {
+    ) -> Result<String, Refusal> {
         let slug_text = slug_text.trim().to_lowercase();
         if !slug::is_valid(&slug_text) {
-            return Err(invalid("sigla", "Use letras minúsculas, números e hífens (até 40), como “cnes”."));
+            return Err(Refusal::invalid("sigla", "Use letras minúsculas, números e hífens (até 40), como “cnes”."));
         }
         let name = text(name, "nome", 2, 80, "O nome")?;
         let full_name = text(full_name, "nome_completo", 2, 200, "O nome completo")?;
@@ -103,7 +93,7 @@ impl CatalogAdminService {
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         if system::Entity::find().filter(system::Column::Slug.eq(slug_text.as_str())).one(&txn).await?.is_some() {
-            return Err(invalid("sigla", "Já existe um sistema com esta sigla."));
+            return Err(Refusal::invalid("sigla", "Já existe um sistema com esta sigla."));
         }
         let position = i32::try_from(system::Entity::find().count(&txn).await?).unwrap_or(i32::MAX);
         let created = system::ActiveModel {
@@ -141,12 +131,12 @@ impl CatalogAdminService {
         slug_text: &str,
         change: SystemChange,
         client: Option<String>,
-    ) -> Result<(), CatalogError> {
+    ) -> Result<(), Refusal> {
         let now = Utc::now();
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         let found = system::Entity::find().filter(system::Column::Slug.eq(slug_text)).one(&txn).await?;
-        let sys = found.ok_or(CatalogError::NotFound)?;
+        let sys = found.ok_or(Refusal::NotFound)?;
         let detail = apply(&txn, &sys, change, now).await?;
         let actor = Actor { agent_id: Some(by.id), ip: client };
         audit::record(&txn, &actor, action::CATALOG, None, &format!("{}: {detail}", sys.slug), now).await?;
@@ -227,7 +217,7 @@ async fn apply(
     sys: &system::Model,
     change: SystemChange,
     now: chrono::DateTime<Utc>,
-) -> Result<String, CatalogError> {
+) -> Result<String, Refusal> {
     Ok(match change {
         SystemChange::Save { name, full_name, description, active } => {
             let mut row: system::ActiveModel = sys.clone().into();
@@ -284,7 +274,7 @@ async fn apply(
                 .all(txn)
                 .await?;
             let ids: Vec<i32> = entries.iter().map(|e| e.id).collect();
-            let reordered = swap_with_neighbour(&ids, id, up).ok_or(CatalogError::NotFound)?;
+            let reordered = swap_with_neighbour(&ids, id, up).ok_or(Refusal::NotFound)?;
             for (position, entry_id) in reordered.iter().enumerate() {
                 faq_entry::Entity::update_many()
                     .col_expr(faq_entry::Column::Position, sea_orm::sea_query::Expr::value(position as i32))
@@ -299,7 +289,7 @@ async fn apply(
             let existing =
                 funcionalidade::Entity::find().filter(funcionalidade::Column::SystemId.eq(sys.id)).all(txn).await?;
             if existing.iter().any(|f| f.name.to_lowercase() == name.to_lowercase()) {
-                return Err(invalid("nome", "Esta funcionalidade já existe neste sistema."));
+                return Err(Refusal::invalid("nome", "Esta funcionalidade já existe neste sistema."));
             }
             let position = existing.iter().map(|f| f.position).max().map_or(0, |p| p.saturating_add(1));
             funcionalidade::ActiveModel {
@@ -317,12 +307,12 @@ async fn apply(
             let name = text(&name, "nome", 2, 120, "O nome da funcionalidade")?;
             let existing =
                 funcionalidade::Entity::find().filter(funcionalidade::Column::SystemId.eq(sys.id)).all(txn).await?;
-            let current = existing.iter().find(|f| f.id == id).cloned().ok_or(CatalogError::NotFound)?;
+            let current = existing.iter().find(|f| f.id == id).cloned().ok_or(Refusal::NotFound)?;
             if existing.iter().any(|f| f.id != id && f.name.to_lowercase() == name.to_lowercase()) {
-                return Err(invalid("nome", "Esta funcionalidade já existe neste sistema."));
+                return Err(Refusal::invalid("nome", "Esta funcionalidade já existe neste sistema."));
             }
             if !active && existing.iter().filter(|f| f.active && f.id != id).count() == 0 {
-                return Err(invalid("ativa", "O formulário precisa de pelo menos uma funcionalidade ativa."));
+                return Err(Refusal::invalid("ativa", "O formulário precisa de pelo menos uma funcionalidade ativa."));
             }
             let mut row: funcionalidade::ActiveModel = current.into();
             row.name = Set(name);
@@ -339,7 +329,7 @@ async fn apply(
                 .all(txn)
                 .await?;
             let ids: Vec<i32> = existing.iter().map(|f| f.id).collect();
-            let reordered = swap_with_neighbour(&ids, id, true).ok_or(CatalogError::NotFound)?;
+            let reordered = swap_with_neighbour(&ids, id, true).ok_or(Refusal::NotFound)?;
             for (position, f_id) in reordered.iter().enumerate() {
                 funcionalidade::Entity::update_many()
                     .col_expr(funcionalidade::Column::Position, sea_orm::sea_query::Expr::value(position as i32))
@@ -376,24 +366,20 @@ async fn apply(
     })
 }
 
-async fn faq_of(txn: &DatabaseTransaction, sys: &system::Model, id: i32) -> Result<faq_entry::Model, CatalogError> {
+async fn faq_of(txn: &DatabaseTransaction, sys: &system::Model, id: i32) -> Result<faq_entry::Model, Refusal> {
     faq_entry::Entity::find_by_id(id)
         .filter(faq_entry::Column::SystemId.eq(sys.id))
         .one(txn)
         .await?
-        .ok_or(CatalogError::NotFound)
+        .ok_or(Refusal::NotFound)
 }
 
-async fn canned_of(
-    txn: &DatabaseTransaction,
-    sys: &system::Model,
-    id: i32,
-) -> Result<canned_reply::Model, CatalogError> {
+async fn canned_of(txn: &DatabaseTransaction, sys: &system::Model, id: i32) -> Result<canned_reply::Model, Refusal> {
     canned_reply::Entity::find_by_id(id)
         .filter(canned_reply::Column::SystemId.eq(sys.id))
         .one(txn)
         .await?
-        .ok_or(CatalogError::NotFound)
+        .ok_or(Refusal::NotFound)
 }
 
 /// `ids` with `id` swapped with the one before it (`up`) or after it; `None` when `id`

@@ -7,7 +7,8 @@
 use super::agents::{AgentService, Principal};
 use super::audit::{self, action, Actor};
 use super::follow_up::standing_of;
-use super::{brasilia_date_time, brasilia_midnight, db_failure, load_calendar, refuse};
+use super::{load_calendar, refuse};
+use crate::attachments::AttachedFile;
 use crate::db::entities::{
     agent, agent_system, attachment, canned_reply, funcionalidade, request, request_event, system,
 };
@@ -16,13 +17,14 @@ use app::api::console::{
     AgentView, CannedReply, Choice, Colleague, ConsoleEntry, ConsoleFile, ConsoleRequest, Queue, QueueFilter, QueueRow,
 };
 use app::api::AppError;
-use app::components::request_form::human_size;
+use app::domain::brasilia::{self, date_time as brasilia_date_time, midnight as brasilia_midnight};
 use app::domain::calendar::{Calendar, Date};
 use app::domain::cpf::Cpf;
-use app::domain::lifecycle::{self, rating_label, EventKind, Status};
+use app::domain::lifecycle::{rating_label, EventKind, Status};
 use app::domain::phone::Phone;
+use app::domain::protocol::ProtocolNumber;
 use app::domain::uf::Uf;
-use app::ports::{ConsoleDesk, PortError};
+use app::ports::ConsoleDesk;
 use async_trait::async_trait;
 use chrono::Utc;
 use sea_orm::{
@@ -122,7 +124,7 @@ impl ConsoleService {
         }
         let calendar = load_calendar(&self.db).await?;
         let now = Utc::now();
-        let today = lifecycle::brasilia_date(now.timestamp());
+        let today = brasilia::date_of(now);
         if let Some(days) = filter.min_days.filter(|d| *d > 0 && *d <= 365) {
             if let Some(before) = brasilia_midnight(waited_since(&calendar, today, days).plus_days(1)) {
                 matching = matching.add(request::Column::UpdatedAt.lt(before));
@@ -188,8 +190,7 @@ impl ConsoleService {
                 status: standing_of_status(&row.status),
                 level: row.level,
                 holder: row.assignee_id.and_then(|id| holders.get(&id).cloned()),
-                waiting_days: calendar
-                    .business_days_between(lifecycle::brasilia_date(row.updated_at.timestamp()), today),
+                waiting_days: calendar.business_days_between(brasilia::date_of(row.updated_at), today),
                 last_activity: brasilia_date_time(row.updated_at),
                 number: row.number,
             })
@@ -242,7 +243,7 @@ impl ConsoleService {
         number: &str,
         id: &str,
         client: Option<std::net::IpAddr>,
-    ) -> Result<Option<attachment::Model>, AppError> {
+    ) -> Result<Option<AttachedFile>, AppError> {
         let principal = self.principal(session).await?;
         let Some(row) = self.visible(&principal, number).await? else { return Ok(None) };
         let file = attachment::Entity::find_by_id(id.to_owned())
@@ -257,7 +258,7 @@ impl ConsoleService {
                 .await
                 .map_err(refuse("auditing an attachment's reading"))?;
         }
-        Ok(file)
+        Ok(file.map(AttachedFile::from))
     }
 
     async fn load_request(
@@ -363,7 +364,7 @@ impl ConsoleService {
                 .into_iter()
                 .map(|file| ConsoleFile {
                     url: format!("/atendimento/solicitacoes/{number}/anexos/{}", file.id),
-                    size: human_size(u64::try_from(file.size_bytes).unwrap_or(0)),
+                    size: app::domain::pt_br::size(u64::try_from(file.size_bytes).unwrap_or(0)),
                     file_name: file.file_name,
                 })
                 .collect(),
@@ -399,9 +400,8 @@ impl ConsoleDesk for ConsoleService {
         self.agents.sign_in_token()
     }
 
-    async fn agent(&self, session: Option<&str>) -> Result<Option<AgentView>, PortError> {
-        let principal =
-            self.agents.authenticate(session).await.map_err(|e| db_failure("authenticating an agent", e))?;
+    async fn agent(&self, session: Option<&str>) -> Result<Option<AgentView>, AppError> {
+        let principal = self.agents.authenticate(session).await.map_err(refuse("authenticating an agent"))?;
         Ok(principal.map(|p| p.view()))
     }
 
@@ -413,12 +413,12 @@ impl ConsoleDesk for ConsoleService {
     async fn request(
         &self,
         session: Option<&str>,
-        number: &str,
+        number: &ProtocolNumber,
         reveal_cpf: bool,
         client: Option<std::net::IpAddr>,
     ) -> Result<ConsoleRequest, AppError> {
         let principal = self.principal(session).await?;
-        let row = self.visible(&principal, number).await?.ok_or(AppError::NotFound)?;
+        let row = self.visible(&principal, number.as_str()).await?.ok_or(AppError::NotFound)?;
         self.load_request(&principal, row, reveal_cpf, client)
             .await
             .map_err(refuse("loading a request for the console"))

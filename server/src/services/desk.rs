@@ -11,14 +11,15 @@ use super::follow_up::standing_of;
 use super::{enqueue_mail, load_calendar};
 use crate::db::entities::{agent, agent_system, request, request_event, system};
 use crate::db::WriteGate;
-use crate::mail::compose::{ComposeError, Sender};
+use crate::mail::compose::Sender;
 use crate::mail::finalized::{request_finalized, RequestFinalized};
+use crate::refusal::Refusal;
 use crate::session::Sessions;
-use app::domain::lifecycle::{self, EventKind, Refusal, Status};
+use app::domain::lifecycle::{self, EventKind, Status};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 use std::sync::Arc;
@@ -26,24 +27,6 @@ use tokio::sync::Notify;
 
 /// Support levels ("Nível 01" to "Nível 03").
 pub const LEVELS: std::ops::RangeInclusive<i16> = 1..=3;
-
-#[derive(Debug, thiserror::Error)]
-pub enum DeskError {
-    #[error("no request with this number")]
-    NotFound,
-    #[error("the agent does not serve this request's system and level")]
-    Forbidden,
-    #[error("{0}")]
-    Refused(#[from] Refusal),
-    #[error("invalid {field}: {message}")]
-    Invalid { field: &'static str, message: &'static str },
-    #[error("the request changed meanwhile; try again")]
-    Conflict,
-    #[error("database: {0}")]
-    Database(#[from] DbErr),
-    #[error("composing the e-mail: {0}")]
-    Mail(#[from] ComposeError),
-}
 
 /// Who acts, and on what they saw.
 #[derive(Debug, Clone, Default)]
@@ -89,7 +72,7 @@ struct Step {
     audit: (&'static str, String),
 }
 
-type StepFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Step, DeskError>> + Send + 'a>>;
+type StepFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Step, Refusal>> + Send + 'a>>;
 
 impl DeskService {
     pub fn new(
@@ -106,7 +89,7 @@ impl DeskService {
     /// Runs `change` on the request `number` in one write transaction, after checking
     /// that `by` may handle it and saw its current version, so that two agents (or an
     /// agent and the citizen) never overwrite each other.
-    async fn change<F>(&self, by: &By, number: &str, change: F) -> Result<(), DeskError>
+    async fn change<F>(&self, by: &By, number: &str, change: F) -> Result<(), Refusal>
     where
         F: for<'a> FnOnce(&'a DatabaseTransaction, &'a request::Model, DateTime<Utc>) -> StepFuture<'a>,
     {
@@ -116,16 +99,16 @@ impl DeskService {
             .filter(request::Column::Number.eq(number))
             .one(&txn)
             .await?
-            .ok_or(DeskError::NotFound)?;
+            .ok_or(Refusal::NotFound)?;
         if let Some(agent) = &by.agent {
             if !agent.may_handle(row.system_id, row.level) {
                 // The same answer as for a number that does not exist (see `ConsoleService::visible`).
                 tracing::warn!(agent = agent.id, request = row.id, "agent refused a request outside its scope");
-                return Err(DeskError::NotFound);
+                return Err(Refusal::NotFound);
             }
         }
         if by.version.is_some_and(|seen| seen != row.version) {
-            return Err(DeskError::Conflict);
+            return Err(Refusal::Conflict);
         }
         let now = Utc::now();
         let step = change(&txn, &row, now).await?;
@@ -144,7 +127,7 @@ impl DeskService {
             .await?
             .rows_affected;
         if updated != 1 {
-            return Err(DeskError::Conflict);
+            return Err(Refusal::Conflict);
         }
         let author = by.agent.as_ref().map(|a| a.id);
         for (kind, body) in &step.events {
@@ -169,7 +152,7 @@ impl DeskService {
 
     /// A note on the request: public (an answer the citizen reads, status "Em análise")
     /// or internal (agents only, never shown to the citizen).
-    pub async fn note(&self, by: &By, number: &str, text: &str, public: bool) -> Result<(), DeskError> {
+    pub async fn note(&self, by: &By, number: &str, text: &str, public: bool) -> Result<(), Refusal> {
         let text = clean_text(text)?;
         self.change(by, number, move |_txn, row, now| {
             Box::pin(async move {
@@ -193,20 +176,15 @@ impl DeskService {
 
     /// Moves the request to another support level, with the reason (an internal note:
     /// the citizen reads only that it moved). Nobody holds it at the new level yet.
-    pub async fn escalate(&self, by: &By, number: &str, to_level: i16, reason: &str) -> Result<(), DeskError> {
+    pub async fn escalate(&self, by: &By, number: &str, to_level: i16, reason: &str) -> Result<(), Refusal> {
         if !LEVELS.contains(&to_level) {
-            return Err(DeskError::Invalid { field: "nivel", message: "Escolha o Nível 01, 02 ou 03." });
+            return Err(Refusal::invalid("nivel", "Escolha o Nível 01, 02 ou 03."));
         }
-        let reason = clean_text(reason).map_err(|e| match e {
-            DeskError::Invalid { message, .. } => DeskError::Invalid { field: "motivo", message },
-            other => other,
-        })?;
+        let reason = clean_text(reason).map_err(|refusal| refusal.for_field("motivo"))?;
         self.change(by, number, move |_txn, row, now| {
             Box::pin(async move {
                 if row.level == to_level {
-                    return Err(DeskError::Invalid {
-                        field: "nivel", message: "A solicitação já está neste nível."
-                    });
+                    return Err(Refusal::invalid("nivel", "A solicitação já está neste nível."));
                 }
                 let next = standing_of(row, now).take_up()?;
                 Ok(Step {
@@ -225,12 +203,9 @@ impl DeskService {
     }
 
     /// The acting agent takes the request.
-    pub async fn claim(&self, by: &By, number: &str) -> Result<(), DeskError> {
+    pub async fn claim(&self, by: &By, number: &str) -> Result<(), Refusal> {
         let Some(agent_id) = by.agent.as_ref().map(|a| a.id) else {
-            return Err(DeskError::Invalid {
-                field: "atendente",
-                message: "Só um atendente pode assumir uma solicitação.",
-            });
+            return Err(Refusal::invalid("atendente", "Só um atendente pode assumir uma solicitação."));
         };
         self.change(by, number, move |_txn, row, now| {
             Box::pin(async move {
@@ -247,7 +222,7 @@ impl DeskService {
     }
 
     /// Hands the request to `colleague`, who must be active and serve its system and level.
-    pub async fn assign(&self, by: &By, number: &str, colleague: i32) -> Result<(), DeskError> {
+    pub async fn assign(&self, by: &By, number: &str, colleague: i32) -> Result<(), Refusal> {
         self.change(by, number, move |txn, row, now| {
             Box::pin(async move {
                 // Active, and signed up (an invitation still pending cannot work on it).
@@ -266,10 +241,10 @@ impl DeskService {
                     _ => false,
                 };
                 let Some(target) = target.filter(|_| serves) else {
-                    return Err(DeskError::Invalid {
-                        field: "atendente",
-                        message: "Este atendente não atende o sistema e o nível desta solicitação.",
-                    });
+                    return Err(Refusal::invalid(
+                        "atendente",
+                        "Este atendente não atende o sistema e o nível desta solicitação.",
+                    ));
                 };
                 Ok(Step {
                     events: Vec::new(),
@@ -285,7 +260,7 @@ impl DeskService {
 
     /// Finalizes with `answer`: status Finalizado, the acceptance deadline computed on the
     /// business-day calendar, and the "finalized" e-mail in the same transaction.
-    pub async fn finalize(&self, by: &By, number: &str, answer: &str) -> Result<(), DeskError> {
+    pub async fn finalize(&self, by: &By, number: &str, answer: &str) -> Result<(), Refusal> {
         let answer = clean_text(answer)?;
         let sender = self.sender.clone();
         let public_url = self.public_url.clone();
@@ -297,11 +272,9 @@ impl DeskService {
                 // Read in the transaction: the window in force when the answer is given.
                 let window_days = super::settings::load(txn).await?.acceptance_days;
                 let due_unix = lifecycle::acceptance_deadline(now.timestamp(), &calendar, window_days);
-                let due = DateTime::<Utc>::from_timestamp(due_unix, 0).ok_or(DeskError::Invalid {
-                    field: "texto",
-                    message: "Não foi possível calcular o prazo de aceite.",
-                })?;
-                let last_day = lifecycle::brasilia_date(due_unix - 1);
+                let due = DateTime::<Utc>::from_timestamp(due_unix, 0)
+                    .ok_or_else(|| Refusal::invalid("texto", "Não foi possível calcular o prazo de aceite."))?;
+                let last_day = app::domain::brasilia::date_of(due - chrono::Duration::seconds(1));
                 request::Entity::update_many()
                     .col_expr(request::Column::FinalizedAt, Expr::value(now))
                     .col_expr(request::Column::AcceptDueAt, Expr::value(due))
@@ -314,7 +287,7 @@ impl DeskService {
                 let token = sessions.mail_link(&row.number, now.timestamp());
                 let open_url = format!("{public_url}/acompanhar/{}?t={token}", row.number);
                 let rate_url = format!("{open_url}&resposta=avaliar");
-                let deadline = format!("{:02}/{:02}/{:04}", last_day.day, last_day.month, last_day.year);
+                let deadline = app::domain::pt_br::date(last_day);
                 let mail = request_finalized(
                     &sender,
                     &RequestFinalized {
@@ -352,18 +325,18 @@ pub const LONG_TEXT: &str = "O texto deve ter no máximo 10.000 caracteres.";
 pub const CONTROL_TEXT: &str = "O texto contém caracteres de controle; cole-o novamente como texto simples.";
 
 /// Agents' texts: trimmed, not empty, bounded.
-fn clean_text(text: &str) -> Result<String, DeskError> {
+fn clean_text(text: &str) -> Result<String, Refusal> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(DeskError::Invalid { field: "texto", message: EMPTY_TEXT });
+        return Err(Refusal::invalid("texto", EMPTY_TEXT));
     }
     if text.chars().count() > 10_000 {
-        return Err(DeskError::Invalid { field: "texto", message: LONG_TEXT });
+        return Err(Refusal::invalid("texto", LONG_TEXT));
     }
     // PostgreSQL refuses NUL in text and no control character belongs in an answer:
     // the same text must be accepted or refused alike on both engines.
     if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(DeskError::Invalid { field: "texto", message: CONTROL_TEXT });
+        return Err(Refusal::invalid("texto", CONTROL_TEXT));
     }
     Ok(text.to_owned())
 }

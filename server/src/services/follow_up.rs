@@ -5,16 +5,20 @@
 
 use super::lookup::Lookups;
 use super::opening::mailbox;
-use super::{brasilia_date_time, db_failure};
+use super::refuse;
+use crate::attachments::AttachedFile;
 use crate::db::entities::{attachment, request, request_event, system};
 use crate::db::WriteGate;
+use crate::refusal::Refusal;
 use crate::session::{Scope, Sessions};
 use app::api::follow::{Answerable, AttachmentLink, History, RequestList, RequestSummary, TimelineEntry};
-use app::components::request_form::human_size;
+use app::api::AppError;
+use app::domain::brasilia::{self, date_time as brasilia_date_time};
 use app::domain::cpf::Cpf;
-use app::domain::lifecycle::{self, rating_label, EventKind, Refusal, Standing, Status};
-use app::domain::request_form::is_protocol_number;
-use app::ports::{FollowDesk, LookupAnswer, PortError};
+use app::domain::lifecycle::{self, rating_label, EventKind, Standing, Status};
+use app::domain::protocol::ProtocolNumber;
+use app::domain::pt_br;
+use app::ports::{FollowDesk, LookupAnswer};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
@@ -36,25 +40,6 @@ pub enum CitizenAction {
     Rate { score: Option<u8>, comment: String },
     /// "Sim" then "Fechar".
     Close,
-}
-
-/// Why a citizen's action was not done.
-#[derive(Debug, thiserror::Error)]
-pub enum ActError {
-    /// No session, another CPF's number, or no such number: the same 404 for all.
-    #[error("not found")]
-    NotFound,
-    /// A field is wrong; `field` is its HTML name.
-    #[error("invalid {field}: {message}")]
-    Invalid { field: &'static str, message: String },
-    /// The state machine refuses this step now.
-    #[error("refused: {0}")]
-    Refused(#[from] Refusal),
-    /// Someone (an agent, the acceptance job) changed the request meanwhile.
-    #[error("changed concurrently")]
-    Conflict,
-    #[error("database: {0}")]
-    Database(#[from] DbErr),
 }
 
 pub struct FollowService {
@@ -113,13 +98,14 @@ impl FollowService {
     }
 
     /// The request `number`, if the session may see it.
-    pub async fn visible_request(&self, session: Option<&str>, number: &str) -> Result<Option<request::Model>, DbErr> {
+    pub async fn visible_request(
+        &self,
+        session: Option<&str>,
+        number: &ProtocolNumber,
+    ) -> Result<Option<request::Model>, DbErr> {
         let Some((anchor, scope)) = self.anchor(session) else { return Ok(None) };
-        if !is_protocol_number(number) {
-            return Ok(None);
-        }
         request::Entity::find()
-            .filter(request::Column::Number.eq(number))
+            .filter(request::Column::Number.eq(number.as_str()))
             .filter(Self::scope_of(&anchor, scope))
             .one(&self.db)
             .await
@@ -141,14 +127,15 @@ impl FollowService {
     pub async fn visible_attachment(
         &self,
         session: Option<&str>,
-        number: &str,
+        number: &ProtocolNumber,
         id: &str,
-    ) -> Result<Option<attachment::Model>, DbErr> {
+    ) -> Result<Option<AttachedFile>, DbErr> {
         let Some(request) = self.visible_request(session, number).await? else { return Ok(None) };
-        attachment::Entity::find_by_id(id.to_owned())
+        let file = attachment::Entity::find_by_id(id.to_owned())
             .filter(attachment::Column::RequestId.eq(request.id))
             .one(&self.db)
-            .await
+            .await?;
+        Ok(file.map(AttachedFile::from))
     }
 
     async fn list(&self, session: Option<&str>) -> Result<Option<RequestList>, DbErr> {
@@ -190,7 +177,7 @@ impl FollowService {
         Ok(Some(RequestList { masked_cpf: cpf.masked(), requests, whole: scope == Scope::Person }))
     }
 
-    async fn load_history(&self, session: Option<&str>, number: &str) -> Result<Option<History>, DbErr> {
+    async fn load_history(&self, session: Option<&str>, number: &ProtocolNumber) -> Result<Option<History>, DbErr> {
         let Some(row) = self.visible_request(session, number).await? else { return Ok(None) };
         let system_name =
             system::Entity::find_by_id(row.system_id).one(&self.db).await?.map(|s| s.name).unwrap_or_default();
@@ -224,7 +211,7 @@ impl FollowService {
             .into_iter()
             .map(|file| AttachmentLink {
                 url: format!("/acompanhar/{}/anexos/{}", row.number, file.id),
-                size: human_size(u64::try_from(file.size_bytes).unwrap_or(0)),
+                size: pt_br::size(u64::try_from(file.size_bytes).unwrap_or(0)),
                 file_name: file.file_name,
             })
             .collect();
@@ -242,8 +229,8 @@ impl FollowService {
         let contest_until = (answerable == Answerable::AwaitingAnswer)
             .then_some(row.accept_due_at)
             .flatten()
-            .map(|due| lifecycle::brasilia_date(due.timestamp() - 1))
-            .map(|day| format!("{:02}/{:02}/{:04}", day.day, day.month, day.year));
+            .map(|due| brasilia::date_of(due - chrono::Duration::seconds(1)))
+            .map(pt_br::date);
         Ok(Some(History {
             number: row.number,
             system_name,
@@ -259,25 +246,23 @@ impl FollowService {
 
     /// Applies the citizen's answer to a finalized request, through the state machine,
     /// in one transaction with its timeline entry.
-    pub async fn act(&self, session: Option<&str>, number: &str, action: CitizenAction) -> Result<Status, ActError> {
+    pub async fn act(&self, session: Option<&str>, number: &str, action: CitizenAction) -> Result<Status, Refusal> {
         // Fields first: nothing is read or locked for a malformed answer.
         let action = match action {
             CitizenAction::Contest { reason } => CitizenAction::Contest {
-                reason: lifecycle::check_reason(&reason)
-                    .map_err(|message| ActError::Invalid { field: "motivo", message: message.to_owned() })?,
+                reason: lifecycle::check_reason(&reason).map_err(|message| Refusal::invalid("motivo", message))?,
             },
             CitizenAction::Rate { score, comment } => {
-                let score = score.filter(|s| rating_label(*s).is_some()).ok_or(ActError::Invalid {
-                    field: "nota",
-                    message: "Escolha uma das cinco opções de avaliação.".to_owned(),
-                })?;
-                let comment = lifecycle::check_comment(&comment)
-                    .map_err(|message| ActError::Invalid { field: "comentario", message: message.to_owned() })?;
+                let score = score
+                    .filter(|s| rating_label(*s).is_some())
+                    .ok_or_else(|| Refusal::invalid("nota", "Escolha uma das cinco opções de avaliação."))?;
+                let comment =
+                    lifecycle::check_comment(&comment).map_err(|message| Refusal::invalid("comentario", message))?;
                 CitizenAction::Rate { score: Some(score), comment: comment.unwrap_or_default() }
             }
             CitizenAction::Close => CitizenAction::Close,
         };
-        let Some((anchor, scope)) = self.anchor(session) else { return Err(ActError::NotFound) };
+        let Some((anchor, scope)) = self.anchor(session) else { return Err(Refusal::NotFound) };
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         let Some(row) = request::Entity::find()
@@ -286,7 +271,7 @@ impl FollowService {
             .one(&txn)
             .await?
         else {
-            return Err(ActError::NotFound);
+            return Err(Refusal::NotFound);
         };
         let now = Utc::now();
         let standing = standing_of(&row, now);
@@ -323,7 +308,7 @@ impl FollowService {
         let updated =
             update.col_expr(request::Column::Status, Expr::value(next.status.code())).exec(&txn).await?.rows_affected;
         if updated != 1 {
-            return Err(ActError::Conflict);
+            return Err(Refusal::Conflict);
         }
         request_event::ActiveModel {
             request_id: Set(row.id),
@@ -350,15 +335,15 @@ impl FollowDesk for FollowService {
         number: &str,
         captcha: &str,
         client: Option<IpAddr>,
-    ) -> Result<LookupAnswer, PortError> {
-        self.lookups.look_up(cpf, number, captcha, client).await.map_err(|e| db_failure("look up a request", e))
+    ) -> Result<LookupAnswer, AppError> {
+        self.lookups.look_up(cpf, number, captcha, client).await.map_err(refuse("look up a request"))
     }
 
-    async fn my_requests(&self, session: Option<&str>) -> Result<Option<RequestList>, PortError> {
-        self.list(session).await.map_err(|e| db_failure("list a CPF's requests", e))
+    async fn my_requests(&self, session: Option<&str>) -> Result<Option<RequestList>, AppError> {
+        self.list(session).await.map_err(refuse("list a CPF's requests"))
     }
 
-    async fn history(&self, session: Option<&str>, number: &str) -> Result<Option<History>, PortError> {
-        self.load_history(session, number).await.map_err(|e| db_failure("load a request's history", e))
+    async fn history(&self, session: Option<&str>, number: &ProtocolNumber) -> Result<Option<History>, AppError> {
+        self.load_history(session, number).await.map_err(refuse("load a request's history"))
     }
 }

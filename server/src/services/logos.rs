@@ -9,12 +9,16 @@ use super::audit::{self, action, Actor};
 use crate::attachments::image_check::{self, ImageError};
 use crate::db::entities::{system, system_logo};
 use crate::db::WriteGate;
+use crate::refusal::Refusal;
 use app::api::AppError;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+
+/// The upload form's file field, where its refusals are shown.
+pub const FILE_FIELD: &str = "logotipo";
 
 /// Largest upload accepted (the stored logo is much smaller).
 pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024;
@@ -25,17 +29,6 @@ const SIDE: u32 = 256;
 pub const URL_PREFIX: &str = "/logotipos/";
 /// Hex characters of the digest in the address.
 const DIGEST_CHARS: usize = 16;
-
-#[derive(Debug, thiserror::Error)]
-pub enum LogoError {
-    #[error("no such system")]
-    NotFound,
-    /// The message shown beside the file field.
-    #[error("refused: {0}")]
-    Refused(String),
-    #[error("database: {0}")]
-    Database(#[from] DbErr),
-}
 
 /// The address of a stored logo.
 fn url_of(slug: &str, digest: &str) -> String {
@@ -73,32 +66,23 @@ impl LogoService {
         file_name: &str,
         upload: Vec<u8>,
         client: Option<String>,
-    ) -> Result<(), LogoError> {
+    ) -> Result<(), Refusal> {
         if upload.is_empty() {
-            return Err(LogoError::Refused("Escolha uma imagem jpg, jpeg, gif ou png.".to_owned()));
+            return Err(Refusal::invalid(FILE_FIELD, "Escolha uma imagem jpg, jpeg, gif ou png.".to_owned()));
         }
         // Decoding is CPU and memory work: off the threads that serve other requests, and
         // counted with the citizens' decodes.
         let Ok(_permit) = image_check::DECODES.acquire().await else {
-            return Err(LogoError::Refused("A imagem não pôde ser verificada agora. Tente novamente.".to_owned()));
+            return Err(Refusal::invalid(
+                FILE_FIELD,
+                "A imagem não pôde ser verificada agora. Tente novamente.".to_owned(),
+            ));
         };
         let cleaned = tokio::task::spawn_blocking(move || image_check::logo_png(&upload, SIDE)).await;
         let png = match cleaned {
             Ok(Ok(png)) => png,
-            Ok(Err(ImageError::NotAnImage)) => {
-                return Err(LogoError::Refused(format!(
-                    "O arquivo “{file_name}” não é uma imagem jpg, jpeg, gif ou png (o conteúdo foi verificado)."
-                )))
-            }
-            // A logo is the first frame only: animations are not counted here, but the match is whole.
-            Ok(Err(ImageError::TooLarge | ImageError::AnimationTooLarge)) => {
-                return Err(LogoError::Refused(format!("A imagem “{file_name}” tem dimensões grandes demais.")))
-            }
-            Ok(Err(ImageError::Corrupt)) | Err(_) => {
-                return Err(LogoError::Refused(format!(
-                    "O arquivo “{file_name}” está corrompido ou não pôde ser lido como imagem."
-                )))
-            }
+            Ok(Err(error)) => return Err(Refusal::invalid(FILE_FIELD, error.refusal(file_name))),
+            Err(_) => return Err(Refusal::invalid(FILE_FIELD, ImageError::Corrupt.refusal(file_name))),
         };
         let digest = hex::encode(Sha256::digest(&png));
         let digest = digest.get(..DIGEST_CHARS).unwrap_or(&digest).to_owned();
@@ -106,7 +90,7 @@ impl LogoService {
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         let sys = system::Entity::find().filter(system::Column::Slug.eq(slug)).one(&txn).await?;
-        let sys = sys.ok_or(LogoError::NotFound)?;
+        let sys = sys.ok_or(Refusal::NotFound)?;
         let size = png.len();
         system_logo::Entity::insert(system_logo::ActiveModel {
             system_id: Set(sys.id),
@@ -140,12 +124,12 @@ impl LogoService {
     }
 
     /// The system shows no logo from now on.
-    pub async fn remove(&self, by: &Principal, slug: &str, client: Option<String>) -> Result<(), LogoError> {
+    pub async fn remove(&self, by: &Principal, slug: &str, client: Option<String>) -> Result<(), Refusal> {
         let now = Utc::now();
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         let sys = system::Entity::find().filter(system::Column::Slug.eq(slug)).one(&txn).await?;
-        let sys = sys.ok_or(LogoError::NotFound)?;
+        let sys = sys.ok_or(Refusal::NotFound)?;
         system_logo::Entity::delete_by_id(sys.id).exec(&txn).await?;
         system::Entity::update_many()
             .col_expr(system::Column::LogoPath, Expr::value(Option::<String>::None))

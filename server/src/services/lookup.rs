@@ -5,7 +5,7 @@
 //! guessing numbers for a known CPF stops paying, and its owner is never locked out.
 
 use super::enqueue_mail;
-use super::requests::Outgoing;
+use super::opening::Outgoing;
 use crate::captcha::CaptchaIssuer;
 use crate::db::entities::{outbox_message, request, system};
 use crate::db::WriteGate;
@@ -17,7 +17,7 @@ use crate::session::{Scope, Sessions};
 use crate::spent_captchas::{Captchas, SpentCaptchas};
 use app::api::follow::{LookupField, LookupOutcome, NO_MATCH};
 use app::domain::cpf::Cpf;
-use app::domain::request_form::is_protocol_number;
+use app::domain::protocol::ProtocolNumber;
 use app::ports::LookupAnswer;
 use chrono::Utc;
 use sea_orm::{
@@ -137,7 +137,7 @@ impl Lookups {
         let number = number.trim();
         if number.is_empty() {
             errors.push((LookupField::Numero, "Informe o número da solicitação.".to_owned()));
-        } else if !is_protocol_number(number) {
+        } else if ProtocolNumber::parse(number).is_none() {
             errors.push((LookupField::Numero, "O número da solicitação tem 12 dígitos, como 202600000123.".to_owned()));
         }
         let now = Utc::now();

@@ -15,23 +15,27 @@ pub mod logos;
 pub mod lookup;
 pub mod opening;
 pub mod reports;
-pub mod requests;
 pub mod settings;
 pub mod sign_in_throttle;
+pub mod team;
 
 use crate::db::entities::{optional_day_off, outbox_message};
 use crate::mail::compose::ComposedMail;
+use app::api::AppError;
 use app::domain::calendar::{Calendar, Date};
-use app::ports::PortError;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 
-/// Logs a database failure with what was being done, and classifies it for the page.
-pub(crate) fn db_failure(operation: &'static str, error: DbErr) -> PortError {
-    tracing::error!(operation, error = %error, "database operation failed");
-    match error {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => PortError::Unavailable(operation.to_owned()),
-        _ => PortError::Internal(operation.to_owned()),
+/// Logs a database failure on the read side with what was being done, and turns it into
+/// what a page shows: unavailable when the database did not answer, internal otherwise.
+/// (Writes answer with a `Refusal` instead.)
+pub(crate) fn refuse(operation: &'static str) -> impl FnOnce(DbErr) -> AppError {
+    move |error| {
+        tracing::error!(operation, error = %error, "database operation failed");
+        match error {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => AppError::Unavailable,
+            _ => AppError::Internal,
+        }
     }
 }
 
@@ -85,19 +89,4 @@ pub(crate) async fn load_calendar(db: &impl ConnectionTrait) -> Result<Calendar,
         day
     });
     Ok(Calendar::with_optional_days_off(days))
-}
-
-/// Logs a database failure (see [`db_failure`]) and turns it into what a page shows.
-pub(crate) fn refuse(operation: &'static str) -> impl FnOnce(DbErr) -> app::api::AppError {
-    move |error| app::api::AppError::from(db_failure(operation, error))
-}
-
-/// The first instant (UTC) of `date` in Brasília (UTC−3 all year since 2019).
-pub(crate) fn brasilia_midnight(date: app::domain::calendar::Date) -> Option<DateTime<Utc>> {
-    DateTime::<Utc>::from_timestamp(date.days_since_epoch() * 86_400 + 3 * 3_600, 0)
-}
-
-/// `DD-MM-AAAA HH:MM` in Brasília (UTC−3 all year since 2019), as the timeline shows it.
-pub(crate) fn brasilia_date_time(at: DateTime<Utc>) -> String {
-    (at - chrono::Duration::hours(3)).format("%d-%m-%Y %H:%M").to_string()
 }

@@ -6,13 +6,15 @@
 
 use super::admin::AdminService;
 use super::agents::Principal;
-use super::{brasilia_midnight, load_calendar, refuse};
+use super::{load_calendar, refuse};
 use crate::db::entities::{agent, request, request_event, system};
 use app::api::console::Choice;
 use app::api::reports::{Figures, GroupFigures, ReportFilter, ReportPage};
 use app::api::AppError;
+use app::domain::brasilia::{self, midnight as brasilia_midnight};
 use app::domain::calendar::{Calendar, Date};
-use app::domain::lifecycle::{brasilia_date, EventKind, RATINGS};
+use app::domain::lifecycle::{EventKind, RATINGS};
+use app::domain::pt_br;
 use app::ports::Reports;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -102,7 +104,7 @@ impl ReportService {
     }
 
     pub async fn build(&self, admin: &Principal, filter: &ReportFilter) -> Result<ReportPage, DbErr> {
-        let today = brasilia_date(Utc::now().timestamp());
+        let today = brasilia::today();
         let (from, to) = period(filter, today);
         let systems = system::Entity::find().order_by_asc(system::Column::Position).all(&self.db).await?;
         let chosen: Vec<i32> = systems
@@ -127,7 +129,7 @@ impl ReportService {
         let mut tracks: HashMap<i32, Track> = requests
             .into_iter()
             .map(|(id, created, rating)| {
-                let opened = brasilia_date(created.timestamp());
+                let opened = brasilia::date_of(created);
                 (
                     id,
                     Track {
@@ -167,7 +169,7 @@ impl ReportService {
             .await?;
         for (request_id, kind, level, agent_id, at) in events {
             let Some(track) = tracks.get_mut(&request_id) else { continue };
-            let day = brasilia_date(at.timestamp());
+            let day = brasilia::date_of(at);
             match EventKind::from_code(&kind) {
                 Some(EventKind::Answer) => {
                     track.first_answer.get_or_insert(day);
@@ -217,10 +219,7 @@ impl ReportService {
         Ok(ReportPage {
             admin: admin.view(),
             filter: filter.clone(),
-            period: (
-                format!("{:02}/{:02}/{:04}", from.day, from.month, from.year),
-                format!("{:02}/{:02}/{:04}", to.day, to.month, to.year),
-            ),
+            period: (pt_br::date(from), pt_br::date(to)),
             systems: systems.into_iter().map(|s| Choice { value: s.slug, label: s.name }).collect(),
             total,
             per_level,

@@ -10,6 +10,7 @@ use super::audit::{self, action, Actor};
 use super::refuse;
 use crate::db::entities::portal_settings;
 use crate::db::WriteGate;
+use crate::refusal::{FieldProblem, Refusal};
 use app::api::settings::SettingsPage;
 use app::api::AppError;
 use app::domain::settings::{AttachmentLimits, PortalSettings};
@@ -110,16 +111,6 @@ impl SettingsStore {
     }
 }
 
-/// A refused or failed change.
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    /// Field name and message, for each wrong value.
-    #[error("invalid values")]
-    Invalid(Vec<(&'static str, String)>),
-    #[error("database: {0}")]
-    Database(#[from] DbErr),
-}
-
 /// The settings page and its post (administrators only; every change audited).
 pub struct SettingsService {
     db: DatabaseConnection,
@@ -145,8 +136,10 @@ impl SettingsService {
         files: &str,
         mb: &str,
         client: Option<String>,
-    ) -> Result<(), SettingsError> {
-        let new = PortalSettings::parse(days, files, mb).map_err(SettingsError::Invalid)?;
+    ) -> Result<(), Refusal> {
+        let new = PortalSettings::parse(days, files, mb).map_err(|problems| {
+            Refusal::Invalid(problems.into_iter().map(|(field, message)| FieldProblem { field, message }).collect())
+        })?;
         let now = Utc::now();
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;

@@ -2,122 +2,89 @@
 //! page (its data, FAQ entries, funcionalidades, canned replies). Same rules as the other
 //! administration posts (see `admin`).
 
-use super::admin::{admin_form, checked, value, Fields};
-use super::follow::{not_found, render_page_with};
+use super::checked_post::{AdminPost, AgentPost, Fields};
+use super::console::console_feedback;
+use super::respond::{page_again, unknown_action, SAVING};
 use super::AppState;
-use crate::services::catalog_admin::{CatalogError, SystemChange};
+use crate::refusal::Refusal;
+use crate::services::catalog_admin::SystemChange;
 use app::api::console::ConsoleFeedback;
-use axum::extract::{Path, Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::provide_context;
 
-fn id_of(fields: &Fields) -> i32 {
-    value(fields, "id").trim().parse().unwrap_or(0)
-}
-
-/// The refusal as the page shows it, with every posted value kept (the CSRF token aside).
-fn feedback_of(error: CatalogError, form: &str, fields: &Fields) -> Result<ConsoleFeedback, Box<Response>> {
-    let (status, field, message) = match error {
-        CatalogError::Invalid { field, message } => (422, Some(field.to_owned()), message),
-        CatalogError::NotFound => return Err(Box::new(not_found())),
-        CatalogError::Database(error) => {
-            tracing::error!(error = %error, form, "a catalogue change failed");
-            (503, None, "Não foi possível salvar agora. Tente novamente em alguns minutos.".to_owned())
-        }
-    };
-    Ok(ConsoleFeedback {
-        status,
-        form: form.to_owned(),
-        field,
-        message,
-        values: fields.iter().filter(|(k, _)| k != "csrf").cloned().collect(),
-        ..Default::default()
+/// The refused form's page again, with every posted value kept (the CSRF token aside).
+async fn refused_page(state: AppState, post: AgentPost<Fields>, page: &str, form: &str, refused: Refusal) -> Response {
+    let values = post.form.kept();
+    page_again(state, post.parts, page, refused, SAVING, |shown| {
+        console_feedback(shown, form, ConsoleFeedback { values, ..Default::default() })
     })
+    .await
 }
 
 /// `POST /admin/sistemas`: a new system.
-pub async fn create(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
-    let (parts, fields, admin, client) = match admin_form(&state, &headers, request).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
+pub async fn create(State(state): State<AppState>, AdminPost(post): AdminPost<Fields>) -> Response {
+    let fields = &post.form;
     let outcome = state
         .catalog_admin
         .create_system(
-            &admin,
-            value(&fields, "sigla"),
-            value(&fields, "nome"),
-            value(&fields, "nome_completo"),
-            value(&fields, "descricao"),
-            client,
+            &post.principal,
+            fields.value("sigla"),
+            fields.value("nome"),
+            fields.value("nome_completo"),
+            fields.value("descricao"),
+            post.client.logged(),
         )
         .await;
-    let feedback = match outcome {
-        Ok(slug) => return Redirect::to(&format!("/admin/sistemas/{slug}?ok=sistema-criado")).into_response(),
-        Err(error) => match feedback_of(error, "sistema", &fields) {
-            Ok(feedback) => feedback,
-            Err(response) => return *response,
-        },
-    };
-    render_page_with(state, parts, "/admin/sistemas", move || provide_context(feedback.clone())).await
+    match outcome {
+        Ok(slug) => Redirect::to(&format!("/admin/sistemas/{slug}?ok=sistema-criado")).into_response(),
+        Err(refused) => refused_page(state, post, "/admin/sistemas", "sistema", refused).await,
+    }
 }
 
 /// `POST /admin/sistemas/{slug}`: one form of the system's page.
 pub async fn change(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    request: Request,
+    AdminPost(post): AdminPost<Fields>,
 ) -> Response {
-    let (parts, fields, admin, client) = match admin_form(&state, &headers, request).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
-    let text = |name: &str| value(&fields, name).to_owned();
-    let action = value(&fields, "acao").to_owned();
+    let fields = &post.form;
+    let text = |name: &str| fields.text(name);
+    let id = fields.id("id");
+    let action = fields.text("acao");
     let change = match action.as_str() {
         "salvar_sistema" => SystemChange::Save {
             name: text("nome"),
             full_name: text("nome_completo"),
             description: text("descricao"),
-            active: checked(&fields, "ativo"),
+            active: fields.checked("ativo"),
         },
         "nova_pergunta" => SystemChange::NewQuestion {
             question: text("pergunta"),
             answer: text("resposta"),
-            published: checked(&fields, "publicada"),
+            published: fields.checked("publicada"),
         },
         "salvar_pergunta" => SystemChange::SaveQuestion {
-            id: id_of(&fields),
+            id,
             question: text("pergunta"),
             answer: text("resposta"),
-            published: checked(&fields, "publicada"),
+            published: fields.checked("publicada"),
         },
-        "excluir_pergunta" => SystemChange::DeleteQuestion { id: id_of(&fields) },
-        "subir_pergunta" => SystemChange::MoveQuestion { id: id_of(&fields), up: true },
-        "descer_pergunta" => SystemChange::MoveQuestion { id: id_of(&fields), up: false },
+        "excluir_pergunta" => SystemChange::DeleteQuestion { id },
+        "subir_pergunta" => SystemChange::MoveQuestion { id, up: true },
+        "descer_pergunta" => SystemChange::MoveQuestion { id, up: false },
         "nova_funcionalidade" => SystemChange::NewFuncionalidade { name: text("nome") },
-        "salvar_funcionalidade" => SystemChange::SaveFuncionalidade {
-            id: id_of(&fields),
-            name: text("nome"),
-            active: checked(&fields, "ativa"),
-        },
-        "subir_funcionalidade" => SystemChange::MoveFuncionalidade { id: id_of(&fields) },
-        "nova_resposta" => SystemChange::NewCanned { title: text("titulo"), body: text("texto") },
-        "salvar_resposta" => {
-            SystemChange::SaveCanned { id: id_of(&fields), title: text("titulo"), body: text("texto") }
+        "salvar_funcionalidade" => {
+            SystemChange::SaveFuncionalidade { id, name: text("nome"), active: fields.checked("ativa") }
         }
-        "excluir_resposta" => SystemChange::DeleteCanned { id: id_of(&fields) },
-        _ => return (StatusCode::BAD_REQUEST, "Ação desconhecida").into_response(),
+        "subir_funcionalidade" => SystemChange::MoveFuncionalidade { id },
+        "nova_resposta" => SystemChange::NewCanned { title: text("titulo"), body: text("texto") },
+        "salvar_resposta" => SystemChange::SaveCanned { id, title: text("titulo"), body: text("texto") },
+        "excluir_resposta" => SystemChange::DeleteCanned { id },
+        _ => return unknown_action(),
     };
     let page = format!("/admin/sistemas/{slug}");
-    let feedback = match state.catalog_admin.change_system(&admin, &slug, change, client).await {
-        Ok(()) => return Redirect::to(&format!("{page}?ok=salvo")).into_response(),
-        Err(error) => match feedback_of(error, &action, &fields) {
-            Ok(feedback) => feedback,
-            Err(response) => return *response,
-        },
-    };
-    render_page_with(state, parts, &page, move || provide_context(feedback.clone())).await
+    match state.catalog_admin.change_system(&post.principal, &slug, change, post.client.logged()).await {
+        Ok(()) => Redirect::to(&format!("{page}?ok=salvo")).into_response(),
+        Err(refused) => refused_page(state, post, &page, &action, refused).await,
+    }
 }

@@ -3,9 +3,10 @@
 //! proxies say they served in `X-Forwarded-For`, so that per-address limits count citizens, not the proxy.
 //! Forwarding headers from anyone else are ignored: they are only a claim.
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use http::request::Parts;
 use http::HeaderMap;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
@@ -99,9 +100,24 @@ pub async fn real_client(State(proxies): State<Arc<TrustedProxies>>, mut request
     next.run(request).await
 }
 
-/// The client's address of a request, once [`real_client`] ran.
-pub fn client_of(request: &Request) -> Option<IpAddr> {
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
+/// The client's address, as handlers take it (once [`real_client`] ran; read where
+/// `app::request_context::client_ip` reads it for server functions).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl ClientAddr {
+    /// As the audit log writes it.
+    pub fn logged(self) -> Option<String> {
+        self.0.map(|ip| ip.to_string())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(app::request_context::client_ip(parts)))
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! field the form does not have refused. Shared by the island's submission, the page's
 //! plain form post and the administrators' logo upload.
 
+use crate::attachments::Upload;
 use app::domain::request_form::{Draft, Field, HONEYPOT_FIELD, IDEMPOTENCY_FIELD};
 use app::domain::settings::AttachmentLimits;
 use axum::extract::multipart::{Field as Part, MultipartError};
@@ -10,14 +11,6 @@ use axum::extract::Multipart;
 
 /// Largest text field (the description's 5,000 characters can take 4 bytes each).
 const TEXT_FIELD_LIMIT: usize = 24 * 1024;
-
-/// An uploaded file as received.
-pub struct Upload {
-    pub name: String,
-    pub bytes: Vec<u8>,
-    /// Over the limit: its bytes were read and dropped.
-    pub too_large: bool,
-}
 
 /// Everything read from the body.
 #[derive(Default)]

@@ -3,22 +3,22 @@
 //! removes one. The upload is a multipart form, so it reads the CSRF token from the body
 //! itself before the usual administrator checks.
 
-use super::admin::administrator_posting;
-use super::client_addr::client_of;
-use super::console::{forbidden_origin, unavailable};
-use super::follow::{not_found, render_page_with};
+use super::checked_post::posting;
+use super::client_addr::ClientAddr;
+use super::console::console_feedback;
 use super::form_body::{display_name, read_file};
+use super::respond::{bad_form, forbidden_origin, not_found, page_again, unavailable, unknown_action, SAVING};
 use super::AppState;
-use crate::services::logos::{LogoError, MAX_UPLOAD_BYTES};
+use crate::refusal::Refusal;
+use crate::services::logos::{FILE_FIELD, MAX_UPLOAD_BYTES};
 use app::api::console::ConsoleFeedback;
-use app::ports::same_origin;
+use app::request_context::same_origin;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::provide_context;
 
-/// The form's name in [`ConsoleFeedback`] and its file field.
-const FORM: &str = "logotipo";
+/// The form's name in [`ConsoleFeedback`] (its file field's too).
+const FORM: &str = FILE_FIELD;
 
 /// The route's body limit: the largest image plus the form's small fields.
 pub const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 64 * 1024;
@@ -73,18 +73,17 @@ async fn read_form(
 pub async fn change(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
+    client: ClientAddr,
     request: Request,
 ) -> Response {
-    if !same_origin(&headers) {
+    if !same_origin(request.headers()) {
         return forbidden_origin();
     }
-    let client = client_of(&request).map(|ip| ip.to_string());
     let (parts, body) = request.into_parts();
     let mut posted = Posted::default();
     let read = match Multipart::from_request(Request::from_parts(parts.clone(), body), &state).await {
         Ok(multipart) => read_form(multipart, &mut posted).await,
-        Err(_) => return (StatusCode::BAD_REQUEST, "Formulário inválido").into_response(),
+        Err(_) => return bad_form(),
     };
     match read {
         Ok(()) => {}
@@ -98,38 +97,29 @@ pub async fn change(
     if posted.too_large && posted.csrf.is_empty() {
         return (StatusCode::PAYLOAD_TOO_LARGE, "A imagem excede 2 MB, o tamanho máximo.").into_response();
     }
-    let admin = match administrator_posting(&state, &headers, &posted.csrf).await {
+    let admin = match posting(&state, &parts.headers, &posted.csrf, true).await {
         Ok(admin) => admin,
         Err(response) => return response,
     };
     let page = format!("/admin/sistemas/{slug}");
     let outcome = match posted.action.as_str() {
-        "enviar" if posted.too_large => {
-            Err(LogoError::Refused(format!("O arquivo “{}” tem mais de 2 MB, o tamanho máximo.", posted.file_name)))
+        "enviar" if posted.too_large => Err(Refusal::invalid(
+            FILE_FIELD,
+            format!("O arquivo “{}” tem mais de 2 MB, o tamanho máximo.", posted.file_name),
+        )),
+        "enviar" => {
+            state.logos.upload(&admin, &slug, &posted.file_name, posted.bytes, client.logged()).await.map(|()| FORM)
         }
-        "enviar" => state.logos.upload(&admin, &slug, &posted.file_name, posted.bytes, client).await.map(|()| FORM),
-        "remover" => state.logos.remove(&admin, &slug, client).await.map(|()| "logotipo-removido"),
-        _ => return (StatusCode::BAD_REQUEST, "Ação desconhecida").into_response(),
+        "remover" => state.logos.remove(&admin, &slug, client.logged()).await.map(|()| "logotipo-removido"),
+        _ => return unknown_action(),
     };
-    let feedback = match outcome {
-        Ok(done) => return Redirect::to(&format!("{page}?ok={done}")).into_response(),
-        Err(LogoError::NotFound) => return not_found(),
-        Err(LogoError::Refused(message)) => ConsoleFeedback {
-            status: 422,
-            form: FORM.to_owned(),
-            field: Some(FORM.to_owned()),
-            message,
-            ..Default::default()
-        },
-        Err(LogoError::Database(error)) => {
-            tracing::error!(error = %error, "saving a logo failed");
-            ConsoleFeedback {
-                status: 503,
-                form: FORM.to_owned(),
-                message: "Não foi possível salvar agora. Tente novamente em alguns minutos.".to_owned(),
-                ..Default::default()
-            }
+    match outcome {
+        Ok(done) => Redirect::to(&format!("{page}?ok={done}")).into_response(),
+        Err(refused) => {
+            page_again(state, parts, &page, refused, SAVING, |shown| {
+                console_feedback(shown, FORM, ConsoleFeedback::default())
+            })
+            .await
         }
-    };
-    render_page_with(state, parts, &page, move || provide_context(feedback.clone())).await
+    }
 }

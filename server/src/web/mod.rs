@@ -5,8 +5,10 @@ mod access_log;
 pub mod admin;
 mod body_limit;
 pub mod catalog_admin;
+mod checked_post;
 pub mod client_addr;
 pub mod console;
+mod download;
 mod errors;
 pub mod follow;
 mod form_body;
@@ -17,18 +19,18 @@ pub mod logos;
 pub mod open_request;
 pub mod reports;
 mod request_page;
+mod respond;
 pub mod settings;
 
 use crate::attachments::store::AttachmentStore;
-use crate::rate_limit::RateLimiter;
 use crate::services::admin::AdminService;
 use crate::services::catalog_admin::CatalogAdminService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::follow_up::FollowService;
 use crate::services::logos::LogoService;
+use crate::services::opening::RequestService;
 use crate::services::reports::ReportService;
-use crate::services::requests::RequestService;
 use crate::services::settings::SettingsService;
 use app::ports::Ports;
 use app::{shell, App};
@@ -60,7 +62,6 @@ pub struct AppState {
     pub settings: Arc<SettingsService>,
     pub logos: Arc<LogoService>,
     pub attachments: Arc<dyn AttachmentStore>,
-    pub ip_limiter: Arc<RateLimiter>,
     /// The reverse proxies whose forwarding headers name the client.
     pub trusted_proxies: Arc<client_addr::TrustedProxies>,
     /// The public address is https (HSTS).

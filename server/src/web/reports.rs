@@ -1,15 +1,16 @@
 //! `GET /admin/relatorios.csv`: the report of the page, as a spreadsheet file
 //! (administrators only; the figures carry no personal data).
 
+use super::respond::refusal;
 use super::AppState;
+use crate::refusal::Refusal;
 use crate::services::reports;
 use app::api::console::AGENT_COOKIE;
 use app::api::reports::ReportFilter;
-use app::api::AppError;
-use app::ports::cookie_in;
+use app::request_context::cookie_in;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -23,9 +24,7 @@ pub async fn csv(State(state): State<AppState>, Query(query): Query<CsvQuery>, h
     let session = cookie_in(&headers, AGENT_COOKIE);
     let admin = match state.reports.administrator(session.as_deref()).await {
         Ok(admin) => admin,
-        Err(AppError::SignInRequired) => return Redirect::to("/atendimento/entrar").into_response(),
-        Err(AppError::Forbidden) => return (StatusCode::FORBIDDEN, AppError::Forbidden.to_string()).into_response(),
-        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable.to_string()).into_response(),
+        Err(error) => return refusal(&Refusal::from(error), "gerar o relatório"),
     };
     let blank = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
     let filter = ReportFilter { system: blank(query.sistema), from: blank(query.de), to: blank(query.ate) };
@@ -33,7 +32,7 @@ pub async fn csv(State(state): State<AppState>, Query(query): Query<CsvQuery>, h
         Ok(page) => page,
         Err(error) => {
             tracing::error!(error = %error, "building a report's CSV");
-            return (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable.to_string()).into_response();
+            return refusal(&Refusal::Unavailable, "gerar o relatório");
         }
     };
     let name = format!(

@@ -4,8 +4,8 @@
 //! the confirmation page (303), a refusal shows the form again with what was typed and
 //! the messages beside the fields. Nothing typed goes into an address.
 
-use super::follow::render_page_with;
 use super::open_request::receive;
+use super::respond::render_page_with;
 use super::AppState;
 use app::api::request::{RequestFeedback, SubmitOutcome};
 use axum::extract::{Path, Request, State};

@@ -225,9 +225,8 @@ mod live {
             let finish = finish.clone();
             Closure::<dyn FnMut()>::new(move || {
                 let text = request.response_text().ok().flatten().unwrap_or_default();
-                let outcome = serde_json::from_str::<SubmitOutcome>(&text).map_err(|_| {
-                    "Não foi possível registrar a solicitação agora. Tente novamente em alguns minutos; os dados digitados foram mantidos.".to_owned()
-                });
+                let outcome = serde_json::from_str::<SubmitOutcome>(&text)
+                    .map_err(|_| crate::api::request::opening_unavailable());
                 if let Some(finish) = finish.borrow_mut().take() {
                     finish(outcome);
                 }

@@ -2,9 +2,10 @@
 //! the description with its counter, the attachments with previews, and the captcha box;
 //! each bound to the form's state and showing its first value in the server's markup.
 
-use super::{browser, human_size, FormState, PickedFile};
+use super::{browser, FormState, PickedFile};
 use crate::components::captcha::{CaptchaBox, CaptchaState};
 use crate::components::escape::textarea_text;
+use crate::domain::pt_br::size as human_size;
 use crate::domain::request_form::Field;
 use leptos::prelude::*;
 

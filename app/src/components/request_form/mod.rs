@@ -305,26 +305,3 @@ pub fn RequestForm(
         </form>
     }
 }
-
-/// "340 KB", "1,2 MB": sizes as a Brazilian reader expects them.
-pub fn human_size(bytes: u64) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{} KB", bytes.div_ceil(1024))
-    } else {
-        let tenths = (bytes * 10).div_ceil(1024 * 1024);
-        format!("{},{} MB", tenths / 10, tenths % 10)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_size;
-
-    #[test]
-    fn sizes_read_as_brazilians_write_them() {
-        assert_eq!(human_size(1), "1 KB");
-        assert_eq!(human_size(340 * 1024), "340 KB");
-        assert_eq!(human_size(1024 * 1024 + 200 * 1024), "1,2 MB");
-        assert_eq!(human_size(3 * 1024 * 1024), "3,0 MB");
-    }
-}

@@ -5,7 +5,8 @@
 use crate::api::console::ConsoleFeedback;
 use crate::api::settings::{load_settings_admin, SettingsPage};
 use crate::components::error_view::{set_status, ErrorView};
-use crate::domain::settings::{count_of, AttachmentLimits, PortalSettings};
+use crate::domain::pt_br::count as count_of;
+use crate::domain::settings::{AttachmentLimits, PortalSettings};
 use crate::pages::console::{field_error, form_error, notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -58,7 +58,8 @@ pub fn waiting_label(days: u32) -> String {
 fn QueueView(queue: Queue) -> impl IntoView {
     let query = use_query_map();
     let done = query.read_untracked().get("ok").and_then(|code| notice(&code));
-    let moved = query.read_untracked().get("numero").filter(|n| crate::domain::request_form::is_protocol_number(n));
+    let moved =
+        query.read_untracked().get("numero").filter(|n| crate::domain::protocol::ProtocolNumber::parse(n).is_some());
     let Queue { agent, filter, counts, rows, total, page_size, systems, funcionalidades } = queue;
     let is_admin = agent.is_admin;
     let scope = if is_admin {

@@ -94,6 +94,22 @@ pub enum ImageError {
     AnimationTooLarge,
 }
 
+impl ImageError {
+    /// What the person who sent the file `name` is told (the citizen's form, the logo's).
+    pub fn refusal(&self, name: &str) -> String {
+        match self {
+            ImageError::NotAnImage => {
+                format!("O arquivo “{name}” não é uma imagem jpg, jpeg, gif ou png (o conteúdo foi verificado).")
+            }
+            ImageError::TooLarge => format!("A imagem “{name}” tem dimensões grandes demais."),
+            ImageError::AnimationTooLarge => format!(
+                "A animação “{name}” é longa ou grande demais: envie até {MAX_FRAMES} quadros ou uma imagem parada."
+            ),
+            ImageError::Corrupt => format!("O arquivo “{name}” está corrompido ou não pôde ser lido como imagem."),
+        }
+    }
+}
+
 /// An image that is safe to store: its kind comes from its bytes, its metadata is gone and it decodes.
 #[derive(Debug, Clone)]
 pub struct CleanImage {

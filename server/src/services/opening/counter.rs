@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 /// Protocol numbers carry the year in Brasília (UTC−3, no daylight saving since 2019),
 /// so a request opened on 31 December at 22:00 local time belongs to that year.
 pub(super) fn brasilia_year(now: DateTime<Utc>) -> i32 {
-    app::domain::lifecycle::brasilia_date(now.timestamp()).year
+    app::domain::brasilia::date_of(now).year
 }
 
 /// Moves the year's counter by `count` and returns its new value, the last number taken.

@@ -2,7 +2,7 @@
 //! double click, a retry after a timeout, with a fresh captcha or not) gets the first
 //! request's number, and nothing is stored or e-mailed a second time.
 
-use super::super::requests::Submission;
+use super::Submission;
 use crate::db::entities::request;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;

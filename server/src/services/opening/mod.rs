@@ -1,322 +1,277 @@
-//! Group commit of request openings. Storing one opening takes the same few statements
-//! every time (spend the captcha, count the CPF's requests, take protocol numbers, store
-//! the request, its attachment records, its first timeline entry and its e-mail). On
-//! SQLite each statement costs two hand-offs to sqlx's worker thread and every opening
-//! queues for the single writer, so the statements, not SQLite, bounded how many citizens
-//! per second could open a request. Openings that arrive while a transaction is being
-//! written therefore wait together and go into the next transaction as multi-row
-//! statements: about nine statements per batch instead of eight per opening. Under light
-//! load a batch is a single opening and nothing waits.
-//!
-//! Each opening still gets its own answer: a spent captcha or a person (CPF and e-mail)
-//! over their limit refuses that opening only (nothing of it is stored, its captcha is
-//! given back here and then spent by the handler, as for every refusal, its numbers go
-//! back to the counter); a form already stored (same idempotency
-//! key) gets that request's number and stores nothing (`keys`). A database
-//! failure rolls the whole batch back and every opening in it is told to try again; the
-//! citizens' forms keep what they typed. Protocol numbers stay distinct and gapless: they
-//! are taken from the counter only for the openings that will be stored, in arrival order.
+//! Opening a request, in one place: the request form's side of the server (its data,
+//! captcha challenges, the confirmation page's signature) and the opening itself. The
+//! order of the checks, storing the files and cleaning them up again is `submit`'s;
+//! everything that belongs to a request (the protocol number, the request, its attachment
+//! records, the first timeline entry, the spent captcha and the confirmation e-mail) is
+//! written in one transaction by the group-commit writer (`batch`), so a request is never
+//! half there and its e-mail is never lost.
 
+mod batch;
 mod counter;
 pub mod keys;
 mod people;
 mod rows;
+mod submit;
 
+pub use batch::{Openings, Writer};
 pub use people::{mailbox, opened_last_day, person_of, Person};
 pub use rows::registered_mail;
+pub use submit::{Opened, Posted};
 
-use super::requests::{OpenError, Submission};
-use crate::db::entities::request;
+use super::catalog::card;
+use super::refuse;
+use super::settings::SettingsStore;
+use crate::attachments::store::AttachmentStore;
+use crate::captcha::{CaptchaIssuer, Verified};
+use crate::db::entities::{funcionalidade, system};
 use crate::db::WriteGate;
-use crate::mail::compose::Sender;
-use app::domain::request_form::protocol_number;
-use chrono::{DateTime, Utc};
-use counter::{brasilia_year, return_numbers, take_numbers};
-use rows::spend_captchas;
-use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, TransactionTrait,
-};
-use std::collections::{HashMap, HashSet};
+use crate::mail::compose::{ComposeError, Sender};
+use crate::rate_limit::RateLimiter;
+use crate::secret::{constant_time_eq, Keys, Purpose};
+use crate::spent_captchas::{Captchas, SpentCaptchas};
+use app::api::request::{FuncionalidadeOption, RequestFormInfo};
+use app::api::AppError;
+use app::domain::pow::Challenge;
+use app::domain::protocol::ProtocolNumber;
+use app::domain::request_form::ValidDraft;
+use app::domain::settings::AttachmentLimits;
+use app::ports::RequestDesk;
+use async_trait::async_trait;
+use chrono::Utc;
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashSet;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::Notify;
 
-/// Most openings written in one transaction (bounds the statements' size).
-const MAX_BATCH: usize = 64;
-/// Openings waiting for the writer; beyond that, senders wait for room (backpressure).
-const QUEUE: usize = 4_096;
-
-/// One opening on its way to the writer.
-pub struct Opening {
-    pub system_id: i32,
-    pub system_name: String,
-    pub submission: Submission,
-    reply: oneshot::Sender<Result<String, OpenError>>,
+/// An attachment already cleaned and put in the store, waiting for its database record.
+#[derive(Debug, Clone)]
+pub struct StoredAttachment {
+    pub id: String,
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub size: usize,
 }
 
-/// What the writer needs besides the openings.
-pub struct Writer {
-    pub db: DatabaseConnection,
-    pub gate: WriteGate,
+/// A request that passed every check, ready to be stored.
+#[derive(Debug)]
+pub struct Submission {
+    pub draft: ValidDraft,
+    pub captcha: Verified,
+    pub attachments: Vec<StoredAttachment>,
+    /// The key of the form it came from (`opening::keys`).
+    pub idempotency_key: Option<String>,
+}
+
+/// Why the writer did not store one opening (inside `opening` only: `submit` answers with
+/// a `Refusal`).
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("captcha challenge already spent")]
+    CaptchaSpent,
+    #[error("per-CPF limit reached")]
+    CpfLimit,
+    /// The commit failed in a way that does not tell whether it happened.
+    #[error("commit outcome unknown: {0}")]
+    CommitUnknown(DbErr),
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    #[error("composing the e-mail: {0}")]
+    Mail(#[from] ComposeError),
+}
+
+/// What the form needs to know about a system.
+#[derive(Debug, Clone)]
+pub struct FormSystem {
+    system: system::Model,
+    funcionalidades: Vec<funcionalidade::Model>,
+    limits: AttachmentLimits,
+}
+
+impl FormSystem {
+    fn funcionalidade_ids(&self) -> Vec<i32> {
+        self.funcionalidades.iter().map(|f| f.id).collect()
+    }
+
+    /// The attachment limits in force (the handler caps the body with them).
+    pub fn limits(&self) -> AttachmentLimits {
+        self.limits
+    }
+}
+
+/// What a citizen's e-mail needs: who sends it, the portal's public address for its
+/// link, and the delivery job to wake once it is committed.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
     pub sender: Sender,
     pub public_url: String,
+    pub wakeup: Arc<Notify>,
+}
+
+/// How many openings one address and one person may make.
+#[derive(Debug, Clone, Copy)]
+pub struct OpeningLimits {
+    /// Per client address, per hour.
+    pub per_ip_per_hour: u32,
+    /// Per person (CPF and e-mail), per 24 hours.
     pub per_cpf_per_day: u32,
-    pub mail_wakeup: Arc<Notify>,
 }
 
-/// The handle openings are sent through.
-#[derive(Clone)]
-pub struct Openings {
-    queue: mpsc::Sender<Opening>,
+/// What the request service is built from.
+pub struct RequestParts {
+    pub db: DatabaseConnection,
+    pub gate: WriteGate,
+    pub captchas: Captchas,
+    pub keys: Keys,
+    pub mail: Outgoing,
+    pub settings: Arc<SettingsStore>,
+    pub attachments: Arc<dyn AttachmentStore>,
+    pub limits: OpeningLimits,
 }
 
-impl Openings {
-    /// Starts the writer task (it ends when the last handle is dropped).
-    pub fn start(writer: Writer) -> Openings {
-        let (queue, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(run(Arc::new(writer), receiver));
-        Openings { queue }
-    }
-
-    /// Stores the opening with the others waiting; its protocol number, or why not.
-    pub async fn open(&self, system_id: i32, system_name: String, submission: Submission) -> Result<String, OpenError> {
-        let (reply, answer) = oneshot::channel();
-        let opening = Opening { system_id, system_name, submission, reply };
-        if self.queue.send(opening).await.is_err() {
-            return Err(OpenError::Database(DbErr::Custom("the opening writer has stopped".into())));
-        }
-        answer.await.unwrap_or_else(|_| Err(OpenError::Database(DbErr::Custom("the opening writer dropped it".into()))))
-    }
+pub struct RequestService {
+    db: DatabaseConnection,
+    captcha: CaptchaIssuer,
+    keys: Keys,
+    sender: Sender,
+    public_url: String,
+    per_cpf_per_day: u32,
+    settings: Arc<SettingsStore>,
+    openings: Openings,
+    spent: SpentCaptchas,
+    attachments: Arc<dyn AttachmentStore>,
+    per_ip: RateLimiter,
 }
 
-async fn run(writer: Arc<Writer>, mut receiver: mpsc::Receiver<Opening>) {
-    while let Some(first) = receiver.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
-            }
-        }
-        // In a task of its own: were it to panic, its openings would get an error (their
-        // reply senders dropped) and the writer would go on with the next batch.
-        let batch = tokio::spawn({
-            let writer = writer.clone();
-            async move { writer.write(batch).await }
+impl RequestService {
+    pub fn new(parts: RequestParts) -> RequestService {
+        let RequestParts { db, gate, captchas, keys, mail, settings, attachments, limits } = parts;
+        let per_cpf_per_day = limits.per_cpf_per_day;
+        let Captchas { issuer: captcha, spent } = captchas;
+        let Outgoing { sender, public_url, wakeup: mail_wakeup } = mail;
+        let openings = Openings::start(Writer {
+            db: db.clone(),
+            gate,
+            sender: sender.clone(),
+            public_url: public_url.clone(),
+            per_cpf_per_day,
+            mail_wakeup,
         });
-        if let Err(error) = batch.await {
-            tracing::error!(error = %error, "writing a batch of openings failed unexpectedly");
+        let per_ip = RateLimiter::new(limits.per_ip_per_hour, std::time::Duration::from_secs(3_600));
+        RequestService {
+            db,
+            captcha,
+            keys,
+            sender,
+            public_url,
+            per_cpf_per_day,
+            settings,
+            openings,
+            spent,
+            attachments,
+            per_ip,
         }
+    }
+
+    /// The active system with this slug and its active options, "Outros assuntos" last.
+    pub async fn form_system(&self, slug: &str) -> Result<Option<FormSystem>, DbErr> {
+        let Some(system) = system::Entity::find()
+            .filter(system::Column::Slug.eq(slug))
+            .filter(system::Column::Active.eq(true))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut funcionalidades = funcionalidade::Entity::find()
+            .filter(funcionalidade::Column::SystemId.eq(system.id))
+            .filter(funcionalidade::Column::Active.eq(true))
+            .order_by_asc(funcionalidade::Column::Position)
+            .order_by_asc(funcionalidade::Column::Id)
+            .all(&self.db)
+            .await?;
+        // Whatever order an administrator gives, the catch-all option stays at the end.
+        funcionalidades.sort_by_key(|f| is_catch_all(&f.name));
+        let limits = self.settings.current().await?.attachments;
+        Ok(Some(FormSystem { system, funcionalidades, limits }))
+    }
+
+    /// Spends the captcha of a submission that was refused after it checked out: one solved
+    /// challenge buys one try, whatever the answer (the browser solves a fresh one).
+    async fn spend_refused(&self, captcha: Verified) {
+        if let Err(error) = self.spent.spend(captcha, Utc::now()).await {
+            tracing::error!(error = %error, "spending the captcha of a refused submission");
+        }
+    }
+
+    /// The number of the request already opened from the form with this key, if any.
+    async fn opened_with_key(&self, key: &str) -> Result<Option<String>, DbErr> {
+        let mut found = keys::stored_numbers(&self.db, vec![key.to_owned()]).await?;
+        Ok(found.remove(key))
+    }
+
+    /// Whether this person (CPF and e-mail) has opened as many requests in the last 24
+    /// hours as allowed.
+    async fn over_daily_limit(&self, draft: &ValidDraft) -> Result<bool, DbErr> {
+        let person = person_of(draft);
+        let opened = opened_last_day(&self.db, &HashSet::from([person.clone()]), Utc::now()).await?;
+        Ok(opened.get(&person).copied().unwrap_or(0) >= u64::from(self.per_cpf_per_day))
+    }
+
+    /// Stores the request and everything that belongs to it, with the other openings of
+    /// the moment in one transaction (`opening`); returns its protocol number.
+    async fn open(&self, form: &FormSystem, submission: Submission) -> Result<String, OpenError> {
+        // The e-mail is composed again with the real number inside the batch; composing it
+        // here first means an address the mail library refuses fails this opening alone.
+        registered_mail(&self.sender, &self.public_url, &form.system.name, &submission, "000000000000")?;
+        self.openings.open(form.system.id, form.system.name.clone(), submission).await
+    }
+
+    /// The signature that lets the browser that opened `number` see its success page.
+    pub fn created_token(&self, number: &str) -> String {
+        let full = self.keys.sign(Purpose::CreatedPage, number.as_bytes());
+        full[..32].to_owned()
     }
 }
 
-impl Writer {
-    /// Writes one batch and answers each of its openings.
-    async fn write(&self, batch: Vec<Opening>) {
-        let (openings, replies): (Vec<_>, Vec<_>) =
-            batch.into_iter().map(|o| ((o.system_id, o.system_name, o.submission), o.reply)).unzip();
-        let outcomes = self.write_all(openings).await;
-        // The numbers go out only once the log holding them is flushed (a power cut must
-        // not take back a number a citizen was given). The flush runs outside the write
-        // turn, while the writer already takes the next batch: that batch's flush covers
-        // this one's commit too, as the log is written in order.
-        let gate = self.gate.clone();
-        tokio::spawn(async move {
-            if outcomes.iter().any(Result::is_ok) {
-                if let Err(error) = gate.make_durable().await {
-                    tracing::error!(error = %error, "flushing the log of a batch of openings");
-                }
-            }
-            for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                // A citizen who went away meanwhile does not need the answer.
-                let _ = reply.send(outcome);
-            }
-        });
+fn is_catch_all(name: &str) -> bool {
+    app::domain::search::fold(name) == "outros assuntos"
+}
+
+#[async_trait]
+impl RequestDesk for RequestService {
+    async fn form(&self, slug: &str) -> Result<Option<RequestFormInfo>, AppError> {
+        let found = self.form_system(slug).await.map_err(refuse("load request form"))?;
+        Ok(found.map(|form| RequestFormInfo {
+            system: card(form.system.clone()),
+            funcionalidades: form
+                .funcionalidades
+                .iter()
+                .map(|f| FuncionalidadeOption { id: f.id, name: f.name.clone() })
+                .collect(),
+            limits: form.limits,
+            idempotency_key: super::agents::random_token(),
+        }))
     }
 
-    /// Writes `openings` (system id, system name, submission) in one transaction; one
-    /// outcome per opening, in order. Public so that tests can hand it a batch directly.
-    pub async fn write_all(&self, openings: Vec<(i32, String, Submission)>) -> Vec<Result<String, OpenError>> {
-        let outcomes = {
-            let _turn = self.gate.enter().await;
-            // Taken once the writer's turn has come: the 24-hour window and the stored times
-            // are those of the writing, not of the wait.
-            let now = Utc::now();
-            match self.db.begin().await {
-                Ok(txn) => match self.store(&txn, &openings, now).await {
-                    Ok((outcomes, fresh)) => match txn.commit().await {
-                        Ok(()) => outcomes,
-                        Err(error) => {
-                            tracing::error!(error = %error, openings = openings.len(), "committing openings");
-                            self.after_failed_commit(outcomes, fresh, &error).await
-                        }
-                    },
-                    Err(error) => {
-                        let _ = txn.rollback().await;
-                        tracing::error!(error = %error, openings = openings.len(), "storing openings");
-                        openings.iter().map(|_| Err(copy(&error))).collect()
-                    }
-                },
-                Err(error) => openings.iter().map(|_| Err(OpenError::Database(clone_err(&error)))).collect(),
-            }
-        };
-        if outcomes.iter().any(Result::is_ok) {
-            // The delivery job may be sleeping; the e-mails should leave now.
-            self.mail_wakeup.notify_one();
-        }
-        outcomes
+    fn challenge(&self) -> Challenge {
+        self.captcha.issue(Utc::now())
     }
 
-    /// A commit that failed may still have happened. The batch's numbers tell: all stored
-    /// → every citizen gets their number; none → the batch was rolled back and they may
-    /// try again; unknown → `CommitUnknown` (their files are kept).
-    async fn after_failed_commit(
-        &self,
-        outcomes: Vec<Result<String, OpenError>>,
-        fresh: HashSet<String>,
-        error: &DbErr,
-    ) -> Vec<Result<String, OpenError>> {
-        // Only the numbers this batch took tell: a resubmitted form's number belongs to a
-        // request stored before, which exists whatever became of this batch.
-        let found = request::Entity::find().filter(request::Column::Number.is_in(fresh.clone())).count(&self.db).await;
-        let stored = match found {
-            Ok(n) if n == fresh.len() as u64 => Some(true),
-            Ok(0) => Some(false),
-            _ => None,
-        };
-        tracing::warn!(?stored, openings = outcomes.len(), "looked the batch up after a failed commit");
-        outcomes
-            .into_iter()
-            .map(|outcome| match (outcome, stored) {
-                (Ok(number), _) if !fresh.contains(&number) => Ok(number),
-                (Ok(number), Some(true)) => Ok(number),
-                (Ok(_), Some(false)) => Err(OpenError::Database(clone_err(error))),
-                (Ok(_), None) => Err(OpenError::CommitUnknown(clone_err(error))),
-                (refused, _) => refused,
-            })
-            .collect()
-    }
-
-    /// Everything of the batch, in `txn`; one outcome per opening, in order, and the
-    /// numbers taken for requests stored now.
-    async fn store(
-        &self,
-        txn: &DatabaseTransaction,
-        openings: &[(i32, String, Submission)],
-        now: DateTime<Utc>,
-    ) -> Result<(Vec<Result<String, OpenError>>, HashSet<String>), OpenError> {
-        let mut refused: Vec<Option<OpenError>> = openings.iter().map(|_| None).collect();
-        // 0. The same form twice in this batch: the later ones take the first one's answer.
-        let leaders = keys::leaders(openings);
-
-        // 1. Captchas, first: a write, so SQLite's write lock is taken at once. A challenge
-        // used twice in the batch is spent by the first opening that carries it.
-        let mut in_batch = HashSet::new();
-        for (index, (_, _, submission)) in openings.iter().enumerate() {
-            if leaders[index].is_none() && !in_batch.insert(submission.captcha.challenge.as_str()) {
-                refused[index] = Some(OpenError::CaptchaSpent);
-            }
-        }
-        let spending: Vec<bool> = (0..openings.len()).map(|i| refused[i].is_none() && leaders[i].is_none()).collect();
-        let spent = spend_captchas(txn, openings, &spending, now).await?;
-        for (index, (_, _, submission)) in openings.iter().enumerate() {
-            if spending[index] && !spent.contains(&submission.captcha.challenge) {
-                refused[index] = Some(OpenError::CaptchaSpent);
-            }
-        }
-
-        let candidates: Vec<usize> =
-            (0..openings.len()).filter(|&i| refused[i].is_none() && leaders[i].is_none()).collect();
-        let mut existing: HashMap<usize, String> = HashMap::new();
-        let mut numbers: HashMap<usize, String> = HashMap::new();
-        if !candidates.is_empty() {
-            // 2. Protocol numbers for every candidate: the year's counter moves by their
-            // number. From here on this transaction holds the counter's row lock
-            // (PostgreSQL; on SQLite, the write lock), so what follows cannot race another
-            // batch or instance.
-            let year = brasilia_year(now);
-            let last = take_numbers(txn, year, candidates.len()).await?;
-            let first = last - i64::try_from(candidates.len()).unwrap_or(i64::MAX) + 1;
-
-            // 3. Behind that lock: forms already stored (a resubmission) get their request's
-            // number; then the per-person limit, this batch's openings included. Either way
-            // the opening gives its captcha back, and the numbers it would have taken are
-            // returned to the counter, so that numbers stay without gaps.
-            let keys = candidates.iter().filter_map(|&i| openings[i].2.idempotency_key.clone()).collect();
-            let stored_keys = keys::stored_numbers(txn, keys).await?;
-            let people = candidates.iter().map(|&index| person_of(&openings[index].2.draft)).collect();
-            let mut running = opened_last_day(txn, &people, now).await?;
-            let mut give_back = Vec::new();
-            for &index in &candidates {
-                let submission = &openings[index].2;
-                if let Some(number) = submission.idempotency_key.as_ref().and_then(|key| stored_keys.get(key)) {
-                    existing.insert(index, number.clone());
-                    give_back.push(submission.captcha.challenge.clone());
-                    continue;
-                }
-                let count = running.entry(person_of(&submission.draft)).or_insert(0);
-                if *count >= u64::from(self.per_cpf_per_day) {
-                    refused[index] = Some(OpenError::CpfLimit);
-                    give_back.push(submission.captcha.challenge.clone());
-                } else {
-                    *count += 1;
-                }
-            }
-            if !give_back.is_empty() {
-                return_numbers(txn, year, give_back.len()).await?;
-                let release = Query::delete()
-                    .from_table(Alias::new("captcha_uses"))
-                    .and_where(Expr::col(Alias::new("challenge")).is_in(give_back))
-                    .to_owned();
-                txn.execute(txn.get_database_backend().build(&release)).await?;
-            }
-
-            let stored: Vec<usize> =
-                candidates.into_iter().filter(|&i| refused[i].is_none() && !existing.contains_key(&i)).collect();
-            for (offset, &index) in stored.iter().enumerate() {
-                numbers.insert(index, protocol_number(year, first + i64::try_from(offset).unwrap_or(0)));
-            }
-            if !stored.is_empty() {
-                self.insert_rows(txn, openings, &stored, &numbers, now).await?;
-            }
-        }
-        let fresh: HashSet<String> = numbers.values().cloned().collect();
-        numbers.extend(existing);
-        let own = |index: usize, refused: &mut [Option<OpenError>]| match refused[index].take() {
-            Some(error) => Err(error),
-            None => numbers.get(&index).cloned().ok_or_else(|| OpenError::Database(DbErr::Custom("no number".into()))),
-        };
-        let mut outcomes = Vec::with_capacity(openings.len());
-        for (index, leader) in leaders.into_iter().enumerate() {
-            let outcome = match leader {
-                // A leader comes first in the batch: its outcome is already there.
-                Some(leader) => match &outcomes[leader] {
-                    Ok(number) => Ok(String::clone(number)),
-                    Err(error) => Err(copy(error)),
-                },
-                None => own(index, &mut refused),
-            };
-            outcomes.push(outcome);
-        }
-        Ok((outcomes, fresh))
+    fn created_token_valid(&self, number: &ProtocolNumber, token: &str) -> bool {
+        let expected = self.created_token(number.as_str());
+        // Constant time is overkill for a page that shows only the number, but free.
+        constant_time_eq(expected.as_bytes(), token.as_bytes())
     }
 }
 
-/// `DbErr` is not `Clone`; each opening of a failed batch gets its own copy of the message.
-fn clone_err(error: &DbErr) -> DbErr {
-    match error {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => DbErr::Conn(sea_orm::RuntimeErr::Internal(error.to_string())),
-        other => DbErr::Custom(other.to_string()),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn copy(error: &OpenError) -> OpenError {
-    match error {
-        OpenError::CaptchaSpent => OpenError::CaptchaSpent,
-        OpenError::CpfLimit => OpenError::CpfLimit,
-        OpenError::CommitUnknown(e) => OpenError::CommitUnknown(clone_err(e)),
-        OpenError::Database(e) => OpenError::Database(clone_err(e)),
-        OpenError::Mail(e) => OpenError::Database(DbErr::Custom(format!("composing an e-mail: {e}"))),
+    #[test]
+    fn the_catch_all_option_is_recognised() {
+        assert!(is_catch_all("Outros assuntos"));
+        assert!(is_catch_all("OUTROS ASSUNTOS"));
+        assert!(!is_catch_all("Gerar CNES"));
     }
 }

@@ -2,10 +2,11 @@
 //! and e-mails as multi-row inserts, and spending the batch's captchas.
 
 use super::super::outbox_row;
-use super::super::requests::{OpenError, Submission, EVENT_OPENING, STATUS_RECEIVED};
 use super::Writer;
+use super::{OpenError, Submission};
 use crate::db::entities::{attachment, outbox_message, request, request_event};
 use crate::mail::compose::{self, ComposedMail, RequestRegistered, Sender};
+use app::domain::lifecycle::{EventKind, Status};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryTrait, Set};
@@ -29,7 +30,7 @@ impl Writer {
                 number: Set(number_of(index)),
                 system_id: Set(*system_id),
                 funcionalidade_id: Set(draft.funcionalidade_id),
-                status: Set(STATUS_RECEIVED.to_owned()),
+                status: Set(Status::Recebido.code().to_owned()),
                 level: Set(1),
                 email: Set(draft.email.as_str().to_owned()),
                 name: Set(draft.nome.as_str().to_owned()),
@@ -76,7 +77,7 @@ impl Writer {
             }
             events.push(request_event::ActiveModel {
                 request_id: Set(request_id),
-                kind: Set(EVENT_OPENING.to_owned()),
+                kind: Set(EventKind::Opening.code().to_owned()),
                 level: Set(1),
                 body: Set(submission.draft.descricao.as_str().to_owned()),
                 public: Set(true),
