@@ -5,7 +5,7 @@
 //! page is the search island.
 
 use crate::api::catalog::{load_faq, SystemFaq};
-use crate::components::{error_view::ErrorView, faq_search::FaqSearch};
+use crate::components::{faq_search::FaqSearch, loaded::Loaded};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -19,15 +19,9 @@ pub fn FaqPage() -> impl IntoView {
         |(system, q)| load_faq(system, q),
     );
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let q = query.read_untracked().get("q").unwrap_or_default();
-                match faq.await {
-                    Ok(faq) => view! { <FaqView faq query=q /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=faq let:faq>
+            <FaqView faq query=query.read_untracked().get("q").unwrap_or_default() />
+        </Loaded>
     }
 }
 
