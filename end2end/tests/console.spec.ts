@@ -2,7 +2,15 @@ import * as path from "node:path";
 import { test, expect, type Browser, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { root, serverBin, serverEnv } from "../server-env";
-import { expectNoAxeViolations, fillValid, mailWith, openForm, watchForErrors } from "./helpers";
+import {
+  currentStatus,
+  expectNoAxeViolations,
+  fillValid,
+  mailWith,
+  openForm,
+  requestNumber,
+  watchForErrors,
+} from "./helpers";
 
 const ADMIN_EMAIL = "chefe.e2e@saude.gov.br";
 const ADMIN_PASSWORD = "frase longa do chefe do suporte";
@@ -62,8 +70,8 @@ test("agents take a request through the console and the citizen's contest brings
   await fillValid(page, "86288366757");
   await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
   await page.getByRole("button", { name: "Enviar" }).click();
-  await expect(page.locator("#numero-solicitacao")).toHaveText(/^\d{12}$/, { timeout: 15_000 });
-  const number = (await page.locator("#numero-solicitacao").textContent()) ?? "";
+  await expect(requestNumber(page)).toHaveText(/^\d{12}$/, { timeout: 15_000 });
+  const number = (await requestNumber(page).textContent()) ?? "";
 
   // The administrator signs in and invites two agents.
   createAdmin();
@@ -119,7 +127,7 @@ test("agents take a request through the console and the citizen's contest brings
   await page.getByRole("button", { name: "Não" }).click();
   await page.getByLabel("Informe o motivo da reabertura").fill("A transmissão continua falhando com o mesmo erro.");
   await page.getByRole("button", { name: "Enviar" }).click();
-  await expect(page.locator(".history__status").getByText("Reaberto")).toBeVisible();
+  await expect(currentStatus(page).getByText("Reaberto")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Reabertura - CNES - Nível 02" })).toBeVisible();
 
   // Back at level 2, reopened.
@@ -169,11 +177,17 @@ test("the administration pages are accessible and keep what citizens read", asyn
   await expect(page.getByText("Logotipo salvo.")).toBeVisible();
   await expect(page.getByRole("img", { name: "Logotipo atual do SIGTAP" })).toBeVisible();
   await page.goto("/faq/sigtap");
-  const logo = page.locator("img.faq__logo");
+  // Beside the system's name, the logo is decorative (alt=""): presentation, not img.
+  const logo = page.getByRole("region", { name: /^SIGTAP/ }).getByRole("presentation");
   await expect(logo).toHaveAttribute("src", /^\/logotipos\/sigtap-[0-9a-f]{16}\.png$/);
   expect(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await page.getByText("Como consultar um procedimento?").click();
-  await expect(page.locator("strong", { hasText: "Consultar procedimentos" })).toBeVisible();
+  await expect(
+    page
+      .getByRole("region", { name: "Como consultar um procedimento?", exact: true })
+      .getByRole("strong")
+      .filter({ hasText: "Consultar procedimentos" }),
+  ).toBeVisible();
 
   // Settings: a value out of range is refused beside its field, focus on it, nothing saved
   // (other tests run against the same portal, so the values in force stay as they are).

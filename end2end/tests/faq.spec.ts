@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
 import { expectNoAxeViolations, waitForHydration, watchForErrors } from "./helpers";
 
 const CNES_QUESTIONS = [
@@ -13,6 +13,14 @@ const CNES_QUESTIONS = [
   "Como instalar o SCNES?",
 ];
 
+/** The questions' entries: the list's items that hold a question (answers may hold lists of their own). */
+function questionItems(page: Page) {
+  return page
+    .getByRole("list", { name: "Perguntas frequentes" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("group") });
+}
+
 test("home lists the systems and leads to a FAQ", async ({ page }) => {
   const problems = watchForErrors(page);
   await page.goto("/");
@@ -26,8 +34,9 @@ test("home lists the systems and leads to a FAQ", async ({ page }) => {
 test("a question opens and closes by mouse, one at a time", async ({ page }) => {
   const problems = watchForErrors(page);
   await page.goto("/faq/cnes");
-  const first = page.locator("details", { has: page.getByText("O que é o CNES?", { exact: true }) });
-  const last = page.locator("details", { has: page.getByText("Como instalar o SCNES?", { exact: true }) });
+  // Each question is a <details>: a group holding its summary.
+  const first = page.getByRole("group").filter({ has: page.getByText("O que é o CNES?", { exact: true }) });
+  const last = page.getByRole("group").filter({ has: page.getByText("Como instalar o SCNES?", { exact: true }) });
   const firstAnswer = first.getByText(/sistema de informação oficial de cadastramento/);
   await expect(firstAnswer).toBeHidden();
 
@@ -67,7 +76,7 @@ test("search filters the questions as one types", async ({ page }) => {
   const problems = watchForErrors(page);
   await page.goto("/faq/cnes");
   await waitForHydration(page);
-  const items = page.locator("#faq-list > li");
+  const items = questionItems(page);
   await expect(items.filter({ visible: true })).toHaveCount(CNES_QUESTIONS.length);
 
   const search = page.getByLabel("Buscar nas perguntas frequentes");
@@ -96,10 +105,11 @@ test.describe("without JavaScript", () => {
     for (const question of CNES_QUESTIONS) {
       const summary = page.getByText(question, { exact: true });
       await summary.click();
-      const details = page.locator("details", { has: summary });
+      const details = page.getByRole("group").filter({ has: summary });
       await expect(details).toHaveAttribute("open", "");
-      await expect(details.locator(".faq__answer")).toBeVisible();
-      await expect(details.locator(".faq__answer")).not.toBeEmpty();
+      const answer = details.getByRole("region", { name: question, exact: true });
+      await expect(answer).toBeVisible();
+      await expect(answer).not.toBeEmpty();
     }
   });
 
@@ -108,7 +118,7 @@ test.describe("without JavaScript", () => {
     await page.getByLabel("Buscar nas perguntas frequentes").fill("elasticnes");
     await page.getByRole("button", { name: "Buscar" }).click();
     await expect(page).toHaveURL(/\?q=elasticnes$/);
-    await expect(page.locator("#faq-list > li").filter({ visible: true })).toHaveCount(1);
+    await expect(questionItems(page).filter({ visible: true })).toHaveCount(1);
     await expect(page.getByRole("status")).toHaveText("1 pergunta encontrada.");
   });
 });

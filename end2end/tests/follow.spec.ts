@@ -1,7 +1,16 @@
 import { test, expect, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { root, serverBin, serverEnv } from "../server-env";
-import { expectNoAxeViolations, fillValid, mailWith, openForm, watchForErrors } from "./helpers";
+import {
+  captchaCheck,
+  currentStatus,
+  expectNoAxeViolations,
+  fillValid,
+  mailWith,
+  openForm,
+  requestNumber,
+  watchForErrors,
+} from "./helpers";
 
 /** Opens a request through the form with this CPF; returns its number. */
 async function openRequest(page: Page, cpf: string): Promise<string> {
@@ -9,8 +18,8 @@ async function openRequest(page: Page, cpf: string): Promise<string> {
   await fillValid(page, cpf);
   await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
   await page.getByRole("button", { name: "Enviar" }).click();
-  await expect(page.locator("#numero-solicitacao")).toHaveText(/^\d{12}$/, { timeout: 15_000 });
-  return (await page.locator("#numero-solicitacao").textContent()) ?? "";
+  await expect(requestNumber(page)).toHaveText(/^\d{12}$/, { timeout: 15_000 });
+  return (await requestNumber(page).textContent()) ?? "";
 }
 
 /** An agent's answer, through the server's command line on the same database. */
@@ -31,7 +40,7 @@ test("a citizen looks a request up, reads the timeline, contests the answer and 
   const number = await openRequest(page, "40364478829");
   await page.getByRole("link", { name: "Acompanhar solicitação" }).click();
   await expect(page).toHaveURL(new RegExp(`/acompanhar\\?numero=${number}$`));
-  await expect(page.locator(".captcha-field[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+  await expect(captchaCheck(page)).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
   await expectNoAxeViolations(page);
 
   // A wrong CPF gets the one generic answer.
@@ -73,7 +82,7 @@ test("a citizen looks a request up, reads the timeline, contests the answer and 
   await expectNoAxeViolations(page);
   await reason.fill("O transmissor continua sem enviar os dados depois da reinstalação.");
   await page.getByRole("button", { name: "Enviar" }).click();
-  await expect(page.locator(".history__status").getByText("Reaberto")).toBeVisible();
+  await expect(currentStatus(page).getByText("Reaberto")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Reabertura - CNES - Nível 01" })).toBeVisible();
   await expect(page.getByText("Sua solicitação foi atendida?")).toHaveCount(0);
   noCpfIn(page.url());
@@ -91,7 +100,7 @@ test("a citizen looks a request up, reads the timeline, contests the answer and 
   await rating.getByLabel("Muito satisfeito").check();
   await page.getByLabel("Comentário (opcional)").fill("Resolvido, obrigado!");
   await page.getByRole("button", { name: "Enviar" }).click();
-  await expect(page.locator(".history__status").getByText("Avaliado")).toBeVisible();
+  await expect(currentStatus(page).getByText("Avaliado")).toBeVisible();
   await expect(page.getByText("Atendimento avaliado como “Muito satisfeito”.")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Avaliação - CNES - Nível 01" })).toBeVisible();
   await page.goto("/acompanhar");
@@ -133,7 +142,7 @@ test("the finalized e-mail's link opens the request, and Fechar ends it, with th
 test("the lookup works with the keyboard alone", async ({ page }) => {
   const number = await openRequest(page, "25524893033");
   await page.goto("/acompanhar");
-  await expect(page.locator(".captcha-field[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+  await expect(captchaCheck(page)).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
   await page.getByLabel("CPF", { exact: true }).focus();
   await page.keyboard.type("255.248.930-33");
   await page.keyboard.press("Tab");

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
@@ -26,12 +26,32 @@ export async function expectNoAxeViolations(page: Page) {
 
 /** The search island is interactive once it marks itself hydrated. */
 export async function waitForHydration(page: Page) {
-  await expect(page.locator("form.faq-search[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.getByRole("search")).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
+}
+
+/** The request form (an island: `data-hydrated` once it runs in the browser). */
+export function requestForm(page: Page): Locator {
+  return page.getByRole("form", { name: "Abertura de solicitação" });
+}
+
+/** The anti-robot check of a form (marked `data-hydrated` once it runs in the browser). */
+export function captchaCheck(page: Page): Locator {
+  return page.getByRole("group", { name: "Verificação anti-robô", exact: true });
+}
+
+/** The request's number on the success page ("Número da solicitação: …"). */
+export function requestNumber(page: Page): Locator {
+  return page.getByRole("paragraph").filter({ hasText: "Número da solicitação:" }).getByRole("strong");
+}
+
+/** The history page's line with the request's current status ("CNES · Situação: …"). */
+export function currentStatus(page: Page): Locator {
+  return page.getByRole("paragraph").filter({ hasText: /· Situação: / });
 }
 
 export async function openForm(page: Page) {
   await page.goto("/faq/cnes/chamado");
-  await expect(page.locator("form.request-form[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+  await expect(requestForm(page)).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
 }
 
 export async function fillValid(page: Page, cpf = "52998224725") {

@@ -1,7 +1,15 @@
 import { test, expect, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { expectNoAxeViolations, fillValid, mailWith, openForm, watchForErrors } from "./helpers";
+import {
+  expectNoAxeViolations,
+  fillValid,
+  mailWith,
+  openForm,
+  requestForm,
+  requestNumber,
+  watchForErrors,
+} from "./helpers";
 
 // A real 32×24 PNG screenshot stand-in.
 const PNG = fs.readFileSync(path.join(__dirname, "..", "fixtures", "tela.png"));
@@ -11,7 +19,7 @@ test("a citizen opens a request with a screenshot and gets the number on screen 
   await page.goto("/faq/cnes");
   await page.getByRole("link", { name: "Quero abrir um chamado" }).click();
   await expect(page).toHaveURL(/\/faq\/cnes\/chamado$/);
-  await expect(page.locator("form.request-form[data-hydrated='true']")).toHaveCount(1, { timeout: 15_000 });
+  await expect(requestForm(page)).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
   await expect(page.getByText("Obrigatório")).toBeVisible();
   await expect(page.getByLabel("E-mail")).toHaveAttribute("aria-required", "true");
   await expect(page.getByLabel("CNS")).not.toHaveAttribute("aria-required", "true");
@@ -20,7 +28,8 @@ test("a citizen opens a request with a screenshot and gets the number on screen 
   await page.getByLabel("Adicionar arquivo").setInputFiles({ name: "tela.png", mimeType: "image/png", buffer: PNG });
   const chosen = page.getByRole("list", { name: "Arquivos escolhidos" });
   await expect(chosen.getByText("tela.png")).toBeVisible();
-  await expect(chosen.locator("img")).toHaveAttribute("src", /^blob:/);
+  // The preview beside the file's name is decorative (alt=""): presentation, not img.
+  await expect(chosen.getByRole("presentation")).toHaveAttribute("src", /^blob:/);
   await expect(page.getByRole("button", { name: "Remover tela.png" })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
   // Valid values are shown formatted once the field is left.
@@ -31,7 +40,7 @@ test("a citizen opens a request with a screenshot and gets the number on screen 
   await page.getByRole("button", { name: "Enviar" }).click();
   const heading = page.getByRole("heading", { level: 1, name: /^Solicitação nº \d{12} foi criada com sucesso!$/ });
   await expect(heading).toBeVisible({ timeout: 15_000 });
-  const number = (await page.locator("#numero-solicitacao").textContent()) ?? "";
+  const number = (await requestNumber(page).textContent()) ?? "";
   expect(number).toMatch(/^\d{12}$/);
   expect(page.url()).not.toContain("529");
   await expect(page.getByRole("link", { name: "Acompanhar solicitação" })).toHaveAttribute(
@@ -98,8 +107,9 @@ test("a wrong CPF shows its message beside the field and nothing is sent", async
   const cpf = page.getByLabel("CPF", { exact: true });
   await cpf.fill("123.456.789-00");
   await cpf.blur();
-  const message = page.locator("#cpf-erro");
-  await expect(message).toHaveText("CPF inválido. Confira os números digitados.");
+  // The field's description is its hint, then its message (aria-describedby).
+  const hint = "Somente números ou no formato 000.000.000-00.";
+  await expect(cpf).toHaveAccessibleDescription(`${hint} CPF inválido. Confira os números digitados.`);
   await expect(cpf).toHaveAttribute("aria-invalid", "true");
   await expect(cpf).toHaveAttribute("aria-describedby", /cpf-erro/);
   await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
@@ -112,20 +122,25 @@ test("a wrong CPF shows its message beside the field and nothing is sent", async
 
   // Fixing it clears the message as one types.
   await cpf.fill("529.982.247-25");
-  await expect(message).toBeEmpty();
+  await expect(cpf).toHaveAccessibleDescription(hint);
   await expect(cpf).not.toHaveAttribute("aria-invalid", "true");
   expect(problems).toEqual([]);
 });
 
 test("a file that is not an image is refused in the browser with its name", async ({ page }) => {
   await openForm(page);
-  await page
-    .getByLabel("Adicionar arquivo")
-    .setInputFiles({ name: "programa.png", mimeType: "image/png", buffer: Buffer.from("MZ\x90\x00 not an image") });
-  await expect(page.locator("#anexos-erro")).toHaveText(
-    "O arquivo “programa.png” não é permitido: envie imagens jpg, jpeg, gif ou png.",
+  const input = page.getByLabel("Adicionar arquivo");
+  // The field's description is its hint (the limits in force), then its message.
+  const hint = (await page.getByText(/^Tipos de arquivos permitidos: /).textContent()) ?? "";
+  await input.setInputFiles({
+    name: "programa.png",
+    mimeType: "image/png",
+    buffer: Buffer.from("MZ\x90\x00 not an image"),
+  });
+  await expect(input).toHaveAccessibleDescription(
+    `${hint} O arquivo “programa.png” não é permitido: envie imagens jpg, jpeg, gif ou png.`,
   );
-  await expect(page.getByRole("list", { name: "Arquivos escolhidos" }).locator("li")).toHaveCount(0);
+  await expect(page.getByRole("list", { name: "Arquivos escolhidos" }).getByRole("listitem")).toHaveCount(0);
   // The refused file was never added: the request can still be sent without it.
   await fillValid(page);
   await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });

@@ -1,5 +1,5 @@
 import { test, expect, type Page, type Route } from "@playwright/test";
-import { watchForErrors } from "./helpers";
+import { captchaCheck, requestForm, watchForErrors } from "./helpers";
 
 // A slow phone: the page arrives, the wasm takes its time. What the citizen types meanwhile
 // must survive the island taking over, and a click on "Enviar" before it must not put
@@ -16,7 +16,8 @@ test("what is typed before the wasm arrives survives hydration, with the focus a
   const problems = watchForErrors(page);
   await delayWasm(page, 4_000);
   await page.goto("/faq/cnes/chamado", { waitUntil: "domcontentloaded" });
-  const form = page.locator("form.request-form");
+  const form = requestForm(page);
+  await expect(form).toBeVisible();
   await expect(form).not.toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("E-mail").fill("maria.silva@saude.gov.br");
   await page.getByLabel("Nome", { exact: true }).fill("Maria da Silva");
@@ -64,7 +65,10 @@ test.describe("without JavaScript", () => {
     await expect(page.getByLabel("Descrição da solicitação")).toHaveValue(
       "Não consigo transmitir os dados </textarea> desde ontem.",
     );
-    await expect(page.locator("#captcha-erro")).toContainText("A verificação anti-robô não foi concluída");
+    // The check's status is described by its message (aria-describedby).
+    await expect(captchaCheck(page).getByRole("status")).toHaveAccessibleDescription(
+      /A verificação anti-robô não foi concluída/,
+    );
     for (const address of addresses) {
       expect(address).not.toMatch(/529|maria|99999|cpf=|email=/i);
     }

@@ -29,9 +29,12 @@ impl CaptchaState {
 }
 
 /// The check's box: title, explanation, live status, retry, and its error line.
-/// The status paragraph has the id `captcha`, so focus can be sent to it.
+/// The status paragraph has the id `captcha`, so focus can be sent to it. The group is
+/// marked `data-hydrated` once its island runs in the browser (tests wait for it).
 #[component]
 pub fn CaptchaBox(captcha: RwSignal<CaptchaState>, error: Signal<Option<String>>, error_id: String) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let status = move || match captcha.get() {
         CaptchaState::Idle => "A verificação começa assim que a página termina de carregar.",
         CaptchaState::Working => "Verificando…",
@@ -39,7 +42,12 @@ pub fn CaptchaBox(captcha: RwSignal<CaptchaState>, error: Signal<Option<String>>
         CaptchaState::Failed => "Não foi possível concluir a verificação.",
     };
     view! {
-        <div class="form-field form-field--captcha" role="group" aria-labelledby="captcha-titulo">
+        <div
+            class="form-field form-field--captcha"
+            role="group"
+            aria-labelledby="captcha-titulo"
+            data-hydrated=move || hydrated.get().then_some("true")
+        >
             <p id="captcha-titulo" class="captcha__title">
                 "Verificação anti-robô"
                 <span class="required" aria-hidden="true">" *"</span>

@@ -77,18 +77,14 @@ pub fn CaptchaField(
     error: String,
 ) -> impl IntoView {
     let captcha = RwSignal::new(CaptchaState::Idle);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| {
-        hydrated.set(true);
-        solve_captcha(captcha);
-    });
+    Effect::new(move |_| solve_captcha(captcha));
     let error = (!error.is_empty()).then_some(error);
     let solution = move || match captcha.get() {
         CaptchaState::Solved(solution) => solution,
         _ => String::new(),
     };
     view! {
-        <div class="captcha-field" data-hydrated=move || hydrated.get().then_some("true")>
+        <div class="captcha-field">
             <CaptchaBox captcha error=Signal::derive(move || error.clone()) error_id=LookupField::Captcha.error_id() />
             <input type="hidden" name="captcha" prop:value=solution />
         </div>

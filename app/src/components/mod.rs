@@ -6,5 +6,6 @@ pub mod error_view;
 pub mod escape;
 pub mod faq_search;
 pub mod layout;
+pub mod loaded;
 pub mod lookup_form;
 pub mod request_form;

@@ -1,11 +1,12 @@
 //! `/faq/{system}`: a system's frequently asked questions and the way to open a request.
 //!
 //! The accordion is native `<details name=…>`: one question open at a time, operable by
-//! keyboard and screen readers, and working with JavaScript off. The only script on the
-//! page is the search island.
+//! keyboard and screen readers, and working with JavaScript off. The open answer is a
+//! region named by its question (only one is open, so regions do not pile up). The only
+//! script on the page is the search island.
 
 use crate::api::catalog::{load_faq, SystemFaq};
-use crate::components::{error_view::ErrorView, faq_search::FaqSearch};
+use crate::components::{faq_search::FaqSearch, loaded::Loaded};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -19,15 +20,9 @@ pub fn FaqPage() -> impl IntoView {
         |(system, q)| load_faq(system, q),
     );
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let q = query.read_untracked().get("q").unwrap_or_default();
-                match faq.await {
-                    Ok(faq) => view! { <FaqView faq query=q /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=faq let:faq>
+            <FaqView faq query=query.read_untracked().get("q").unwrap_or_default() />
+        </Loaded>
     }
 }
 
@@ -50,9 +45,9 @@ fn FaqView(faq: SystemFaq, query: String) -> impl IntoView {
                     <span class="faq__system-full">{system.full_name}</span>
                 </h1>
             </header>
-            <h2 class="faq__title">"Perguntas frequentes"</h2>
+            <h2 id="faq-perguntas" class="faq__title">"Perguntas frequentes"</h2>
             <FaqSearch query shown />
-            <ul id="faq-list" class="faq__list">
+            <ul id="faq-list" class="faq__list" aria-labelledby="faq-perguntas">
                 {entries
                     .into_iter()
                     .map(|entry| {
@@ -60,8 +55,13 @@ fn FaqView(faq: SystemFaq, query: String) -> impl IntoView {
                         view! {
                             <li hidden=!entry.matches>
                                 <details class="faq__item" name=group.clone() id=id>
-                                    <summary>{entry.question}</summary>
-                                    <div class="faq__answer" inner_html=entry.answer_html></div>
+                                    <summary>{entry.question.clone()}</summary>
+                                    <div
+                                        class="faq__answer"
+                                        role="region"
+                                        aria-label=entry.question
+                                        inner_html=entry.answer_html
+                                    ></div>
                                 </details>
                             </li>
                         }

@@ -4,7 +4,7 @@
 //! by e-mail, the masked CPF, "Nova pesquisa" and the legend.
 
 use crate::api::follow::{load_my_requests, RequestList};
-use crate::components::{error_view::ErrorView, lookup_form::LookupForm};
+use crate::components::{loaded::Loaded, lookup_form::LookupForm};
 use crate::domain::lifecycle::Status;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,29 +18,26 @@ pub fn FollowPage() -> impl IntoView {
         <Title text="Acompanhar solicitação" />
         <section class="container follow" aria-labelledby="acompanhar-titulo">
             <h1 id="acompanhar-titulo">"Acompanhar solicitação"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(Some(list)) => {
-                            let sent = query.read_untracked().get("lista").is_some_and(|v| v == "enviada");
-                            view! { <RequestTable list sent /> }.into_any()
-                        }
-                        Ok(None) => {
-                            let numero = query
-                                .read_untracked()
-                                .get("numero")
-                                .filter(|n| crate::domain::protocol::ProtocolNumber::parse(n).is_some())
-                                .unwrap_or_default();
-                            view! {
-                                <p>"Informe o CPF usado na abertura e o número da solicitação."</p>
-                                <LookupForm numero />
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
+            <Loaded resource=list let:list>
+                {match list {
+                    Some(list) => {
+                        let sent = query.read_untracked().get("lista").is_some_and(|v| v == "enviada");
+                        view! { <RequestTable list sent /> }.into_any()
                     }
-                })}
-            </Suspense>
+                    None => {
+                        let numero = query
+                            .read_untracked()
+                            .get("numero")
+                            .filter(|n| crate::domain::protocol::ProtocolNumber::parse(n).is_some())
+                            .unwrap_or_default();
+                        view! {
+                            <p>"Informe o CPF usado na abertura e o número da solicitação."</p>
+                            <LookupForm numero />
+                        }
+                        .into_any()
+                    }
+                }}
+            </Loaded>
         </section>
     }
 }

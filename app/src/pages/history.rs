@@ -6,8 +6,9 @@
 
 use super::follow::StatusBadge;
 use crate::api::follow::{load_history, ActionFeedback, Answerable, History};
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
 use crate::components::escape::textarea_text;
+use crate::components::loaded::Loaded;
 use crate::domain::lifecycle::{COMMENT_MAX_CHARS, RATINGS, REASON_MAX_CHARS};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,14 +20,9 @@ pub fn HistoryPage() -> impl IntoView {
     let number = move || params.read().get("number").unwrap_or_default();
     let history = Resource::new(number, load_history);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match history.await {
-                    Ok(history) => view! { <HistoryView history /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=history let:history>
+            <HistoryView history />
+        </Loaded>
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/`: the systems the portal serves, each leading to its FAQ.
 
 use crate::api::catalog::{list_systems, SystemCard};
-use crate::components::error_view::ErrorView;
+use crate::components::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -11,14 +11,9 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="Início" />
         <Meta name="description" content="Perguntas frequentes e abertura de chamados dos sistemas de informação do SUS." />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match systems.await {
-                    Ok(list) => view! { <SystemList systems=list /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=systems let:list>
+            <SystemList systems=list />
+        </Loaded>
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::api::request::confirm_created;
 use crate::api::AppError;
-use crate::components::{copy_button::CopyButton, error_view::ErrorView};
+use crate::components::{copy_button::CopyButton, error_view::ErrorView, loaded::Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -19,15 +19,13 @@ pub fn RequestCreatedPage() -> impl IntoView {
         |(number, token)| confirm_created(number, token),
     );
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match confirmed.await {
-                    Ok(true) => view! { <Created number=number() /> }.into_any(),
-                    Ok(false) => view! { <ErrorView error=AppError::NotFound /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=confirmed let:confirmed>
+            {if confirmed {
+                view! { <Created number=number() /> }.into_any()
+            } else {
+                view! { <ErrorView error=AppError::NotFound /> }.into_any()
+            }}
+        </Loaded>
     }
 }
 

@@ -2,7 +2,7 @@
 //! The page is rendered on the server; the form inside it is the `RequestForm` island.
 
 use crate::api::request::{load_request_form, FormKey, RequestFormInfo};
-use crate::components::{error_view::ErrorView, request_form::RequestForm};
+use crate::components::{loaded::Loaded, request_form::RequestForm};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -12,14 +12,9 @@ pub fn RequestFormPage() -> impl IntoView {
     let params = use_params_map();
     let form = Resource::new(move || params.read().get("system").unwrap_or_default(), load_request_form);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match form.await {
-                    Ok(info) => view! { <RequestFormView info /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=form let:info>
+            <RequestFormView info />
+        </Loaded>
     }
 }
 

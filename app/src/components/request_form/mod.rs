@@ -212,6 +212,7 @@ pub fn RequestForm(
         // data ever goes into the address.
         <form
             class="request-form"
+            aria-label="Abertura de solicitação"
             method="post"
             enctype="multipart/form-data"
             action=page_url

@@ -3,7 +3,8 @@
 
 use crate::api::admin::{load_agent_edit, AgentEdit};
 use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
+use crate::components::loaded::Loaded;
 use crate::pages::console::{notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,14 +16,9 @@ pub fn AgentEditPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|id| id.parse::<i32>().ok()).unwrap_or(0);
     let agent = Resource::new(id, load_agent_edit);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match agent.await {
-                    Ok(agent) => view! { <AgentEditView agent /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=agent let:agent>
+            <AgentEditView agent />
+        </Loaded>
     }
 }
 

@@ -2,7 +2,7 @@
 //! and period. Read-only: nothing on this page (or anywhere) edits it.
 
 use crate::api::admin::{load_audit, AuditFilter, AuditPage};
-use crate::components::error_view::ErrorView;
+use crate::components::loaded::Loaded;
 use crate::pages::console::ConsoleNav;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,14 +27,9 @@ pub fn AuditLogPage() -> impl IntoView {
     let page = Resource::new(filter, load_audit);
     view! {
         <Title text="Log de auditoria" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <AuditView page /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:page>
+            <AuditView page />
+        </Loaded>
     }
 }
 

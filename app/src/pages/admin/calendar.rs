@@ -4,7 +4,8 @@
 
 use crate::api::admin::{load_calendar_admin, CalendarPage};
 use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
+use crate::components::loaded::Loaded;
 use crate::pages::console::{field_error, notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,14 +18,9 @@ pub fn CalendarAdminPage() -> impl IntoView {
     let page = Resource::new(year, load_calendar_admin);
     view! {
         <Title text="Calendário de pontos facultativos" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <CalendarView page /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:page>
+            <CalendarView page />
+        </Loaded>
     }
 }
 

@@ -11,7 +11,7 @@ pub mod systems;
 pub mod team;
 
 use crate::api::admin::load_admin_home;
-use crate::components::error_view::ErrorView;
+use crate::components::loaded::Loaded;
 use crate::pages::console::ConsoleNav;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,45 +21,37 @@ pub fn AdminHomePage() -> impl IntoView {
     let admin = Resource::new(|| (), |()| load_admin_home());
     view! {
         <Title text="Administração" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match admin.await {
-                    Ok(agent) => view! {
-                        <ConsoleNav agent />
-                        <section class="container console-queue" aria-labelledby="admin-titulo">
-                            <h1 id="admin-titulo">"Administração"</h1>
-                            <ul class="admin-links">
-                                <li>
-                                    <a href="/admin/sistemas">"Sistemas"</a>
-                                    <span>" — perguntas frequentes, funcionalidades, respostas prontas"</span>
-                                </li>
-                                <li>
-                                    <a href="/admin/atendentes">"Atendentes"</a>
-                                    <span>" — convidar, níveis, sistemas, desativar"</span>
-                                </li>
-                                <li>
-                                    <a href="/admin/calendario">"Calendário"</a>
-                                    <span>" — pontos facultativos, que não contam como dias úteis"</span>
-                                </li>
-                                <li>
-                                    <a href="/admin/configuracoes">"Configurações"</a>
-                                    <span>" — prazo para contestar e limites de anexos"</span>
-                                </li>
-                                <li>
-                                    <a href="/admin/relatorios">"Relatórios"</a>
-                                    <span>" — abertas, finalizadas, reabertura, tempos e satisfação, com CSV"</span>
-                                </li>
-                                <li>
-                                    <a href="/admin/auditoria">"Log de auditoria"</a>
-                                    <span>" — quem leu ou alterou o quê, quando e de onde"</span>
-                                </li>
-                            </ul>
-                        </section>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=admin let:agent>
+            <ConsoleNav agent />
+            <section class="container console-queue" aria-labelledby="admin-titulo">
+                <h1 id="admin-titulo">"Administração"</h1>
+                <ul class="admin-links">
+                    <li>
+                        <a href="/admin/sistemas">"Sistemas"</a>
+                        <span>" — perguntas frequentes, funcionalidades, respostas prontas"</span>
+                    </li>
+                    <li>
+                        <a href="/admin/atendentes">"Atendentes"</a>
+                        <span>" — convidar, níveis, sistemas, desativar"</span>
+                    </li>
+                    <li>
+                        <a href="/admin/calendario">"Calendário"</a>
+                        <span>" — pontos facultativos, que não contam como dias úteis"</span>
+                    </li>
+                    <li>
+                        <a href="/admin/configuracoes">"Configurações"</a>
+                        <span>" — prazo para contestar e limites de anexos"</span>
+                    </li>
+                    <li>
+                        <a href="/admin/relatorios">"Relatórios"</a>
+                        <span>" — abertas, finalizadas, reabertura, tempos e satisfação, com CSV"</span>
+                    </li>
+                    <li>
+                        <a href="/admin/auditoria">"Log de auditoria"</a>
+                        <span>" — quem leu ou alterou o quê, quando e de onde"</span>
+                    </li>
+                </ul>
+            </section>
+        </Loaded>
     }
 }

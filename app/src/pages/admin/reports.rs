@@ -3,7 +3,7 @@
 //! and for print), per level and per agent; and the CSV of the same figures.
 
 use crate::api::reports::{load_report, Figures, GroupFigures, ReportFilter, ReportPage};
-use crate::components::error_view::ErrorView;
+use crate::components::loaded::Loaded;
 use crate::domain::lifecycle::RATINGS;
 use crate::pages::console::ConsoleNav;
 use leptos::prelude::*;
@@ -27,14 +27,9 @@ pub fn ReportsPage() -> impl IntoView {
     let report = Resource::new(filter, load_report);
     view! {
         <Title text="Relatórios" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok(page) => view! { <ReportView page /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=report let:page>
+            <ReportView page />
+        </Loaded>
     }
 }
 

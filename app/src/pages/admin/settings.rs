@@ -4,7 +4,8 @@
 
 use crate::api::console::ConsoleFeedback;
 use crate::api::settings::{load_settings_admin, SettingsPage};
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
+use crate::components::loaded::Loaded;
 use crate::domain::pt_br::count as count_of;
 use crate::domain::settings::{AttachmentLimits, PortalSettings};
 use crate::pages::console::{field_error, form_error, notice, ConsoleNav};
@@ -20,14 +21,9 @@ pub fn SettingsAdminPage() -> impl IntoView {
     let page = Resource::new(|| (), |()| load_settings_admin());
     view! {
         <Title text="Configurações" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <SettingsView page /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:page>
+            <SettingsView page />
+        </Loaded>
     }
 }
 

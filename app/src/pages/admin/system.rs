@@ -5,8 +5,9 @@
 
 use crate::api::catalog_admin::{load_system_admin, SystemAdminPage};
 use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
 use crate::components::escape::textarea_text;
+use crate::components::loaded::Loaded;
 use crate::pages::console::{field_error, notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,14 +19,9 @@ pub fn SystemAdminPage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let page = Resource::new(slug, load_system_admin);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <SystemView page /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:page>
+            <SystemView page />
+        </Loaded>
     }
 }
 

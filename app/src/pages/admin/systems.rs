@@ -2,8 +2,9 @@
 
 use crate::api::catalog_admin::{load_systems_admin, SystemsPage};
 use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
 use crate::components::escape::textarea_text;
+use crate::components::loaded::Loaded;
 use crate::pages::console::{field_error, notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,14 +15,9 @@ pub fn SystemsAdminPage() -> impl IntoView {
     let page = Resource::new(|| (), |()| load_systems_admin());
     view! {
         <Title text="Sistemas" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <SystemsView page /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:page>
+            <SystemsView page />
+        </Loaded>
     }
 }
 

@@ -3,7 +3,8 @@
 
 use crate::api::admin::{load_team, TeamPage};
 use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
+use crate::components::loaded::Loaded;
 use crate::pages::console::{field_error, notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,14 +15,9 @@ pub fn TeamPage() -> impl IntoView {
     let team = Resource::new(|| (), |()| load_team());
     view! {
         <Title text="Atendentes" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match team.await {
-                    Ok(team) => view! { <TeamView team /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=team let:team>
+            <TeamView team />
+        </Loaded>
     }
 }
 

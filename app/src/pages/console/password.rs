@@ -3,7 +3,8 @@
 
 use super::{field_error, notice, ConsoleNav};
 use crate::api::console::{load_agent, AgentView, ConsoleFeedback};
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
+use crate::components::loaded::Loaded;
 use crate::domain::agent::PASSWORD_MIN_CHARS;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,14 +15,9 @@ pub fn PasswordPage() -> impl IntoView {
     let agent = Resource::new(|| (), |()| load_agent());
     view! {
         <Title text="Alterar senha" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match agent.await {
-                    Ok(agent) => view! { <PasswordForm agent /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=agent let:agent>
+            <PasswordForm agent />
+        </Loaded>
     }
 }
 

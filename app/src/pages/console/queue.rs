@@ -4,7 +4,7 @@
 
 use super::{notice, ConsoleNav};
 use crate::api::console::{load_queue, Choice, Queue, QueueFilter};
-use crate::components::error_view::ErrorView;
+use crate::components::loaded::Loaded;
 use crate::domain::lifecycle::Status;
 use crate::domain::uf::UFS;
 use crate::pages::follow::StatusBadge;
@@ -34,14 +34,9 @@ pub fn QueuePage() -> impl IntoView {
     let queue = Resource::new(filter, load_queue);
     view! {
         <Title text="Fila de atendimento" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match queue.await {
-                    Ok(queue) => view! { <QueueView queue /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=queue let:queue>
+            <QueueView queue />
+        </Loaded>
     }
 }
 

@@ -6,8 +6,9 @@
 
 use super::{field_error, form_error, kept_text, notice, ConsoleNav};
 use crate::api::console::{load_console_request, AgentView, ConsoleFeedback, ConsoleRequest};
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
 use crate::components::escape::textarea_text;
+use crate::components::loaded::Loaded;
 use crate::pages::follow::StatusBadge;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,14 +20,9 @@ pub fn ConsoleRequestPage() -> impl IntoView {
     let number = move || params.read().get("number").unwrap_or_default();
     let request = Resource::new(number, load_console_request);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match request.await {
-                    Ok(request) => view! { <RequestView request /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=request let:request>
+            <RequestView request />
+        </Loaded>
     }
 }
 

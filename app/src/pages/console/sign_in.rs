@@ -4,7 +4,8 @@
 
 use super::{form_error, notice, ConsoleStyle};
 use crate::api::console::{load_sign_in_form, ConsoleFeedback, SignInForm};
-use crate::components::error_view::{set_status, ErrorView};
+use crate::components::error_view::set_status;
+use crate::components::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -17,14 +18,9 @@ pub fn SignInPage() -> impl IntoView {
         <ConsoleStyle />
         <section class="container console-sign-in" aria-labelledby="entrar-titulo">
             <h1 id="entrar-titulo">"Entrar no atendimento"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match form.await {
-                        Ok(form) => view! { <SignInFormView form /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=form let:form>
+                <SignInFormView form />
+            </Loaded>
         </section>
     }
 }
