@@ -5,7 +5,7 @@
 //! meanwhile by someone else is reported instead of overwritten.
 
 use super::{field_error, form_error, kept_text, notice, ConsoleNav};
-use crate::api::console::{load_console_request, AgentView, ConsoleFeedback, ConsoleRequest};
+use crate::api::console::{load_console_request, AgentView, ConsoleFeedback, ConsoleRequest, RequestAction};
 use crate::components::error_view::set_status;
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
@@ -141,14 +141,14 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                     {(!holds).then(|| view! {
                         <form method="post" action=page.clone()>
                             {guard()}
-                            <input type="hidden" name="acao" value="assumir" />
+                            <input type="hidden" name="acao" value=RequestAction::Claim.value() />
                             <button type="submit" class="br-button primary small">"Assumir"</button>
                         </form>
                     })}
                     {(!colleagues.is_empty()).then(|| view! {
                         <form method="post" action=page.clone() class="console-inline-form">
                             {guard()}
-                            <input type="hidden" name="acao" value="atribuir" />
+                            <input type="hidden" name="acao" value=RequestAction::Assign.value() />
                             <label for="atendente">"Atribuir a"</label>
                             <select id="atendente" name="atendente" aria-describedby="atribuir-erro">
                                 {colleagues.iter().map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> }).collect_view()}
@@ -171,7 +171,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                         {(!cpf_revealed).then(|| view! {
                             <form method="post" action=page.clone() class="console-inline-form">
                                 {guard()}
-                                <input type="hidden" name="acao" value="cpf" />
+                                <input type="hidden" name="acao" value=RequestAction::RevealCpf.value() />
                                 <button type="submit" class="br-button secondary small">"Mostrar CPF completo"</button>
                             </form>
                             <span class="field-hint">" (fica registrado no log de auditoria)"</span>
@@ -236,7 +236,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                     })}
                     <form method="post" action=page.clone() class="console-form">
                         {guard()}
-                        <input type="hidden" name="acao" value="responder" />
+                        <input type="hidden" name="acao" value=RequestAction::Reply.value() />
                         {text_field("resposta", "resposta-texto", "Resposta", reply_text,
                             "O cidadão lê esta resposta no histórico. A situação passa a Em análise.".to_owned())}
                         <button type="submit" class="br-button primary">"Enviar resposta"</button>
@@ -248,7 +248,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                 <h2 id="nota-titulo">"Nota interna"</h2>
                 <form method="post" action=page.clone() class="console-form">
                     {guard()}
-                    <input type="hidden" name="acao" value="nota" />
+                    <input type="hidden" name="acao" value=RequestAction::Note.value() />
                     {text_field("nota", "nota-texto", "Nota interna", note_text, "Só a equipe de suporte vê as notas internas.".to_owned())}
                     <button type="submit" class="br-button secondary">"Registrar nota"</button>
                 </form>
@@ -259,7 +259,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                     <h2 id="encaminhar-titulo">"Encaminhar para outro nível"</h2>
                     <form method="post" action=page.clone() class="console-form">
                         {guard()}
-                        <input type="hidden" name="acao" value="encaminhar" />
+                        <input type="hidden" name="acao" value=RequestAction::Escalate.value() />
                         <div class="form-field">
                             <label for="nivel">"Encaminhar para"</label>
                             <select id="nivel" name="nivel" aria-describedby="nivel-erro"
@@ -285,7 +285,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                     <h2 id="finalizar-titulo">"Finalizar"</h2>
                     <form method="post" action=page.clone() class="console-form">
                         {guard()}
-                        <input type="hidden" name="acao" value="finalizar" />
+                        <input type="hidden" name="acao" value=RequestAction::Finalize.value() />
                         {text_field("finalizar", "final-texto", "Resposta final", final_text,
                             format!("O cidadão recebe esta resposta por e-mail e tem {} para contestar.",
                                 crate::domain::settings::days_short(acceptance_days)))}
