@@ -5,10 +5,8 @@ import { root, serverBin, serverEnv } from "../server-env";
 import {
   currentStatus,
   expectNoAxeViolations,
-  fillValid,
   mailWith,
-  openForm,
-  requestNumber,
+  openRequest,
   watchForErrors,
 } from "./helpers";
 
@@ -66,12 +64,7 @@ test("agents take a request through the console and the citizen's contest brings
   test.setTimeout(120_000);
   const problems = watchForErrors(page);
   // The citizen opens a request.
-  await openForm(page);
-  await fillValid(page, "86288366757");
-  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
-  await page.getByRole("button", { name: "Enviar" }).click();
-  await expect(requestNumber(page)).toHaveText(/^\d{12}$/, { timeout: 15_000 });
-  const number = (await requestNumber(page).textContent()) ?? "";
+  const number = await openRequest(page, "86288366757");
 
   // The administrator signs in and invites two agents.
   createAdmin();

@@ -1,26 +1,15 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { root, serverBin, serverEnv } from "../server-env";
 import {
   captchaCheck,
+  captchaSolved,
   currentStatus,
   expectNoAxeViolations,
-  fillValid,
   mailWith,
-  openForm,
-  requestNumber,
+  openRequest,
   watchForErrors,
 } from "./helpers";
-
-/** Opens a request through the form with this CPF; returns its number. */
-async function openRequest(page: Page, cpf: string): Promise<string> {
-  await openForm(page);
-  await fillValid(page, cpf);
-  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
-  await page.getByRole("button", { name: "Enviar" }).click();
-  await expect(requestNumber(page)).toHaveText(/^\d{12}$/, { timeout: 15_000 });
-  return (await requestNumber(page).textContent()) ?? "";
-}
 
 /** An agent's answer, through the server's command line on the same database. */
 function finalize(number: string, answer: string) {
@@ -45,12 +34,12 @@ test("a citizen looks a request up, reads the timeline, contests the answer and 
 
   // A wrong CPF gets the one generic answer.
   await page.getByLabel("CPF", { exact: true }).fill("123.456.789-09");
-  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  await captchaSolved(page);
   await page.getByRole("button", { name: "Pesquisar" }).click();
   await expect(page.getByRole("alert")).toContainText("Não encontramos solicitação com este CPF e este número");
 
   await page.getByLabel("CPF", { exact: true }).fill("403.644.788-29");
-  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  await captchaSolved(page);
   await page.getByRole("button", { name: "Pesquisar" }).click();
   const table = page.getByRole("table", { name: "Suas solicitações" });
   await expect(table).toBeVisible({ timeout: 15_000 });
@@ -148,7 +137,7 @@ test("the lookup works with the keyboard alone", async ({ page }) => {
   await page.keyboard.press("Tab");
   await expect(page.getByLabel("Nº da solicitação")).toBeFocused();
   await page.keyboard.type(number);
-  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  await captchaSolved(page);
   await page.keyboard.press("Enter");
   await expect(page.getByRole("table", { name: "Suas solicitações" })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText("***.248.930-**")).toBeVisible();

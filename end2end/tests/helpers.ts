@@ -54,6 +54,21 @@ export async function openForm(page: Page) {
   await expect(requestForm(page)).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
 }
 
+/** Waits until the browser has solved the form's captcha ("Verificado"). */
+export async function captchaSolved(page: Page) {
+  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+}
+
+/** Opens a request through the form with this CPF; returns its number. */
+export async function openRequest(page: Page, cpf: string): Promise<string> {
+  await openForm(page);
+  await fillValid(page, cpf);
+  await captchaSolved(page);
+  await page.getByRole("button", { name: "Enviar" }).click();
+  await expect(requestNumber(page)).toHaveText(/^\d{12}$/, { timeout: 15_000 });
+  return (await requestNumber(page).textContent()) ?? "";
+}
+
 export async function fillValid(page: Page, cpf = "52998224725") {
   await page.getByLabel("E-mail").fill("maria.silva@saude.gov.br");
   await page.getByLabel("Nome", { exact: true }).fill("Maria da Silva");

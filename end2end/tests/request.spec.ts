@@ -2,6 +2,7 @@ import { test, expect, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+  captchaSolved,
   expectNoAxeViolations,
   fillValid,
   mailWith,
@@ -31,7 +32,7 @@ test("a citizen opens a request with a screenshot and gets the number on screen 
   // The preview beside the file's name is decorative (alt=""): presentation, not img.
   await expect(chosen.getByRole("presentation")).toHaveAttribute("src", /^blob:/);
   await expect(page.getByRole("button", { name: "Remover tela.png" })).toBeVisible();
-  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  await captchaSolved(page);
   // Valid values are shown formatted once the field is left.
   await expect(page.getByLabel("CPF", { exact: true })).toHaveValue("529.982.247-25");
   await expect(page.getByLabel("Telefone")).toHaveValue("(61) 99999-8888");
@@ -84,7 +85,7 @@ test("the same request can be sent with the keyboard alone", async ({ page }) =>
   await page.keyboard.press("Tab");
   await expect(page.getByLabel("Descrição da solicitação")).toBeFocused();
   await page.keyboard.type("Preciso gerar o número CNES de um novo estabelecimento.");
-  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  await captchaSolved(page);
   // Past the file field to the button.
   for (let i = 0; i < 5; i++) {
     await page.keyboard.press("Tab");
@@ -112,7 +113,7 @@ test("a wrong CPF shows its message beside the field and nothing is sent", async
   await expect(cpf).toHaveAccessibleDescription(`${hint} CPF inválido. Confira os números digitados.`);
   await expect(cpf).toHaveAttribute("aria-invalid", "true");
   await expect(cpf).toHaveAttribute("aria-describedby", /cpf-erro/);
-  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  await captchaSolved(page);
 
   await page.getByRole("button", { name: "Enviar" }).click();
   await expect(cpf).toBeFocused();
@@ -143,7 +144,7 @@ test("a file that is not an image is refused in the browser with its name", asyn
   await expect(page.getByRole("list", { name: "Arquivos escolhidos" }).getByRole("listitem")).toHaveCount(0);
   // The refused file was never added: the request can still be sent without it.
   await fillValid(page);
-  await expect(page.getByRole("status").filter({ hasText: "Verificado" })).toBeVisible({ timeout: 20_000 });
+  await captchaSolved(page);
   await page.getByRole("button", { name: "Enviar" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /foi criada com sucesso!$/ })).toBeVisible({ timeout: 15_000 });
 });

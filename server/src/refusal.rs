@@ -121,6 +121,13 @@ impl From<Blocked> for Refusal {
     }
 }
 
+/// A day that cannot be a ponto facultativo, shown beside the calendar form's field.
+impl From<app::domain::calendar::DayOffError> for Refusal {
+    fn from(error: app::domain::calendar::DayOffError) -> Self {
+        Refusal::invalid(error.field(), error.to_string())
+    }
+}
+
 impl From<crate::mail::compose::ComposeError> for Refusal {
     fn from(error: crate::mail::compose::ComposeError) -> Self {
         tracing::error!(error = %error, "composing an e-mail failed");

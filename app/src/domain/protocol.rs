@@ -31,12 +31,6 @@ impl fmt::Display for ProtocolNumber {
     }
 }
 
-impl AsRef<str> for ProtocolNumber {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
 impl TryFrom<String> for ProtocolNumber {
     type Error = &'static str;
 

@@ -59,12 +59,6 @@ pub async fn remove(db: &impl ConnectionTrait, date: Date) -> Result<bool, DbErr
     Ok(deleted > 0)
 }
 
-impl From<DayOffError> for Refusal {
-    fn from(error: DayOffError) -> Self {
-        Refusal::invalid(error.field(), error.to_string())
-    }
-}
-
 impl AdminService {
     /// Adds (or renames) or removes a ponto facultativo, audited.
     pub async fn change_calendar(

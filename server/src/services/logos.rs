@@ -68,15 +68,12 @@ impl LogoService {
         client: Option<String>,
     ) -> Result<(), Refusal> {
         if upload.is_empty() {
-            return Err(Refusal::invalid(FILE_FIELD, "Escolha uma imagem jpg, jpeg, gif ou png.".to_owned()));
+            return Err(Refusal::invalid(FILE_FIELD, "Escolha uma imagem jpg, jpeg, gif ou png."));
         }
         // Decoding is CPU and memory work: off the threads that serve other requests, and
         // counted with the citizens' decodes.
         let Ok(_permit) = image_check::DECODES.acquire().await else {
-            return Err(Refusal::invalid(
-                FILE_FIELD,
-                "A imagem não pôde ser verificada agora. Tente novamente.".to_owned(),
-            ));
+            return Err(Refusal::invalid(FILE_FIELD, "A imagem não pôde ser verificada agora. Tente novamente."));
         };
         let cleaned = tokio::task::spawn_blocking(move || image_check::logo_png(&upload, SIDE)).await;
         let png = match cleaned {

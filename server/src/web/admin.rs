@@ -5,8 +5,7 @@
 
 use super::checked_post::{AdminPost, AgentPost, Fields};
 use super::client_addr::ClientAddr;
-use super::console::console_feedback;
-use super::respond::{bad_form, forbidden_origin, page_again, unknown_action, SAVING};
+use super::respond::{bad_form, forbidden_origin, page_again, render_page_with, unknown_action, SAVING};
 use super::AppState;
 use crate::refusal::Refusal;
 use crate::services::calendar::CalendarChange;
@@ -15,6 +14,7 @@ use app::api::console::ConsoleFeedback;
 use app::request_context::same_origin;
 use axum::extract::{Form, FromRequest, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
 
 /// `POST /admin/atendentes`: invite a new member.
 pub async fn invite(State(state): State<AppState>, AdminPost(post): AdminPost<Fields>) -> Response {
@@ -31,7 +31,7 @@ pub async fn invite(State(state): State<AppState>, AdminPost(post): AdminPost<Fi
         Ok(_) => Redirect::to("/admin/atendentes?ok=convidado").into_response(),
         Err(refused) => {
             page_again(state, parts, "/admin/atendentes", refused, SAVING, |shown| {
-                console_feedback(shown, "convidar", ConsoleFeedback { text, email, ..Default::default() })
+                shown.console("convidar", ConsoleFeedback { text, email, ..Default::default() })
             })
             .await
         }
@@ -63,7 +63,7 @@ pub async fn change(
         Ok(done) => Redirect::to(&format!("{page}?ok={done}")).into_response(),
         Err(refused) => {
             page_again(state, parts, &page, refused, SAVING, |shown| {
-                console_feedback(shown, "atendente", ConsoleFeedback::default())
+                shown.console("atendente", ConsoleFeedback::default())
             })
             .await
         }
@@ -94,7 +94,7 @@ pub async fn calendar(State(state): State<AppState>, AdminPost(post): AdminPost<
         Err(refused) => {
             page_again(state, parts, &page, refused, SAVING, |shown| {
                 let kept = ConsoleFeedback { text: description, date: day, ..Default::default() };
-                console_feedback(shown, "calendario", kept)
+                shown.console("calendario", kept)
             })
             .await
         }
@@ -123,14 +123,11 @@ pub async fn accept_invite(
         // Used or expired meanwhile: the page says so.
         Err(Refusal::NotFound) => {
             let feedback = ConsoleFeedback { status: 404, form: "convite".to_owned(), ..Default::default() };
-            super::respond::render_page_with(state, parts, &page, move || {
-                leptos::prelude::provide_context(feedback.clone())
-            })
-            .await
+            render_page_with(state, parts, &page, move || provide_context(feedback.clone())).await
         }
         Err(refused) => {
             page_again(state, parts, &page, refused, SAVING, |shown| {
-                console_feedback(shown, "convite", ConsoleFeedback::default())
+                shown.console("convite", ConsoleFeedback::default())
             })
             .await
         }

@@ -3,7 +3,6 @@
 //! administration posts (see `admin`).
 
 use super::checked_post::{AdminPost, AgentPost, Fields};
-use super::console::console_feedback;
 use super::respond::{page_again, unknown_action, SAVING};
 use super::AppState;
 use crate::refusal::Refusal;
@@ -16,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 async fn refused_page(state: AppState, post: AgentPost<Fields>, page: &str, form: &str, refused: Refusal) -> Response {
     let values = post.form.kept();
     page_again(state, post.parts, page, refused, SAVING, |shown| {
-        console_feedback(shown, form, ConsoleFeedback { values, ..Default::default() })
+        shown.console(form, ConsoleFeedback { values, ..Default::default() })
     })
     .await
 }

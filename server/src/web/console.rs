@@ -70,22 +70,10 @@ pub async fn sign_in(State(state): State<AppState>, client: ClientAddr, request:
         Err(refused) => {
             let email = form.email;
             page_again(state, parts, "/atendimento/entrar", refused, SIGN_IN, |shown| {
-                console_feedback(shown, "entrar", ConsoleFeedback { email, ..Default::default() })
+                shown.console("entrar", ConsoleFeedback { email, ..Default::default() })
             })
             .await
         }
-    }
-}
-
-/// The console's feedback for `form` from a refusal as shown, over what `kept` keeps.
-pub fn console_feedback(shown: respond::Shown, form: &str, kept: ConsoleFeedback) -> ConsoleFeedback {
-    ConsoleFeedback {
-        status: shown.status,
-        form: form.to_owned(),
-        field: shown.field,
-        message: shown.message,
-        others: shown.others,
-        ..kept
     }
 }
 
@@ -124,7 +112,7 @@ pub async fn change_password(State(state): State<AppState>, post: AgentPost<Pass
         Ok(()) => Redirect::to("/atendimento/senha?ok=senha").into_response(),
         Err(refused) => {
             page_again(state, parts, "/atendimento/senha", refused, PASSWORD, |shown| {
-                console_feedback(shown, "senha", ConsoleFeedback::default())
+                shown.console("senha", ConsoleFeedback::default())
             })
             .await
         }
@@ -180,7 +168,7 @@ pub async fn act(
                 if shown.field.as_deref() == Some("atendente") {
                     shown.field = None;
                 }
-                console_feedback(shown, form.acao.form(), ConsoleFeedback { text, ..Default::default() })
+                shown.console(form.acao.form(), ConsoleFeedback { text, ..Default::default() })
             })
             .await
         }

@@ -4,7 +4,8 @@
 //! plain form post and the administrators' logo upload.
 
 use crate::attachments::Upload;
-use app::domain::request_form::{Draft, Field, HONEYPOT_FIELD, IDEMPOTENCY_FIELD};
+use crate::services::opening::Posted;
+use app::domain::request_form::{Field, HONEYPOT_FIELD, IDEMPOTENCY_FIELD};
 use app::domain::settings::AttachmentLimits;
 use axum::extract::multipart::{Field as Part, MultipartError};
 use axum::extract::Multipart;
@@ -12,15 +13,12 @@ use axum::extract::Multipart;
 /// Largest text field (the description's 5,000 characters can take 4 bytes each).
 const TEXT_FIELD_LIMIT: usize = 24 * 1024;
 
-/// Everything read from the body.
+/// Everything read from the body: what the opening service takes, and the honeypot
+/// (which only the handler looks at).
 #[derive(Default)]
 pub struct Received {
-    pub draft: Draft,
-    pub captcha: String,
+    pub posted: Posted,
     pub honeypot: String,
-    /// The form's idempotency key, when it carried one.
-    pub idempotency_key: String,
-    pub uploads: Vec<Upload>,
 }
 
 /// Why the body could not be read as a form.
@@ -42,17 +40,17 @@ pub async fn read_body(mut multipart: Multipart, limits: AttachmentLimits) -> Re
             let upload = read_file(part, file_name, limit).await.map_err(BodyError::Malformed)?;
             // An empty file input still sends one nameless, empty part.
             if !(upload.name.is_empty() && upload.bytes.is_empty()) {
-                received.uploads.push(upload);
+                received.posted.uploads.push(upload);
             }
             continue;
         }
         let text = read_text(part).await.map_err(BodyError::Malformed)?.ok_or(BodyError::FieldTooLong)?;
         match name.as_str() {
-            "captcha" => received.captcha = text,
-            n if n == IDEMPOTENCY_FIELD => received.idempotency_key = text,
+            "captcha" => received.posted.captcha = text,
+            n if n == IDEMPOTENCY_FIELD => received.posted.idempotency_key = text,
             n if n == HONEYPOT_FIELD => received.honeypot = text,
             n => match Field::from_name(n) {
-                Some(field) if received.draft.set(field, text) => {}
+                Some(field) if received.posted.draft.set(field, text) => {}
                 _ => return Err(BodyError::UnexpectedField),
             },
         }

@@ -5,7 +5,6 @@
 
 use super::checked_post::posting;
 use super::client_addr::ClientAddr;
-use super::console::console_feedback;
 use super::form_body::{display_name, read_file};
 use super::respond::{bad_form, forbidden_origin, not_found, page_again, unavailable, unknown_action, SAVING};
 use super::AppState;
@@ -116,10 +115,8 @@ pub async fn change(
     match outcome {
         Ok(done) => Redirect::to(&format!("{page}?ok={done}")).into_response(),
         Err(refused) => {
-            page_again(state, parts, &page, refused, SAVING, |shown| {
-                console_feedback(shown, FORM, ConsoleFeedback::default())
-            })
-            .await
+            page_again(state, parts, &page, refused, SAVING, |shown| shown.console(FORM, ConsoleFeedback::default()))
+                .await
         }
     }
 }

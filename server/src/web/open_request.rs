@@ -11,7 +11,7 @@ use super::client_addr::ClientAddr;
 use super::form_body::{read_body, BodyError};
 use super::AppState;
 use crate::refusal::Refusal;
-use crate::services::opening::{Opened, Posted};
+use crate::services::opening::Opened;
 use app::api::request::{opening_unavailable, FieldError, SubmitOutcome};
 use app::domain::request_form::{Draft, Field};
 use app::request_context::same_origin;
@@ -128,15 +128,10 @@ pub async fn receive(state: &AppState, system: &str, request: Request) -> Answer
         return refused(StatusCode::BAD_REQUEST, "Não foi possível registrar a solicitação.");
     }
     // What a page shown again keeps: what was typed, and the form's key.
-    let typed: Draft = received.draft.clone();
-    let had_files = !received.uploads.is_empty();
-    let key = received.idempotency_key.clone();
-    let posted = Posted {
-        draft: received.draft,
-        captcha: received.captcha,
-        idempotency_key: received.idempotency_key,
-        uploads: received.uploads,
-    };
+    let posted = received.posted;
+    let typed = posted.draft.clone();
+    let had_files = !posted.uploads.is_empty();
+    let key = posted.idempotency_key.clone();
     let answer = match service.submit(&form, posted, client).await {
         Ok(opened) => created(opened),
         Err(refusal) => refused_by(refusal),

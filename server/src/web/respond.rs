@@ -5,6 +5,7 @@
 
 use super::AppState;
 use crate::refusal::{Refusal, WHOLE_FORM};
+use app::api::console::ConsoleFeedback;
 use app::api::{could_not, AppError};
 use axum::body::Body;
 use axum::extract::Request;
@@ -94,6 +95,21 @@ pub struct Shown {
     pub field: Option<String>,
     pub message: String,
     pub others: Vec<(String, String)>,
+}
+
+impl Shown {
+    /// The console's (and the administration's) feedback for its form `form`, over what
+    /// `kept` keeps of what was typed.
+    pub fn console(self, form: &str, kept: ConsoleFeedback) -> ConsoleFeedback {
+        ConsoleFeedback {
+            status: self.status,
+            form: form.to_owned(),
+            field: self.field,
+            message: self.message,
+            others: self.others,
+            ..kept
+        }
+    }
 }
 
 /// `doing` names what could not be done (`salvar`, `registrar a resposta`) for a

@@ -3,7 +3,6 @@
 //! and what was typed.
 
 use super::checked_post::{AdminPost, AgentPost, Fields};
-use super::console::console_feedback;
 use super::respond::{page_again, SAVING};
 use super::AppState;
 use app::api::console::ConsoleFeedback;
@@ -22,7 +21,7 @@ pub async fn change(State(state): State<AppState>, AdminPost(post): AdminPost<Fi
         Err(refused) => {
             let values = form.kept();
             page_again(state, parts, "/admin/configuracoes", refused, SAVING, |shown| {
-                console_feedback(shown, FORM, ConsoleFeedback { values, ..Default::default() })
+                shown.console(FORM, ConsoleFeedback { values, ..Default::default() })
             })
             .await
         }
