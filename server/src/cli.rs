@@ -6,6 +6,7 @@
 use crate::config::RawSettings;
 use crate::{startup, telemetry};
 use app::domain::calendar::DayOffError;
+use app::domain::protocol::ProtocolNumber;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -111,13 +112,15 @@ pub async fn run() -> ExitCode {
 }
 
 async fn finalize(settings: crate::config::Settings, number: &str, answer: &str) -> anyhow::Result<()> {
+    let number = ProtocolNumber::parse(number.trim())
+        .ok_or_else(|| anyhow::anyhow!("{number} is not a protocol number (twelve digits)"))?;
     let portal = startup::prepare(&settings).await?;
     portal
         .desk
-        .finalize(&crate::services::desk::By::operator(), number, answer)
+        .finalize(&crate::services::desk::By::operator(), &number, answer)
         .await
         .map_err(|e| anyhow::anyhow!("finalizing {number}: {e}"))?;
-    tracing::info!(number, "request finalized");
+    tracing::info!(number = number.as_str(), "request finalized");
     portal.db.close().await?;
     Ok(())
 }

@@ -394,14 +394,13 @@ async fn administrators_edit_systems_faqs_and_options() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_sum_up_a_period() {
     use sea_orm::ConnectionTrait;
-    use server::services::desk::By;
     let server = TestServer::sqlite().await;
     let chefe = admin(&server).await;
     let first = open_request(&server, "529.982.247-25").await;
     let second = open_request(&server, "111.444.777-35").await;
     let _third = open_request(&server, "403.644.788-29").await;
-    server.desk.finalize(&By::operator(), &first, "Resolvido.").await.unwrap_or_else(|e| panic!("{e}"));
-    server.desk.finalize(&By::operator(), &second, "Resolvido também.").await.unwrap_or_else(|e| panic!("{e}"));
+    common::follow::finalize(&server, &first, "Resolvido.").await;
+    common::follow::finalize(&server, &second, "Resolvido também.").await;
     server
         .db
         .execute_unprepared(&format!(

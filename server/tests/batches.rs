@@ -15,7 +15,7 @@ use server::captcha::Verified;
 use server::db::entities::{outbox_message, request, request_event, system};
 use server::db::WriteGate;
 use server::mail::compose::Sender;
-use server::services::opening::{OpenError, Submission, Writer};
+use server::services::opening::{OpenError, Pending, Submission, Writer};
 use std::sync::Arc;
 
 /// A valid submission with this CPF and captcha challenge.
@@ -71,6 +71,7 @@ async fn one_transaction_keeps_each_openings_answer(server: &TestServer) {
         per_cpf_per_day: 2,
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
     };
+    let pending = |submission| Pending { system_id: cnes.id, system_name: cnes.name.clone(), submission };
     let x = "529.982.247-25";
     let y = "111.444.777-35";
     let batch = vec![
@@ -80,7 +81,7 @@ async fn one_transaction_keeps_each_openings_answer(server: &TestServer) {
         submission(server, y, "desafio-1").await, // the first one's captcha again
         submission(server, y, "desafio-4").await,
     ];
-    let outcomes = writer.write_all(batch.into_iter().map(|s| (cnes.id, cnes.name.clone(), s)).collect()).await;
+    let outcomes = writer.write_all(batch.into_iter().map(pending).collect()).await;
     let numbers: Vec<String> = [0, 1, 4]
         .iter()
         .map(|&i| outcomes[i].as_ref().cloned().unwrap_or_else(|e| panic!("opening {i}: {e}")))
@@ -116,17 +117,17 @@ async fn one_transaction_keeps_each_openings_answer(server: &TestServer) {
     let z = "403.644.788-29";
     let next = writer
         .write_all(vec![
-            (cnes.id, cnes.name.clone(), submission(server, z, "desafio-3").await),
-            (cnes.id, cnes.name.clone(), submission(server, z, "desafio-4").await),
+            pending(submission(server, z, "desafio-3").await),
+            pending(submission(server, z, "desafio-4").await),
         ])
         .await;
     let number = next[0].as_ref().cloned().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sequence(&number), first + 3, "no number was lost to the refused opening");
     assert!(matches!(next[1], Err(OpenError::CaptchaSpent)), "{:?}", next[1]);
     // Only refusals: nothing is written, the counter does not move.
-    let refused = writer.write_all(vec![(cnes.id, cnes.name.clone(), submission(server, z, "desafio-4").await)]).await;
+    let refused = writer.write_all(vec![pending(submission(server, z, "desafio-4").await)]).await;
     assert!(matches!(refused[0], Err(OpenError::CaptchaSpent)));
-    let last = writer.write_all(vec![(cnes.id, cnes.name.clone(), submission(server, y, "desafio-5").await)]).await;
+    let last = writer.write_all(vec![pending(submission(server, y, "desafio-5").await)]).await;
     assert_eq!(sequence(last[0].as_ref().unwrap_or_else(|e| panic!("{e}"))), first + 4);
 }
 

@@ -7,7 +7,6 @@ mod common;
 
 use common::opening::{open_request, solved_captcha};
 use common::TestServer;
-use server::services::desk::By;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -59,7 +58,7 @@ async fn no_cpf_phone_or_email_in_any_log_line() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(response.status().is_success());
     }
-    server.desk.finalize(&By::operator(), &number, "Resolvido.").await.unwrap_or_else(|e| panic!("{e}"));
+    common::follow::finalize(&server, &number, "Resolvido.").await;
     let _ = server.get(&format!("/acompanhar/{number}")).await;
     // A static file: only pages carry the nonce, so serving one must not log its absence
     // (it did, as an error, for every file).

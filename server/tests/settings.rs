@@ -11,7 +11,6 @@ use common::opening::{form, mail_file_with, open_request, png, post, solved_capt
 use common::TestServer;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::db::entities::{request, system};
-use server::services::desk::By;
 
 /// Posts the settings form as `cookie` with the page's own token.
 async fn post_settings(server: &TestServer, cookie: &str, days: &str, files: &str, mb: &str) -> (u16, String, String) {
@@ -80,7 +79,7 @@ async fn settings_move_the_form_the_checks_and_the_deadline(server: &TestServer)
 
     // The next finalization gets a 5-business-day window, in the deadline and the e-mail.
     let number = open_request(server, "111.444.777-35").await;
-    server.desk.finalize(&By::operator(), &number, "Resolvido.").await.unwrap_or_else(|e| panic!("{e}"));
+    common::follow::finalize(server, &number, "Resolvido.").await;
     let row = request::Entity::find()
         .filter(request::Column::Number.eq(number.as_str()))
         .one(&server.db)

@@ -4,6 +4,7 @@
 //! posts handled by the server, with the session's CSRF token, like the console's.
 
 use super::console::{AgentView, Choice};
+use super::forms::Ticked;
 use super::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,79 @@ pub struct AgentEdit {
     pub pending_invite: bool,
     /// The systems, each with whether the agent serves it.
     pub systems: Vec<(Choice, bool)>,
+}
+
+/// `POST /admin/atendentes`: a new member. A refused one comes back as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitePost {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub nome: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub nivel: String,
+    /// The ids of the systems ticked.
+    #[serde(default)]
+    pub sistemas: Vec<i32>,
+    #[serde(default)]
+    pub administrador: Ticked,
+}
+
+crate::form_actions! {
+    /// The forms of `/admin/atendentes/{id}`.
+    pub enum MemberAction {
+        Save = "salvar",
+        Reinvite = "convite",
+    }
+}
+
+/// `POST /admin/atendentes/{id}`: save a member's settings, or invite them again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberPost {
+    #[serde(default)]
+    pub csrf: String,
+    pub acao: MemberAction,
+    #[serde(default)]
+    pub nivel: String,
+    #[serde(default)]
+    pub sistemas: Vec<i32>,
+    #[serde(default)]
+    pub administrador: Ticked,
+    #[serde(default)]
+    pub ativo: Ticked,
+}
+
+/// `POST /atendimento/convite/{token}`: the invited member's new password (the link's
+/// token is the proof; there is no session). Nothing of it is kept after a refusal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPasswordPost {
+    #[serde(default)]
+    pub nova: String,
+    #[serde(default)]
+    pub confirmacao: String,
+}
+
+crate::form_actions! {
+    /// The forms of `/admin/calendario`.
+    pub enum CalendarAction {
+        Add = "adicionar",
+        Remove = "remover",
+    }
+}
+
+/// `POST /admin/calendario`: add or remove a ponto facultativo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarPost {
+    #[serde(default)]
+    pub csrf: String,
+    pub acao: CalendarAction,
+    /// `AAAA-MM-DD`.
+    #[serde(default)]
+    pub data: String,
+    #[serde(default)]
+    pub descricao: String,
 }
 
 /// The audit log's filters, as the query string of `/admin/auditoria` carries them.

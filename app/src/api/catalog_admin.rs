@@ -5,6 +5,7 @@
 //! the citizens' pages at the next request.
 
 use super::console::AgentView;
+use super::forms::Ticked;
 use super::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,79 @@ pub struct SystemAdminPage {
     /// In display order ("Outros assuntos" is always shown last to citizens).
     pub funcionalidades: Vec<FuncionalidadeAdmin>,
     pub canned: Vec<CannedAdmin>,
+}
+
+/// `POST /admin/sistemas`: a new system. A refused one comes back as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSystemPost {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub sigla: String,
+    #[serde(default)]
+    pub nome: String,
+    #[serde(default)]
+    pub nome_completo: String,
+    #[serde(default)]
+    pub descricao: String,
+}
+
+crate::form_actions! {
+    /// The forms of `/admin/sistemas/{slug}`: one per list item and per "new" box.
+    pub enum SystemAction {
+        SaveSystem = "salvar_sistema",
+        NewQuestion = "nova_pergunta",
+        SaveQuestion = "salvar_pergunta",
+        DeleteQuestion = "excluir_pergunta",
+        QuestionUp = "subir_pergunta",
+        QuestionDown = "descer_pergunta",
+        NewFuncionalidade = "nova_funcionalidade",
+        SaveFuncionalidade = "salvar_funcionalidade",
+        FuncionalidadeUp = "subir_funcionalidade",
+        NewCanned = "nova_resposta",
+        SaveCanned = "salvar_resposta",
+        DeleteCanned = "excluir_resposta",
+    }
+}
+
+/// `POST /admin/sistemas/{slug}`: every field any form of the system's page posts (each
+/// form sends some of them). A refused one comes back as typed, to the form it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemPost {
+    #[serde(default)]
+    pub csrf: String,
+    pub acao: SystemAction,
+    /// The list item the form edits (a question, a funcionalidade, a canned reply).
+    #[serde(default)]
+    pub id: Option<i32>,
+    #[serde(default)]
+    pub nome: String,
+    #[serde(default)]
+    pub nome_completo: String,
+    #[serde(default)]
+    pub descricao: String,
+    #[serde(default)]
+    pub ativo: Ticked,
+    #[serde(default)]
+    pub pergunta: String,
+    #[serde(default)]
+    pub resposta: String,
+    #[serde(default)]
+    pub publicada: Ticked,
+    #[serde(default)]
+    pub ativa: Ticked,
+    #[serde(default)]
+    pub titulo: String,
+    #[serde(default)]
+    pub texto: String,
+}
+
+crate::form_actions! {
+    /// The logo's two forms on the system's page (a multipart upload, read by hand).
+    pub enum LogoAction {
+        Upload = "enviar",
+        Remove = "remover",
+    }
 }
 
 #[server(endpoint = "admin/sistemas")]

@@ -168,57 +168,17 @@ pub struct ConsoleRequest {
     pub acceptance_days: u8,
 }
 
-/// What a form of the console's request page asks for: its `acao`. The page posts
-/// [`RequestAction::value`] and the server reads the same names into [`RequestActionForm`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RequestAction {
-    #[serde(rename = "responder")]
-    Reply,
-    #[serde(rename = "nota")]
-    Note,
-    #[serde(rename = "encaminhar")]
-    Escalate,
-    #[serde(rename = "finalizar")]
-    Finalize,
-    #[serde(rename = "assumir")]
-    Claim,
-    #[serde(rename = "atribuir")]
-    Assign,
-    #[serde(rename = "cpf")]
-    RevealCpf,
-}
-
-impl RequestAction {
-    pub const ALL: [RequestAction; 7] = [
-        RequestAction::Reply,
-        RequestAction::Note,
-        RequestAction::Escalate,
-        RequestAction::Finalize,
-        RequestAction::Claim,
-        RequestAction::Assign,
-        RequestAction::RevealCpf,
-    ];
-
-    /// The `acao` value the page's form posts.
-    pub const fn value(self) -> &'static str {
-        match self {
-            RequestAction::Reply => "responder",
-            RequestAction::Note => "nota",
-            RequestAction::Escalate => "encaminhar",
-            RequestAction::Finalize => "finalizar",
-            RequestAction::Claim => "assumir",
-            RequestAction::Assign => "atribuir",
-            RequestAction::RevealCpf => "cpf",
-        }
-    }
-
-    /// The page's form that posts it, as a refusal's [`ConsoleFeedback::form`] names it.
-    pub const fn form(self) -> &'static str {
-        match self {
-            RequestAction::Reply => "resposta",
-            RequestAction::Finalize => "finalizar",
-            other => other.value(),
-        }
+crate::form_actions! {
+    /// What a form of the console's request page asks for: its `acao`. The page posts
+    /// [`RequestAction::value`] and the server reads the same names into [`RequestActionForm`].
+    pub enum RequestAction {
+        Reply = "responder",
+        Note = "nota",
+        Escalate = "encaminhar",
+        Finalize = "finalizar",
+        Claim = "assumir",
+        Assign = "atribuir",
+        RevealCpf = "cpf",
     }
 }
 
@@ -240,26 +200,30 @@ pub struct RequestActionForm {
     pub atendente: String,
 }
 
-/// When the server refuses a console form, it renders the page again with this in the
-/// context: the message beside the field (or above the forms) and what was typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConsoleFeedback {
-    pub status: u16,
-    /// Which form: `resposta`, `nota`, `encaminhar`, `finalizar`, `atribuir`, `entrar`, `senha`.
-    pub form: String,
-    /// The HTML name of the field at fault, if one is.
-    pub field: Option<String>,
-    pub message: String,
-    /// The text typed in the form's main field, kept.
-    pub text: String,
-    /// The e-mail typed in the sign-in or invitation form, kept.
+/// `POST /atendimento/entrar`. A refused one comes back with the e-mail kept and the
+/// password emptied.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInPost {
+    /// The token that pairs the form with this browser (there is no session yet).
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
     pub email: String,
-    /// The date typed in the calendar form, kept.
-    pub date: String,
-    /// Every value of the refused form (administration pages with many fields), kept.
-    pub values: Vec<(String, String)>,
-    /// Further fields at fault in the same form, with their messages.
-    pub others: Vec<(String, String)>,
+    #[serde(default)]
+    pub senha: String,
+}
+
+/// `POST /atendimento/senha`. Nothing of it is kept after a refusal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPost {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub atual: String,
+    #[serde(default)]
+    pub nova: String,
+    #[serde(default)]
+    pub confirmacao: String,
 }
 
 /// The sign-in form's token (and the agent already signed in, if any).
@@ -306,17 +270,4 @@ pub async fn load_console_request(number: String) -> Result<ConsoleRequest, AppE
     let client = parts.as_ref().and_then(crate::request_context::client_ip);
     let session = crate::request_context::cookie(AGENT_COOKIE);
     ports.console.request(session.as_deref(), &number, reveal_cpf, client).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_action_is_read_back_from_the_value_the_page_posts() {
-        for action in RequestAction::ALL {
-            let posted = serde_json::to_string(action.value()).unwrap_or_default();
-            assert_eq!(serde_json::from_str::<RequestAction>(&posted).ok(), Some(action), "{}", action.value());
-        }
-    }
 }

@@ -179,6 +179,16 @@ pub struct ActionFeedback {
     pub score: Option<u8>,
 }
 
+crate::form_actions! {
+    /// The citizen's answers to a finalized request on the history page.
+    pub enum AnswerAction {
+        /// "Não": the answer did not solve it (with the reason).
+        Contest = "reabrir",
+        Rate = "avaliar",
+        Close = "fechar",
+    }
+}
+
 /// When the lookup form (a plain HTML form posted to `/acompanhar`) is refused, the server
 /// renders the page again with this in the context: each message beside its field, the
 /// general one above the button, and what was typed.

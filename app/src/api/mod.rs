@@ -8,6 +8,7 @@ pub mod catalog_admin;
 pub mod console;
 pub mod error;
 pub mod follow;
+pub mod forms;
 pub mod reports;
 pub mod request;
 pub mod settings;

@@ -19,3 +19,20 @@ pub async fn load_settings_admin() -> Result<SettingsPage, AppError> {
     let session = crate::request_context::cookie(super::console::AGENT_COOKIE);
     ports.settings.settings(session.as_deref()).await
 }
+
+/// `POST /admin/configuracoes`: the values as typed (checked by the server, kept after a
+/// refusal).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsPost {
+    #[serde(default)]
+    pub csrf: String,
+    /// The business days to contest an answer.
+    #[serde(default)]
+    pub prazo: String,
+    /// Attachments per request.
+    #[serde(default)]
+    pub arquivos: String,
+    /// Megabytes per attachment.
+    #[serde(default)]
+    pub tamanho: String,
+}

@@ -2,6 +2,7 @@
 //! sizes (`1,2 MB`) and counts with their noun in the right number (`1 pessoa`, `2 pessoas`).
 
 use super::calendar::Date;
+use std::fmt;
 
 /// `DD/MM/AAAA`.
 pub fn date(day: Date) -> String {
@@ -31,9 +32,9 @@ pub fn size(bytes: u64) -> String {
 }
 
 /// "1 arquivo", "5 arquivos": a count with its noun in the right number.
-pub fn count<N: Into<u64>>(n: N, one: &str, many: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
+pub fn count<N: fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let word = if n == N::from(1) { one } else { many };
+    format!("{n} {word}")
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! its field and the text as typed.
 
 use super::follow::StatusBadge;
-use crate::api::follow::{load_history, ActionFeedback, Answerable, History};
+use crate::api::follow::{load_history, ActionFeedback, AnswerAction, Answerable, History};
 use crate::components::error_view::set_status;
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
@@ -145,7 +145,7 @@ fn Answer(
                     <div class="answer__choices">
                         <a class="br-button primary" href=format!("{page}?resposta=avaliar#resposta")>"Avaliar atendimento"</a>
                         <form method="post" action=page.clone()>
-                            <input type="hidden" name="acao" value="fechar" />
+                            <input type="hidden" name="acao" value=AnswerAction::Close.value() />
                             <button type="submit" class="br-button secondary">"Fechar"</button>
                         </form>
                     </div>
@@ -183,7 +183,7 @@ fn ReasonForm(page: String, feedback: ActionFeedback) -> impl IntoView {
     let error = (feedback.field.as_deref() == Some("motivo")).then(|| feedback.message.clone());
     view! {
         <form method="post" action=page.clone() class="answer__form" novalidate>
-            <input type="hidden" name="acao" value="reabrir" />
+            <input type="hidden" name="acao" value=AnswerAction::Contest.value() />
             <div class="form-field">
                 <div class="field-label">
                     <label for="motivo">"Informe o motivo da reabertura"</label>
@@ -219,7 +219,7 @@ fn RatingForm(page: String, feedback: ActionFeedback) -> impl IntoView {
     let chosen = feedback.score;
     view! {
         <form method="post" action=page class="answer__form" novalidate>
-            <input type="hidden" name="acao" value="avaliar" />
+            <input type="hidden" name="acao" value=AnswerAction::Rate.value() />
             <fieldset
                 class="rating"
                 aria-describedby="nota-erro"

@@ -220,9 +220,13 @@ impl ConsoleService {
     /// The request `number` if `principal` may handle it; `Ok(None)` both when there is no
     /// such request and when it is another system's or level's, so that an agent cannot
     /// learn which numbers exist outside their scope.
-    pub async fn visible(&self, principal: &Principal, number: &str) -> Result<Option<request::Model>, AppError> {
+    pub async fn visible(
+        &self,
+        principal: &Principal,
+        number: &ProtocolNumber,
+    ) -> Result<Option<request::Model>, AppError> {
         let row = request::Entity::find()
-            .filter(request::Column::Number.eq(number))
+            .filter(request::Column::Number.eq(number.as_str()))
             .one(&self.db)
             .await
             .map_err(refuse("reading a request for the console"))?;
@@ -240,7 +244,7 @@ impl ConsoleService {
     pub async fn attachment(
         &self,
         session: Option<&str>,
-        number: &str,
+        number: &ProtocolNumber,
         id: &str,
         client: Option<std::net::IpAddr>,
     ) -> Result<Option<AttachedFile>, AppError> {
@@ -418,7 +422,7 @@ impl ConsoleDesk for ConsoleService {
         client: Option<std::net::IpAddr>,
     ) -> Result<ConsoleRequest, AppError> {
         let principal = self.principal(session).await?;
-        let row = self.visible(&principal, number.as_str()).await?.ok_or(AppError::NotFound)?;
+        let row = self.visible(&principal, number).await?.ok_or(AppError::NotFound)?;
         self.load_request(&principal, row, reveal_cpf, client)
             .await
             .map_err(refuse("loading a request for the console"))

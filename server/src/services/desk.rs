@@ -16,6 +16,7 @@ use crate::mail::finalized::{request_finalized, RequestFinalized};
 use crate::refusal::Refusal;
 use crate::session::Sessions;
 use app::domain::lifecycle::{self, EventKind, Status};
+use app::domain::protocol::ProtocolNumber;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -89,14 +90,14 @@ impl DeskService {
     /// Runs `change` on the request `number` in one write transaction, after checking
     /// that `by` may handle it and saw its current version, so that two agents (or an
     /// agent and the citizen) never overwrite each other.
-    async fn change<F>(&self, by: &By, number: &str, change: F) -> Result<(), Refusal>
+    async fn change<F>(&self, by: &By, number: &ProtocolNumber, change: F) -> Result<(), Refusal>
     where
         F: for<'a> FnOnce(&'a DatabaseTransaction, &'a request::Model, DateTime<Utc>) -> StepFuture<'a>,
     {
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         let row = request::Entity::find()
-            .filter(request::Column::Number.eq(number))
+            .filter(request::Column::Number.eq(number.as_str()))
             .one(&txn)
             .await?
             .ok_or(Refusal::NotFound)?;
@@ -152,7 +153,7 @@ impl DeskService {
 
     /// A note on the request: public (an answer the citizen reads, status "Em análise")
     /// or internal (agents only, never shown to the citizen).
-    pub async fn note(&self, by: &By, number: &str, text: &str, public: bool) -> Result<(), Refusal> {
+    pub async fn note(&self, by: &By, number: &ProtocolNumber, text: &str, public: bool) -> Result<(), Refusal> {
         let text = clean_text(text)?;
         self.change(by, number, move |_txn, row, now| {
             Box::pin(async move {
@@ -176,7 +177,7 @@ impl DeskService {
 
     /// Moves the request to another support level, with the reason (an internal note:
     /// the citizen reads only that it moved). Nobody holds it at the new level yet.
-    pub async fn escalate(&self, by: &By, number: &str, to_level: i16, reason: &str) -> Result<(), Refusal> {
+    pub async fn escalate(&self, by: &By, number: &ProtocolNumber, to_level: i16, reason: &str) -> Result<(), Refusal> {
         if !LEVELS.contains(&to_level) {
             return Err(Refusal::invalid("nivel", "Escolha o Nível 01, 02 ou 03."));
         }
@@ -203,7 +204,7 @@ impl DeskService {
     }
 
     /// The acting agent takes the request.
-    pub async fn claim(&self, by: &By, number: &str) -> Result<(), Refusal> {
+    pub async fn claim(&self, by: &By, number: &ProtocolNumber) -> Result<(), Refusal> {
         let Some(agent_id) = by.agent.as_ref().map(|a| a.id) else {
             return Err(Refusal::invalid("atendente", "Só um atendente pode assumir uma solicitação."));
         };
@@ -222,7 +223,7 @@ impl DeskService {
     }
 
     /// Hands the request to `colleague`, who must be active and serve its system and level.
-    pub async fn assign(&self, by: &By, number: &str, colleague: i32) -> Result<(), Refusal> {
+    pub async fn assign(&self, by: &By, number: &ProtocolNumber, colleague: i32) -> Result<(), Refusal> {
         self.change(by, number, move |txn, row, now| {
             Box::pin(async move {
                 // Active, and signed up (an invitation still pending cannot work on it).
@@ -260,7 +261,7 @@ impl DeskService {
 
     /// Finalizes with `answer`: status Finalizado, the acceptance deadline computed on the
     /// business-day calendar, and the "finalized" e-mail in the same transaction.
-    pub async fn finalize(&self, by: &By, number: &str, answer: &str) -> Result<(), Refusal> {
+    pub async fn finalize(&self, by: &By, number: &ProtocolNumber, answer: &str) -> Result<(), Refusal> {
         let answer = clean_text(answer)?;
         let sender = self.sender.clone();
         let public_url = self.public_url.clone();

@@ -246,7 +246,12 @@ impl FollowService {
 
     /// Applies the citizen's answer to a finalized request, through the state machine,
     /// in one transaction with its timeline entry.
-    pub async fn act(&self, session: Option<&str>, number: &str, action: CitizenAction) -> Result<Status, Refusal> {
+    pub async fn act(
+        &self,
+        session: Option<&str>,
+        number: &ProtocolNumber,
+        action: CitizenAction,
+    ) -> Result<Status, Refusal> {
         // Fields first: nothing is read or locked for a malformed answer.
         let action = match action {
             CitizenAction::Contest { reason } => CitizenAction::Contest {
@@ -266,7 +271,7 @@ impl FollowService {
         let _turn = self.gate.enter().await;
         let txn = self.db.begin().await?;
         let Some(row) = request::Entity::find()
-            .filter(request::Column::Number.eq(number))
+            .filter(request::Column::Number.eq(number.as_str()))
             .filter(Self::scope_of(&anchor, scope))
             .one(&txn)
             .await?

@@ -3,37 +3,34 @@
 //! [`AdminPost`] (origin, administrator, CSRF token checked); done → 303 with a
 //! confirmation; refused → the page again with the message and what was typed.
 
-use super::checked_post::{AdminPost, AgentPost, Fields};
+use super::checked_post::{read_form, AdminPost, AgentPost};
 use super::client_addr::ClientAddr;
-use super::respond::{bad_form, forbidden_origin, page_again, render_page_with, unknown_action, SAVING};
+use super::respond::{forbidden_origin, page_again, render_page_with, SAVING};
 use super::AppState;
 use crate::refusal::Refusal;
 use crate::services::calendar::CalendarChange;
 use crate::services::team::{AgentChange, NewAgent};
-use app::api::console::ConsoleFeedback;
+use app::api::admin::{CalendarAction, CalendarPost, InvitePost, MemberAction, MemberPost, NewPasswordPost};
+use app::api::forms::Feedback;
 use app::request_context::same_origin;
-use axum::extract::{Form, FromRequest, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 
 /// `POST /admin/atendentes`: invite a new member.
-pub async fn invite(State(state): State<AppState>, AdminPost(post): AdminPost<Fields>) -> Response {
+pub async fn invite(State(state): State<AppState>, AdminPost(post): AdminPost<InvitePost>) -> Response {
     let AgentPost { parts, form, principal, client } = post;
     let new = NewAgent {
-        name: form.text("nome"),
-        email: form.text("email"),
-        level: form.value("nivel").trim().parse().unwrap_or(0),
-        systems: form.ids("sistemas"),
-        is_admin: form.checked("administrador"),
+        name: form.nome.clone(),
+        email: form.email.clone(),
+        level: form.nivel.trim().parse().unwrap_or(0),
+        systems: form.sistemas.clone(),
+        is_admin: form.administrador.0,
     };
-    let (text, email) = (new.name.clone(), new.email.clone());
     match state.admin.invite(&principal, new, client.logged()).await {
         Ok(_) => Redirect::to("/admin/atendentes?ok=convidado").into_response(),
         Err(refused) => {
-            page_again(state, parts, "/admin/atendentes", refused, SAVING, |shown| {
-                shown.console("convidar", ConsoleFeedback { text, email, ..Default::default() })
-            })
-            .await
+            page_again(state, parts, "/admin/atendentes", refused, SAVING, |shown| shown.keeping(form)).await
         }
     }
 }
@@ -42,43 +39,37 @@ pub async fn invite(State(state): State<AppState>, AdminPost(post): AdminPost<Fi
 pub async fn change(
     State(state): State<AppState>,
     Path(id): Path<i32>,
-    AdminPost(post): AdminPost<Fields>,
+    AdminPost(post): AdminPost<MemberPost>,
 ) -> Response {
     let AgentPost { parts, form, principal, client } = post;
     let page = format!("/admin/atendentes/{id}");
-    let outcome = match form.value("acao") {
-        "salvar" => {
+    let outcome = match form.acao {
+        MemberAction::Save => {
             let change = AgentChange {
-                level: form.value("nivel").trim().parse().unwrap_or(0),
-                systems: form.ids("sistemas"),
-                is_admin: form.checked("administrador"),
-                active: form.checked("ativo"),
+                level: form.nivel.trim().parse().unwrap_or(0),
+                systems: form.sistemas.clone(),
+                is_admin: form.administrador.0,
+                active: form.ativo.0,
             };
             state.admin.change(&principal, id, change, client.logged()).await.map(|()| "salvo")
         }
-        "convite" => state.admin.reinvite(&principal, id, client.logged()).await.map(|()| "convite"),
-        _ => return unknown_action(),
+        MemberAction::Reinvite => state.admin.reinvite(&principal, id, client.logged()).await.map(|()| "convite"),
     };
     match outcome {
         Ok(done) => Redirect::to(&format!("{page}?ok={done}")).into_response(),
-        Err(refused) => {
-            page_again(state, parts, &page, refused, SAVING, |shown| {
-                shown.console("atendente", ConsoleFeedback::default())
-            })
-            .await
-        }
+        Err(refused) => page_again(state, parts, &page, refused, SAVING, |shown| shown.keeping(form)).await,
     }
 }
 
 /// `POST /admin/calendario?ano=…`: add or remove a ponto facultativo.
-pub async fn calendar(State(state): State<AppState>, AdminPost(post): AdminPost<Fields>) -> Response {
+pub async fn calendar(State(state): State<AppState>, AdminPost(post): AdminPost<CalendarPost>) -> Response {
     let AgentPost { parts, form, principal, client } = post;
-    let day = form.value("data").trim().to_owned();
-    let description = form.text("descricao");
-    let (change, done) = match form.value("acao") {
-        "adicionar" => (CalendarChange::Add { day: day.clone(), description: description.clone() }, "dia-adicionado"),
-        "remover" => (CalendarChange::Remove { day: day.clone() }, "dia-removido"),
-        _ => return unknown_action(),
+    let day = form.data.trim().to_owned();
+    let (change, done) = match form.acao {
+        CalendarAction::Add => {
+            (CalendarChange::Add { day: day.clone(), description: form.descricao.clone() }, "dia-adicionado")
+        }
+        CalendarAction::Remove => (CalendarChange::Remove { day: day.clone() }, "dia-removido"),
     };
     // Back to the year of the day (or the one shown).
     let year = day
@@ -91,13 +82,7 @@ pub async fn calendar(State(state): State<AppState>, AdminPost(post): AdminPost<
             let separator = if page.contains('?') { '&' } else { '?' };
             Redirect::to(&format!("{page}{separator}ok={done}")).into_response()
         }
-        Err(refused) => {
-            page_again(state, parts, &page, refused, SAVING, |shown| {
-                let kept = ConsoleFeedback { text: description, date: day, ..Default::default() };
-                shown.console("calendario", kept)
-            })
-            .await
-        }
+        Err(refused) => page_again(state, parts, &page, refused, SAVING, |shown| shown.keeping(form)).await,
     }
 }
 
@@ -112,24 +97,22 @@ pub async fn accept_invite(
         return forbidden_origin();
     }
     let (parts, body) = request.into_parts();
-    let Ok(Form(form)) = Form::<Fields>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
-        return bad_form();
+    let form: NewPasswordPost = match read_form(&parts, body).await {
+        Ok(form) => form,
+        Err(response) => return response,
     };
     let page = format!("/atendimento/convite/{token}");
-    let outcome =
-        state.admin.accept_invite(&token, form.value("nova"), form.value("confirmacao"), client.logged()).await;
+    let outcome = state.admin.accept_invite(&token, &form.nova, &form.confirmacao, client.logged()).await;
+    // The passwords are not shown again.
+    let emptied = NewPasswordPost::default();
     match outcome {
         Ok(()) => Redirect::to("/atendimento/entrar?ok=senha-criada").into_response(),
         // Used or expired meanwhile: the page says so.
         Err(Refusal::NotFound) => {
-            let feedback = ConsoleFeedback { status: 404, form: "convite".to_owned(), ..Default::default() };
+            let feedback =
+                Feedback { status: 404, field: None, message: String::new(), others: Vec::new(), form: emptied };
             render_page_with(state, parts, &page, move || provide_context(feedback.clone())).await
         }
-        Err(refused) => {
-            page_again(state, parts, &page, refused, SAVING, |shown| {
-                shown.console("convite", ConsoleFeedback::default())
-            })
-            .await
-        }
+        Err(refused) => page_again(state, parts, &page, refused, SAVING, |shown| shown.keeping(emptied)).await,
     }
 }

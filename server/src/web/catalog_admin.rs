@@ -1,42 +1,63 @@
 //! The form posts of `/admin/sistemas`: creating a system and every form of a system's
 //! page (its data, FAQ entries, funcionalidades, canned replies). Same rules as the other
-//! administration posts (see `admin`).
+//! administration posts (see `admin`); a refused form comes back as typed.
 
-use super::checked_post::{AdminPost, AgentPost, Fields};
-use super::respond::{page_again, unknown_action, SAVING};
+use super::checked_post::{AdminPost, AgentPost};
+use super::respond::{page_again, SAVING};
 use super::AppState;
-use crate::refusal::Refusal;
 use crate::services::catalog_admin::SystemChange;
-use app::api::console::ConsoleFeedback;
+use app::api::catalog_admin::{NewSystemPost, SystemAction, SystemPost};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-/// The refused form's page again, with every posted value kept (the CSRF token aside).
-async fn refused_page(state: AppState, post: AgentPost<Fields>, page: &str, form: &str, refused: Refusal) -> Response {
-    let values = post.form.kept();
-    page_again(state, post.parts, page, refused, SAVING, |shown| {
-        shown.console(form, ConsoleFeedback { values, ..Default::default() })
-    })
-    .await
-}
-
 /// `POST /admin/sistemas`: a new system.
-pub async fn create(State(state): State<AppState>, AdminPost(post): AdminPost<Fields>) -> Response {
-    let fields = &post.form;
+pub async fn create(State(state): State<AppState>, AdminPost(post): AdminPost<NewSystemPost>) -> Response {
+    let AgentPost { parts, form, principal, client } = post;
     let outcome = state
         .catalog_admin
-        .create_system(
-            &post.principal,
-            fields.value("sigla"),
-            fields.value("nome"),
-            fields.value("nome_completo"),
-            fields.value("descricao"),
-            post.client.logged(),
-        )
+        .create_system(&principal, &form.sigla, &form.nome, &form.nome_completo, &form.descricao, client.logged())
         .await;
     match outcome {
         Ok(slug) => Redirect::to(&format!("/admin/sistemas/{slug}?ok=sistema-criado")).into_response(),
-        Err(refused) => refused_page(state, post, "/admin/sistemas", "sistema", refused).await,
+        Err(refused) => page_again(state, parts, "/admin/sistemas", refused, SAVING, |shown| shown.keeping(form)).await,
+    }
+}
+
+/// What a form of the system's page asks for.
+fn change_of(form: &SystemPost) -> SystemChange {
+    // A form about a list item always names it; 0 matches no row (→ not found).
+    let id = form.id.unwrap_or(0);
+    match form.acao {
+        SystemAction::SaveSystem => SystemChange::Save {
+            name: form.nome.clone(),
+            full_name: form.nome_completo.clone(),
+            description: form.descricao.clone(),
+            active: form.ativo.0,
+        },
+        SystemAction::NewQuestion => SystemChange::NewQuestion {
+            question: form.pergunta.clone(),
+            answer: form.resposta.clone(),
+            published: form.publicada.0,
+        },
+        SystemAction::SaveQuestion => SystemChange::SaveQuestion {
+            id,
+            question: form.pergunta.clone(),
+            answer: form.resposta.clone(),
+            published: form.publicada.0,
+        },
+        SystemAction::DeleteQuestion => SystemChange::DeleteQuestion { id },
+        SystemAction::QuestionUp => SystemChange::MoveQuestion { id, up: true },
+        SystemAction::QuestionDown => SystemChange::MoveQuestion { id, up: false },
+        SystemAction::NewFuncionalidade => SystemChange::NewFuncionalidade { name: form.nome.clone() },
+        SystemAction::SaveFuncionalidade => {
+            SystemChange::SaveFuncionalidade { id, name: form.nome.clone(), active: form.ativa.0 }
+        }
+        SystemAction::FuncionalidadeUp => SystemChange::MoveFuncionalidade { id },
+        SystemAction::NewCanned => SystemChange::NewCanned { title: form.titulo.clone(), body: form.texto.clone() },
+        SystemAction::SaveCanned => {
+            SystemChange::SaveCanned { id, title: form.titulo.clone(), body: form.texto.clone() }
+        }
+        SystemAction::DeleteCanned => SystemChange::DeleteCanned { id },
     }
 }
 
@@ -44,46 +65,12 @@ pub async fn create(State(state): State<AppState>, AdminPost(post): AdminPost<Fi
 pub async fn change(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    AdminPost(post): AdminPost<Fields>,
+    AdminPost(post): AdminPost<SystemPost>,
 ) -> Response {
-    let fields = &post.form;
-    let text = |name: &str| fields.text(name);
-    let id = fields.id("id");
-    let action = fields.text("acao");
-    let change = match action.as_str() {
-        "salvar_sistema" => SystemChange::Save {
-            name: text("nome"),
-            full_name: text("nome_completo"),
-            description: text("descricao"),
-            active: fields.checked("ativo"),
-        },
-        "nova_pergunta" => SystemChange::NewQuestion {
-            question: text("pergunta"),
-            answer: text("resposta"),
-            published: fields.checked("publicada"),
-        },
-        "salvar_pergunta" => SystemChange::SaveQuestion {
-            id,
-            question: text("pergunta"),
-            answer: text("resposta"),
-            published: fields.checked("publicada"),
-        },
-        "excluir_pergunta" => SystemChange::DeleteQuestion { id },
-        "subir_pergunta" => SystemChange::MoveQuestion { id, up: true },
-        "descer_pergunta" => SystemChange::MoveQuestion { id, up: false },
-        "nova_funcionalidade" => SystemChange::NewFuncionalidade { name: text("nome") },
-        "salvar_funcionalidade" => {
-            SystemChange::SaveFuncionalidade { id, name: text("nome"), active: fields.checked("ativa") }
-        }
-        "subir_funcionalidade" => SystemChange::MoveFuncionalidade { id },
-        "nova_resposta" => SystemChange::NewCanned { title: text("titulo"), body: text("texto") },
-        "salvar_resposta" => SystemChange::SaveCanned { id, title: text("titulo"), body: text("texto") },
-        "excluir_resposta" => SystemChange::DeleteCanned { id },
-        _ => return unknown_action(),
-    };
+    let AgentPost { parts, form, principal, client } = post;
     let page = format!("/admin/sistemas/{slug}");
-    match state.catalog_admin.change_system(&post.principal, &slug, change, post.client.logged()).await {
+    match state.catalog_admin.change_system(&principal, &slug, change_of(&form), client.logged()).await {
         Ok(()) => Redirect::to(&format!("{page}?ok=salvo")).into_response(),
-        Err(refused) => refused_page(state, post, &page, &action, refused).await,
+        Err(refused) => page_again(state, parts, &page, refused, SAVING, |shown| shown.keeping(form)).await,
     }
 }

@@ -11,7 +11,13 @@ use crate::refusal::Refusal;
 use crate::services::agents::Principal;
 use app::api::console::AGENT_COOKIE;
 use app::request_context::{cookie_in, same_origin};
-use axum::extract::{Form, FromRequest, FromRequestParts, Request};
+use app::api::admin::{CalendarPost, InvitePost, MemberPost};
+use app::api::catalog_admin::{NewSystemPost, SystemPost};
+use app::api::console::{PasswordPost, RequestActionForm};
+use app::api::settings::SettingsPost;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
 use axum::response::Response;
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -29,55 +35,28 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-impl CarriesCsrf for CsrfOnly {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
+/// Every form type a checked post carries reads its token from its `csrf` field.
+macro_rules! carries_csrf {
+    ($($form:ty),+ $(,)?) => {
+        $(impl CarriesCsrf for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })+
+    };
 }
 
-/// A form's fields as posted, repeated names (checkboxes) included: the administration's
-/// forms, which have many fields and keep every value after a refusal.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(transparent)]
-pub struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    /// The first value of `name`, or "".
-    pub fn value(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
-    }
-
-    /// The first value of `name` as an owned string.
-    pub fn text(&self, name: &str) -> String {
-        self.value(name).to_owned()
-    }
-
-    /// Every value of `name` that is a number (a group of checkboxes of ids).
-    pub fn ids(&self, name: &str) -> Vec<i32> {
-        self.0.iter().filter(|(k, _)| k == name).filter_map(|(_, v)| v.trim().parse().ok()).collect()
-    }
-
-    /// `name` is a number (0 when it is not: no row has that id).
-    pub fn id(&self, name: &str) -> i32 {
-        self.value(name).trim().parse().unwrap_or(0)
-    }
-
-    /// A checkbox posted as `sim`.
-    pub fn checked(&self, name: &str) -> bool {
-        self.value(name) == "sim"
-    }
-
-    /// Every value but the token, as a refused page shows them again.
-    pub fn kept(&self) -> Vec<(String, String)> {
-        self.0.iter().filter(|(k, _)| k != "csrf").cloned().collect()
-    }
-}
-
-impl CarriesCsrf for Fields {
-    fn csrf(&self) -> &str {
-        self.value("csrf")
-    }
-}
+carries_csrf!(
+    CsrfOnly,
+    PasswordPost,
+    RequestActionForm,
+    InvitePost,
+    MemberPost,
+    CalendarPost,
+    SettingsPost,
+    NewSystemPost,
+    SystemPost,
+);
 
 /// A checked post: what was posted, by whom, from where, and the request's parts (to
 /// render the page again on a refusal).
@@ -117,11 +96,26 @@ async fn checked<T: DeserializeOwned + CarriesCsrf>(
     }
     let (mut parts, body) = request.into_parts();
     let Ok(client) = ClientAddr::from_request_parts(&mut parts, state).await;
-    let Ok(Form(form)) = Form::<T>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
-        return Err(bad_form());
-    };
+    let form = read_form(&parts, body).await?;
     let principal = posting(state, &parts.headers, form.csrf(), administrator).await?;
     Ok(AgentPost { parts, form, principal, client })
+}
+
+/// A urlencoded form body as `T` (repeated names, such as a group of checkboxes, read
+/// into a `Vec`); anything else is not a form of this portal's pages.
+pub async fn read_form<T: DeserializeOwned>(parts: &http::request::Parts, body: Body) -> Result<T, Response> {
+    let urlencoded = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+    if !urlencoded {
+        return Err(bad_form());
+    }
+    let Ok(bytes) = Bytes::from_request(Request::from_parts(parts.clone(), body), &()).await else {
+        return Err(bad_form());
+    };
+    serde_html_form::from_bytes(&bytes).map_err(|_| bad_form())
 }
 
 /// The agent (or administrator) whose session cookie came with `headers`, if `csrf` is
@@ -152,16 +146,28 @@ pub async fn posting(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::api::admin::MemberAction;
 
-    #[test]
-    fn fields_read_repeated_names_and_keep_all_but_the_token() {
-        let pairs =
-            [("csrf", "t"), ("sistemas", "1"), ("sistemas", "x"), ("sistemas", "3"), ("ativo", "sim"), ("nome", "Ana")];
-        let fields = Fields(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect());
-        assert_eq!(fields.ids("sistemas"), vec![1, 3]);
-        assert!(fields.checked("ativo") && !fields.checked("administrador"));
-        assert_eq!((fields.csrf(), fields.value("falta"), fields.id("nome")), ("t", "", 0));
-        assert!(fields.kept().iter().all(|(k, _)| k != "csrf"));
-        assert_eq!(fields.kept().len(), 5);
+    fn post(body: &'static str, content_type: &str) -> (http::request::Parts, Body) {
+        let request = http::Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(body));
+        request.unwrap_or_else(|e| panic!("{e}")).into_parts()
+    }
+
+    #[tokio::test]
+    async fn a_form_reads_repeated_names_ticked_boxes_and_its_action() {
+        let body = "csrf=t&acao=salvar&nivel=2&sistemas=1&sistemas=3&ativo=sim";
+        let (parts, body) = post(body, "application/x-www-form-urlencoded");
+        let form: MemberPost = read_form(&parts, body).await.unwrap_or_else(|_| panic!("not read"));
+        assert_eq!((form.acao, form.csrf(), form.nivel.as_str()), (MemberAction::Save, "t", "2"));
+        assert_eq!(form.sistemas, vec![1, 3]);
+        assert!(form.ativo.0 && !form.administrador.0);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_action_or_another_body_is_not_a_form_of_the_page() {
+        let (parts, body) = post("csrf=t&acao=apagar", "application/x-www-form-urlencoded");
+        assert!(read_form::<MemberPost>(&parts, body).await.is_err());
+        let (parts, body) = post("{\"acao\":\"salvar\"}", "application/json");
+        assert!(read_form::<MemberPost>(&parts, body).await.is_err());
     }
 }

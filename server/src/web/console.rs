@@ -5,7 +5,7 @@
 //! (303) to the page with a confirmation. Refused: the page again with the message beside
 //! the field and the text as typed (`respond`).
 
-use super::checked_post::{AgentPost, CarriesCsrf, CsrfOnly};
+use super::checked_post::{read_form, AgentPost, CsrfOnly};
 use super::client_addr::ClientAddr;
 use super::download::{send_file, send_preview};
 use super::respond::{self, bad_form, forbidden_origin, page_again, redirect_with_cookies, render_page_with, Wording};
@@ -14,13 +14,15 @@ use crate::attachments::AttachedFile;
 use crate::refusal::Refusal;
 use crate::services::agents::{sign_in_refused, AgentService, DEVICE_COOKIE};
 use crate::services::desk::By;
-use app::api::console::{ConsoleFeedback, RequestAction, RequestActionForm, RevealCpf, AGENT_COOKIE, SIGN_IN_COOKIE};
+use app::api::console::{
+    PasswordPost, RequestAction, RequestActionForm, RevealCpf, SignInPost, AGENT_COOKIE, SIGN_IN_COOKIE,
+};
+use app::domain::protocol::ProtocolNumber;
 use app::request_context::{cookie_in, same_origin};
-use axum::extract::{Form, FromRequest, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
-use serde::Deserialize;
 
 /// The words of the console's refusals.
 const SIGN_IN: Wording = Wording { doing: "entrar", conflict: "" };
@@ -31,16 +33,6 @@ const ACTION: Wording = Wording {
                Confira a linha do tempo abaixo; o seu texto foi mantido para você enviar de novo.",
 };
 
-#[derive(Debug, Deserialize)]
-pub struct SignInForm {
-    #[serde(default)]
-    token: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    senha: String,
-}
-
 /// `POST /atendimento/entrar`: checked for its origin and for the token that pairs the
 /// form with this browser (there is no session yet).
 pub async fn sign_in(State(state): State<AppState>, client: ClientAddr, request: Request) -> Response {
@@ -48,8 +40,9 @@ pub async fn sign_in(State(state): State<AppState>, client: ClientAddr, request:
         return forbidden_origin();
     }
     let (parts, body) = request.into_parts();
-    let Ok(Form(form)) = Form::<SignInForm>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
-        return bad_form();
+    let form: SignInPost = match read_form(&parts, body).await {
+        Ok(form) => form,
+        Err(response) => return response,
     };
     let headers = &parts.headers;
     let paired = AgentService::sign_in_token_matches(cookie_in(headers, SIGN_IN_COOKIE).as_deref(), &form.token);
@@ -68,11 +61,9 @@ pub async fn sign_in(State(state): State<AppState>, client: ClientAddr, request:
             redirect_with_cookies("/atendimento", &[started.set_cookie, started.device_cookie, clear_pairing])
         }
         Err(refused) => {
-            let email = form.email;
-            page_again(state, parts, "/atendimento/entrar", refused, SIGN_IN, |shown| {
-                shown.console("entrar", ConsoleFeedback { email, ..Default::default() })
-            })
-            .await
+            // The e-mail comes back as typed; the password and the token do not.
+            let kept = SignInPost { email: form.email, ..SignInPost::default() };
+            page_again(state, parts, "/atendimento/entrar", refused, SIGN_IN, |shown| shown.keeping(kept)).await
         }
     }
 }
@@ -86,42 +77,17 @@ pub async fn sign_out(State(state): State<AppState>, post: AgentPost<CsrfOnly>) 
     redirect_with_cookies("/atendimento/entrar", &[state.console.agents().end_cookie()])
 }
 
-#[derive(Debug, Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    atual: String,
-    #[serde(default)]
-    nova: String,
-    #[serde(default)]
-    confirmacao: String,
-}
-
-impl CarriesCsrf for PasswordForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 /// `POST /atendimento/senha`.
-pub async fn change_password(State(state): State<AppState>, post: AgentPost<PasswordForm>) -> Response {
+pub async fn change_password(State(state): State<AppState>, post: AgentPost<PasswordPost>) -> Response {
     let AgentPost { parts, form, principal, client } = post;
     let agents = state.console.agents();
     match agents.change_password(&principal, &form.atual, &form.nova, &form.confirmacao, client.0).await {
         Ok(()) => Redirect::to("/atendimento/senha?ok=senha").into_response(),
         Err(refused) => {
-            page_again(state, parts, "/atendimento/senha", refused, PASSWORD, |shown| {
-                shown.console("senha", ConsoleFeedback::default())
-            })
-            .await
+            // Nothing of a password form is shown again.
+            let emptied = PasswordPost::default();
+            page_again(state, parts, "/atendimento/senha", refused, PASSWORD, |shown| shown.keeping(emptied)).await
         }
-    }
-}
-
-impl CarriesCsrf for RequestActionForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
     }
 }
 
@@ -132,6 +98,7 @@ pub async fn act(
     post: AgentPost<RequestActionForm>,
 ) -> Response {
     let AgentPost { parts, form, principal, client } = post;
+    let Some(number) = ProtocolNumber::parse(&number) else { return respond::not_found() };
     let page = format!("/atendimento/solicitacoes/{number}");
     if form.acao == RequestAction::RevealCpf {
         // The page loads the request with the full CPF and writes the audit line.
@@ -140,18 +107,18 @@ pub async fn act(
     let Ok(version) = form.versao.trim().parse::<i32>() else { return bad_form() };
     let by = By::agent(&principal, version, client.logged());
     let desk = &state.desk;
-    let (outcome, done, text) = match form.acao {
-        RequestAction::Reply => (desk.note(&by, &number, &form.texto, true).await, "resposta", &form.texto),
-        RequestAction::Note => (desk.note(&by, &number, &form.texto, false).await, "nota", &form.texto),
-        RequestAction::Finalize => (desk.finalize(&by, &number, &form.texto).await, "finalizada", &form.texto),
+    let (outcome, done) = match form.acao {
+        RequestAction::Reply => (desk.note(&by, &number, &form.texto, true).await, "resposta"),
+        RequestAction::Note => (desk.note(&by, &number, &form.texto, false).await, "nota"),
+        RequestAction::Finalize => (desk.finalize(&by, &number, &form.texto).await, "finalizada"),
         RequestAction::Escalate => {
             let level = form.nivel.trim().parse::<i16>().unwrap_or(0);
-            (desk.escalate(&by, &number, level, &form.motivo).await, "encaminhada", &form.motivo)
+            (desk.escalate(&by, &number, level, &form.motivo).await, "encaminhada")
         }
-        RequestAction::Claim => (desk.claim(&by, &number).await, "assumida", &String::new()),
+        RequestAction::Claim => (desk.claim(&by, &number).await, "assumida"),
         RequestAction::Assign => {
             let colleague = form.atendente.trim().parse::<i32>().unwrap_or(0);
-            (desk.assign(&by, &number, colleague).await, "atribuida", &String::new())
+            (desk.assign(&by, &number, colleague).await, "atribuida")
         }
         RequestAction::RevealCpf => return bad_form(),
     };
@@ -162,13 +129,12 @@ pub async fn act(
         }
         Ok(()) => Redirect::to(&format!("{page}?ok={done}")).into_response(),
         Err(refused) => {
-            let text = text.clone();
             page_again(state, parts, &page, refused, ACTION, |mut shown| {
                 // "atribuir" has no text field: its refusal is shown beside its select.
                 if shown.field.as_deref() == Some("atendente") {
                     shown.field = None;
                 }
-                shown.console(form.acao.form(), ConsoleFeedback { text, ..Default::default() })
+                shown.keeping(form)
             })
             .await
         }
@@ -212,8 +178,9 @@ async fn readable_attachment(
     headers: &HeaderMap,
     client: ClientAddr,
 ) -> Result<AttachedFile, Response> {
+    let Some(number) = ProtocolNumber::parse(number) else { return Err(respond::not_found()) };
     let cookie = cookie_in(headers, AGENT_COOKIE);
-    match state.console.attachment(cookie.as_deref(), number, id, client.0).await {
+    match state.console.attachment(cookie.as_deref(), &number, id, client.0).await {
         Ok(Some(file)) => Ok(file),
         Ok(None) => Err(respond::not_found()),
         Err(error) => Err(respond::refusal(&Refusal::from(error), "abrir o anexo")),

@@ -5,14 +5,13 @@
 use super::client_addr::ClientAddr;
 use super::download::send_file;
 use super::respond::{
-    bad_form, forbidden_origin, not_found, page_again, redirect_with_cookies, render_page_with, unknown_action,
-    with_cookies, Wording,
+    bad_form, forbidden_origin, not_found, page_again, redirect_with_cookies, render_page_with, with_cookies, Wording,
 };
 use super::AppState;
 use crate::refusal::Refusal;
 use crate::services::follow_up::CitizenAction;
 use crate::session::Scope;
-use app::api::follow::{ActionFeedback, LookupFeedback, LookupOutcome};
+use app::api::follow::{ActionFeedback, AnswerAction, LookupFeedback, LookupOutcome};
 use app::api::{could_not, TRY_AGAIN_LATER};
 use app::domain::protocol::ProtocolNumber;
 use app::ports::FollowDesk;
@@ -79,7 +78,7 @@ pub async fn mail_link(State(state): State<AppState>, request: Request, next: Ne
 /// The fields of the answer forms on the history page.
 #[derive(Debug, Deserialize)]
 pub struct AnswerForm {
-    acao: String,
+    acao: AnswerAction,
     #[serde(default)]
     motivo: String,
     #[serde(default)]
@@ -95,17 +94,17 @@ pub async fn answer(State(state): State<AppState>, Path(number): Path<String>, r
     if !same_origin(request.headers()) {
         return forbidden_origin();
     }
+    let Some(number) = ProtocolNumber::parse(&number) else { return not_found() };
     let (parts, body) = request.into_parts();
     let Ok(Form(form)) = Form::<AnswerForm>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
         return bad_form();
     };
     let session = session_in(&parts.headers);
     let score = form.nota.trim().parse::<u8>().ok();
-    let (action, step) = match form.acao.as_str() {
-        "reabrir" => (CitizenAction::Contest { reason: form.motivo.clone() }, "nao"),
-        "avaliar" => (CitizenAction::Rate { score, comment: form.comentario.clone() }, "avaliar"),
-        "fechar" => (CitizenAction::Close, ""),
-        _ => return unknown_action(),
+    let (action, step) = match form.acao {
+        AnswerAction::Contest => (CitizenAction::Contest { reason: form.motivo.clone() }, "nao"),
+        AnswerAction::Rate => (CitizenAction::Rate { score, comment: form.comentario.clone() }, "avaliar"),
+        AnswerAction::Close => (CitizenAction::Close, ""),
     };
     let path = format!("/acompanhar/{number}");
     match state.follow.act(session.as_deref(), &number, action).await {

@@ -10,14 +10,11 @@ use super::respond::{bad_form, forbidden_origin, not_found, page_again, unavaila
 use super::AppState;
 use crate::refusal::Refusal;
 use crate::services::logos::{FILE_FIELD, MAX_UPLOAD_BYTES};
-use app::api::console::ConsoleFeedback;
+use app::api::catalog_admin::LogoAction;
 use app::request_context::same_origin;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-
-/// The form's name in [`ConsoleFeedback`] (its file field's too).
-const FORM: &str = FILE_FIELD;
 
 /// The route's body limit: the largest image plus the form's small fields.
 pub const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 64 * 1024;
@@ -40,7 +37,7 @@ pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> R
 #[derive(Default)]
 struct Posted {
     csrf: String,
-    action: String,
+    action: Option<LogoAction>,
     file_name: String,
     bytes: Vec<u8>,
     too_large: bool,
@@ -61,7 +58,10 @@ async fn read_form(
                 (posted.bytes, posted.too_large) = (upload.bytes, upload.too_large);
             }
             "csrf" => posted.csrf = part.text().await?,
-            "acao" => posted.action = part.text().await?,
+            "acao" => {
+                let value = part.text().await?;
+                posted.action = LogoAction::ALL.iter().copied().find(|action| action.value() == value);
+            }
             _ => {} // nothing else is read
         }
     }
@@ -101,22 +101,21 @@ pub async fn change(
         Err(response) => return response,
     };
     let page = format!("/admin/sistemas/{slug}");
-    let outcome = match posted.action.as_str() {
-        "enviar" if posted.too_large => Err(Refusal::invalid(
+    let Some(action) = posted.action else { return unknown_action() };
+    let outcome = match action {
+        LogoAction::Upload if posted.too_large => Err(Refusal::invalid(
             FILE_FIELD,
             format!("O arquivo “{}” tem mais de 2 MB, o tamanho máximo.", posted.file_name),
         )),
-        "enviar" => {
-            state.logos.upload(&admin, &slug, &posted.file_name, posted.bytes, client.logged()).await.map(|()| FORM)
+        LogoAction::Upload => {
+            state.logos.upload(&admin, &slug, &posted.file_name, posted.bytes, client.logged()).await.map(|()| "logotipo")
         }
-        "remover" => state.logos.remove(&admin, &slug, client.logged()).await.map(|()| "logotipo-removido"),
-        _ => return unknown_action(),
+        LogoAction::Remove => state.logos.remove(&admin, &slug, client.logged()).await.map(|()| "logotipo-removido"),
     };
     match outcome {
         Ok(done) => Redirect::to(&format!("{page}?ok={done}")).into_response(),
         Err(refused) => {
-            page_again(state, parts, &page, refused, SAVING, |shown| shown.console(FORM, ConsoleFeedback::default()))
-                .await
+            page_again(state, parts, &page, refused, SAVING, |shown| shown.keeping(action)).await
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use super::AppState;
 use crate::refusal::{Refusal, WHOLE_FORM};
-use app::api::console::ConsoleFeedback;
+use app::api::forms::Feedback;
 use app::api::{could_not, AppError};
 use axum::body::Body;
 use axum::extract::Request;
@@ -98,17 +98,10 @@ pub struct Shown {
 }
 
 impl Shown {
-    /// The console's (and the administration's) feedback for its form `form`, over what
-    /// `kept` keeps of what was typed.
-    pub fn console(self, form: &str, kept: ConsoleFeedback) -> ConsoleFeedback {
-        ConsoleFeedback {
-            status: self.status,
-            form: form.to_owned(),
-            field: self.field,
-            message: self.message,
-            others: self.others,
-            ..kept
-        }
+    /// The screen's feedback: this refusal over the form as posted (`form`, its secrets
+    /// emptied by the caller).
+    pub fn keeping<F>(self, form: F) -> Feedback<F> {
+        Feedback { status: self.status, field: self.field, message: self.message, others: self.others, form }
     }
 }
 

@@ -2,28 +2,20 @@
 //! administration posts; refused → the page again with a message beside each wrong field
 //! and what was typed.
 
-use super::checked_post::{AdminPost, AgentPost, Fields};
+use super::checked_post::{AdminPost, AgentPost};
 use super::respond::{page_again, SAVING};
 use super::AppState;
-use app::api::console::ConsoleFeedback;
-use app::pages::admin::settings::FORM;
+use app::api::settings::SettingsPost;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
-pub async fn change(State(state): State<AppState>, AdminPost(post): AdminPost<Fields>) -> Response {
+pub async fn change(State(state): State<AppState>, AdminPost(post): AdminPost<SettingsPost>) -> Response {
     let AgentPost { parts, form, principal, client } = post;
-    let outcome = state
-        .settings
-        .change(&principal, form.value("prazo"), form.value("arquivos"), form.value("tamanho"), client.logged())
-        .await;
+    let outcome = state.settings.change(&principal, &form.prazo, &form.arquivos, &form.tamanho, client.logged()).await;
     match outcome {
         Ok(()) => Redirect::to("/admin/configuracoes?ok=configuracoes").into_response(),
         Err(refused) => {
-            let values = form.kept();
-            page_again(state, parts, "/admin/configuracoes", refused, SAVING, |shown| {
-                shown.console(FORM, ConsoleFeedback { values, ..Default::default() })
-            })
-            .await
+            page_again(state, parts, "/admin/configuracoes", refused, SAVING, |shown| shown.keeping(form)).await
         }
     }
 }

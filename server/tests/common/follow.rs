@@ -6,6 +6,7 @@ use super::console::{page_as, post_as};
 use super::opening::{form, mail_file_with, post, solved_captcha, valid_fields, with, Files};
 use super::TestServer;
 use app::api::follow::LookupOutcome;
+use app::domain::protocol::ProtocolNumber;
 use server::db::entities::request;
 use server::services::desk::By;
 
@@ -65,7 +66,8 @@ pub async fn stored(server: &TestServer, number: &str) -> request::Model {
 }
 
 pub async fn finalize(server: &TestServer, number: &str, answer: &str) {
-    server.desk.finalize(&By::operator(), number, answer).await.unwrap_or_else(|e| panic!("finalizing {number}: {e}"));
+    let protocol = ProtocolNumber::parse(number).unwrap_or_else(|| panic!("{number} is not a protocol number"));
+    server.desk.finalize(&By::operator(), &protocol, answer).await.unwrap_or_else(|e| panic!("finalizing {number}: {e}"));
 }
 
 /// Opens a request with this CPF and e-mail (and files); returns its number.

@@ -1,11 +1,9 @@
 //! `/admin/atendentes/{id}`: one member of the team: level, systems, administrator,
 //! active; and a new invitation when the first one was lost or expired.
 
-use crate::api::admin::{load_agent_edit, AgentEdit};
-use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::set_status;
+use crate::api::admin::{load_agent_edit, AgentEdit, MemberAction, MemberPost};
 use crate::components::loaded::Loaded;
-use crate::pages::console::{notice, ConsoleNav};
+use crate::pages::console::{notice, refused, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -26,10 +24,7 @@ pub fn AgentEditPage() -> impl IntoView {
 fn AgentEditView(agent: AgentEdit) -> impl IntoView {
     let query = use_query_map();
     let done = query.read_untracked().get("ok").and_then(|code| notice(&code));
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
+    let feedback = refused::<MemberPost>();
     let general = feedback.as_ref().map(|f| f.message.clone());
     let AgentEdit { admin, id, name, email, level, is_admin, active, pending_invite, systems } = agent;
     let action = format!("/admin/atendentes/{id}");
@@ -45,7 +40,7 @@ fn AgentEditView(agent: AgentEdit) -> impl IntoView {
             {general.map(|text| view! { <p class="console-alert" role="alert">{text}</p> })}
             <form method="post" action=action.clone() class="console-form">
                 <input type="hidden" name="csrf" value=csrf.clone() />
-                <input type="hidden" name="acao" value="salvar" />
+                <input type="hidden" name="acao" value=MemberAction::Save.value() />
                 <div class="form-field">
                     <label for="nivel">"Nível"</label>
                     <select id="nivel" name="nivel">
@@ -84,7 +79,7 @@ fn AgentEditView(agent: AgentEdit) -> impl IntoView {
             {pending_invite.then(|| view! {
                 <form method="post" action=action.clone() class="console-box">
                     <input type="hidden" name="csrf" value=csrf.clone() />
-                    <input type="hidden" name="acao" value="convite" />
+                    <input type="hidden" name="acao" value=MemberAction::Reinvite.value() />
                     <p>"O convite ainda não foi aceito."</p>
                     <button type="submit" class="br-button secondary">"Enviar novo convite"</button>
                 </form>

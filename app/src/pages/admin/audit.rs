@@ -4,6 +4,7 @@
 use crate::api::admin::{load_audit, AuditFilter, AuditPage};
 use crate::components::loaded::Loaded;
 use crate::pages::console::ConsoleNav;
+use crate::domain::pt_br::count;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -87,7 +88,7 @@ fn AuditView(page: AuditPage) -> impl IntoView {
                 <button type="submit" class="br-button secondary">"Filtrar"</button>
             </form>
             <table class="console-table">
-                <caption>{if total == 1 { "1 registro".to_owned() } else { format!("{total} registros") }}</caption>
+                <caption>{count(total, "registro", "registros")}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Quando"</th>

@@ -2,11 +2,10 @@
 //! as business days for the citizen's window to contest and the queue's waiting time. National
 //! holidays are computed and listed for reference; weekends never count.
 
-use crate::api::admin::{load_calendar_admin, CalendarPage};
-use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::set_status;
+use crate::api::admin::{load_calendar_admin, CalendarAction, CalendarPage, CalendarPost};
 use crate::components::loaded::Loaded;
-use crate::pages::console::{field_error, notice, ConsoleNav};
+use crate::pages::console::{field_error, notice, refused, ConsoleNav};
+use crate::domain::pt_br::count;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -28,14 +27,12 @@ pub fn CalendarAdminPage() -> impl IntoView {
 fn CalendarView(page: CalendarPage) -> impl IntoView {
     let query = use_query_map();
     let done = query.read_untracked().get("ok").and_then(|code| notice(&code));
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
-    let date_error = field_error(&feedback, "calendario", "data");
-    let description_error = field_error(&feedback, "calendario", "descricao");
-    let kept_date = feedback.as_ref().map(|f| f.date.clone()).unwrap_or_default();
-    let kept_description = feedback.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    // Only the form that adds a day has fields to show again.
+    let feedback = refused::<CalendarPost>();
+    let date_error = field_error(&feedback, "data");
+    let description_error = field_error(&feedback, "descricao");
+    let kept = feedback.map(|f| f.form).filter(|form| form.acao == CalendarAction::Add);
+    let (kept_date, kept_description) = kept.map(|form| (form.data, form.descricao)).unwrap_or_default();
     let CalendarPage { admin, year, days, holidays } = page;
     let csrf = admin.csrf.clone();
     let action = format!("/admin/calendario?ano={year}");
@@ -54,7 +51,7 @@ fn CalendarView(page: CalendarPage) -> impl IntoView {
             </nav>
             {done.map(|text| view! { <p class="console-notice" role="status">{text}</p> })}
             <table class="console-table">
-                <caption>{format!("{} pontos facultativos em {year}", days.len())}</caption>
+                <caption>{format!("{} em {year}", count(days.len(), "ponto facultativo", "pontos facultativos"))}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Data"</th>
@@ -72,7 +69,7 @@ fn CalendarView(page: CalendarPage) -> impl IntoView {
                                 <td>
                                     <form method="post" action=action.clone()>
                                         <input type="hidden" name="csrf" value=csrf.clone() />
-                                        <input type="hidden" name="acao" value="remover" />
+                                        <input type="hidden" name="acao" value=CalendarAction::Remove.value() />
                                         <input type="hidden" name="data" value=day.iso />
                                         <button type="submit" class="br-button secondary small" aria-label=label>"Remover"</button>
                                     </form>
@@ -87,7 +84,7 @@ fn CalendarView(page: CalendarPage) -> impl IntoView {
                 <h2 id="novo-dia-titulo">"Adicionar ponto facultativo"</h2>
                 <form method="post" action=action.clone() class="console-form" novalidate>
                     <input type="hidden" name="csrf" value=csrf.clone() />
-                    <input type="hidden" name="acao" value="adicionar" />
+                    <input type="hidden" name="acao" value=CalendarAction::Add.value() />
                     <div class="form-field">
                         <label for="data">"Data"</label>
                         <input id="data" name="data" type="date" required aria-required="true" value=kept_date

@@ -2,19 +2,14 @@
 //! the attachment limits of the request form. A change applies to the forms opened and
 //! the requests finalized from then on; deadlines already set are kept.
 
-use crate::api::console::ConsoleFeedback;
-use crate::api::settings::{load_settings_admin, SettingsPage};
-use crate::components::error_view::set_status;
+use crate::api::settings::{load_settings_admin, SettingsPage, SettingsPost};
 use crate::components::loaded::Loaded;
 use crate::domain::pt_br::count as count_of;
 use crate::domain::settings::{AttachmentLimits, PortalSettings};
-use crate::pages::console::{field_error, form_error, notice, ConsoleNav};
+use crate::pages::console::{field_error, form_error, notice, refused, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// The form's name in [`ConsoleFeedback`].
-pub const FORM: &str = "configuracoes";
 
 #[component]
 pub fn SettingsAdminPage() -> impl IntoView {
@@ -56,31 +51,25 @@ fn NumberField(
 #[component]
 fn SettingsView(page: SettingsPage) -> impl IntoView {
     let done = use_query_map().read_untracked().get("ok").and_then(|code| notice(&code));
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
+    let feedback = refused::<SettingsPost>();
     let SettingsPage { admin, settings } = page;
     let csrf = admin.csrf.clone();
-    let kept = |field: &str, stored: u8| -> String {
-        feedback
-            .as_ref()
-            .filter(|f| f.form == FORM)
-            .and_then(|f| f.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()))
-            .unwrap_or_else(|| stored.to_string())
-    };
-    let days_error = field_error(&feedback, FORM, "prazo");
-    let files_error = field_error(&feedback, FORM, "arquivos");
-    let size_error = field_error(&feedback, FORM, "tamanho");
-    let general = form_error(&feedback, FORM);
+    let days_error = field_error(&feedback, "prazo");
+    let files_error = field_error(&feedback, "arquivos");
+    let size_error = field_error(&feedback, "tamanho");
+    let general = form_error(&feedback);
     // Focus goes to the first field at fault, as on the citizen's form.
     let focus = [days_error.is_some(), files_error.is_some(), size_error.is_some()];
     let first = focus.iter().position(|&wrong| wrong);
-    let (days, files, mb) = (
-        kept("prazo", settings.acceptance_days),
-        kept("arquivos", settings.attachments.max_files),
-        kept("tamanho", settings.attachments.max_mb),
-    );
+    // A refused form comes back as typed; otherwise the values in force.
+    let (days, files, mb) = match feedback {
+        Some(refused) => (refused.form.prazo, refused.form.arquivos, refused.form.tamanho),
+        None => (
+            settings.acceptance_days.to_string(),
+            settings.attachments.max_files.to_string(),
+            settings.attachments.max_mb.to_string(),
+        ),
+    };
     let PortalSettings { acceptance_days, attachments } = settings;
     view! {
         <ConsoleNav agent=admin />

@@ -3,12 +3,10 @@
 //! Every list item has its own small form; a refused one comes back with the message
 //! above the forms and what was typed kept in the form it came from.
 
-use crate::api::catalog_admin::{load_system_admin, SystemAdminPage};
-use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::set_status;
+use crate::api::catalog_admin::{load_system_admin, LogoAction, SystemAction, SystemAdminPage, SystemPost};
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
-use crate::pages::console::{field_error, notice, ConsoleNav};
+use crate::pages::console::{field_error, notice, refused, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -27,10 +25,10 @@ pub fn SystemAdminPage() -> impl IntoView {
 
 /// The hidden fields of one form of this page.
 #[component]
-fn Hidden(csrf: String, action: &'static str, #[prop(optional)] id: Option<i32>) -> impl IntoView {
+fn Hidden(csrf: String, action: SystemAction, #[prop(optional)] id: Option<i32>) -> impl IntoView {
     view! {
         <input type="hidden" name="csrf" value=csrf />
-        <input type="hidden" name="acao" value=action />
+        <input type="hidden" name="acao" value=action.value() />
         {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
     }
 }
@@ -38,25 +36,17 @@ fn Hidden(csrf: String, action: &'static str, #[prop(optional)] id: Option<i32>)
 #[component]
 fn SystemView(page: SystemAdminPage) -> impl IntoView {
     let done = use_query_map().read_untracked().get("ok").and_then(|code| notice(&code));
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
-    let alert = feedback.as_ref().map(|f| f.message.clone());
-    // What was typed in the refused form (identified by its action and item), kept.
-    let kept = {
-        let feedback = feedback.clone();
-        move |form: &str, field: &str, stored: &str| -> String {
-            feedback
-                .as_ref()
-                .filter(|f| f.form == form)
-                .and_then(|f| f.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()))
-                .unwrap_or_else(|| stored.to_owned())
-        }
+    let feedback = refused::<SystemPost>();
+    let logo_feedback = refused::<LogoAction>();
+    let logo_error = field_error(&logo_feedback, "logotipo");
+    let alert = feedback.as_ref().map(|f| f.message.clone()).or_else(|| logo_feedback.map(|f| f.message));
+    // What was typed in the refused form (identified by its action), kept.
+    let posted = feedback.map(|f| f.form);
+    let kept = move |action: SystemAction, field: fn(&SystemPost) -> &String, stored: &str| -> String {
+        posted.as_ref().filter(|f| f.acao == action).map_or_else(|| stored.to_owned(), |f| field(f).clone())
     };
     let SystemAdminPage { admin, slug, name, full_name, description, active, logo_path, faq, funcionalidades, canned } =
         page;
-    let logo_error = field_error(&feedback, "logotipo", "logotipo");
     let csrf = admin.csrf.clone();
     let action = format!("/admin/sistemas/{slug}");
     let faq_count = faq.len();
@@ -73,20 +63,20 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
             <section class="console-box" aria-labelledby="dados-titulo">
                 <h2 id="dados-titulo">"Dados do sistema"</h2>
                 <form method="post" action=action.clone() class="console-form">
-                    <Hidden csrf=csrf.clone() action="salvar_sistema" />
+                    <Hidden csrf=csrf.clone() action=SystemAction::SaveSystem />
                     <div class="form-field">
                         <label for="nome">"Nome"</label>
-                        <input id="nome" name="nome" type="text" required maxlength="80" value=kept("salvar_sistema", "nome", &name) />
+                        <input id="nome" name="nome" type="text" required maxlength="80" value=kept(SystemAction::SaveSystem, |f| &f.nome, &name) />
                     </div>
                     <div class="form-field">
                         <label for="nome_completo">"Nome completo"</label>
                         <input id="nome_completo" name="nome_completo" type="text" required maxlength="200"
-                            value=kept("salvar_sistema", "nome_completo", &full_name) />
+                            value=kept(SystemAction::SaveSystem, |f| &f.nome_completo, &full_name) />
                     </div>
                     <div class="form-field">
                         <label for="descricao">"Descrição"</label>
                         <textarea id="descricao" name="descricao" rows="3" maxlength="500">
-                            {textarea_text(&kept("salvar_sistema", "descricao", &description))}
+                            {textarea_text(&kept(SystemAction::SaveSystem, |f| &f.descricao, &description))}
                         </textarea>
                     </div>
                     <div class="form-field">
@@ -111,7 +101,7 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                 }}
                 <form method="post" action=format!("{action}/logotipo") enctype="multipart/form-data" class="console-form">
                     <input type="hidden" name="csrf" value=csrf.clone() />
-                    <input type="hidden" name="acao" value="enviar" />
+                    <input type="hidden" name="acao" value=LogoAction::Upload.value() />
                     <div class="form-field">
                         <label for="logotipo">"Nova imagem do logotipo"</label>
                         <input id="logotipo" name="logotipo" type="file" required aria-required="true"
@@ -129,7 +119,7 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                 {logo_path.map(|_| view! {
                     <form method="post" action=format!("{action}/logotipo") enctype="multipart/form-data">
                         <input type="hidden" name="csrf" value=csrf.clone() />
-                        <input type="hidden" name="acao" value="remover" />
+                        <input type="hidden" name="acao" value=LogoAction::Remove.value() />
                         <button type="submit" class="br-button secondary">"Remover logotipo"</button>
                     </form>
                 })}
@@ -156,7 +146,7 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                                     </summary>
                                     <div class="admin-preview" aria-label="Como o cidadão vê" inner_html=entry.answer_html.clone()></div>
                                     <form method="post" action=action.clone() class="console-form" id=form>
-                                        <Hidden csrf=csrf.clone() action="salvar_pergunta" id=entry.id />
+                                        <Hidden csrf=csrf.clone() action=SystemAction::SaveQuestion id=entry.id />
                                         <div class="form-field">
                                             <label for=q_id.clone()>"Pergunta"</label>
                                             <input id=q_id name="pergunta" type="text" required maxlength="300" value=entry.question.clone() />
@@ -176,18 +166,18 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                                     <div class="console-box__actions">
                                         {(index > 0).then(|| view! {
                                             <form method="post" action=action.clone()>
-                                                <Hidden csrf=csrf.clone() action="subir_pergunta" id=entry.id />
+                                                <Hidden csrf=csrf.clone() action=SystemAction::QuestionUp id=entry.id />
                                                 <button type="submit" class="br-button secondary small">"Subir"</button>
                                             </form>
                                         })}
                                         {(index + 1 < faq_count).then(|| view! {
                                             <form method="post" action=action.clone()>
-                                                <Hidden csrf=csrf.clone() action="descer_pergunta" id=entry.id />
+                                                <Hidden csrf=csrf.clone() action=SystemAction::QuestionDown id=entry.id />
                                                 <button type="submit" class="br-button secondary small">"Descer"</button>
                                             </form>
                                         })}
                                         <form method="post" action=action.clone()>
-                                            <Hidden csrf=csrf.clone() action="excluir_pergunta" id=entry.id />
+                                            <Hidden csrf=csrf.clone() action=SystemAction::DeleteQuestion id=entry.id />
                                             <button type="submit" class="br-button secondary small">"Excluir pergunta"</button>
                                         </form>
                                     </div>
@@ -198,16 +188,16 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                 </ol>
                 <h3>"Nova pergunta"</h3>
                 <form method="post" action=action.clone() class="console-form">
-                    <Hidden csrf=csrf.clone() action="nova_pergunta" />
+                    <Hidden csrf=csrf.clone() action=SystemAction::NewQuestion />
                     <div class="form-field">
                         <label for="nova-pergunta">"Pergunta"</label>
                         <input id="nova-pergunta" name="pergunta" type="text" required maxlength="300"
-                            value=kept("nova_pergunta", "pergunta", "") />
+                            value=kept(SystemAction::NewQuestion, |f| &f.pergunta, "") />
                     </div>
                     <div class="form-field">
                         <label for="nova-resposta">"Resposta"</label>
                         <textarea id="nova-resposta" name="resposta" rows="6" maxlength="20000">
-                            {textarea_text(&kept("nova_pergunta", "resposta", ""))}
+                            {textarea_text(&kept(SystemAction::NewQuestion, |f| &f.resposta, ""))}
                         </textarea>
                     </div>
                     <div class="form-field">
@@ -231,7 +221,7 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                         view! {
                             <li>
                                 <form method="post" action=action.clone() class="console-inline-form">
-                                    <Hidden csrf=csrf.clone() action="salvar_funcionalidade" id=f.id />
+                                    <Hidden csrf=csrf.clone() action=SystemAction::SaveFuncionalidade id=f.id />
                                     <label for=n_id.clone() class="visually-hidden">{format!("Nome da funcionalidade {}", index + 1)}</label>
                                     <input id=n_id name="nome" type="text" required maxlength="120" value=f.name.clone() />
                                     <label for=a_for class="admin-check">
@@ -242,7 +232,7 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                                 </form>
                                 {(index > 0).then(|| view! {
                                     <form method="post" action=action.clone() class="console-inline-form">
-                                        <Hidden csrf=csrf.clone() action="subir_funcionalidade" id=f.id />
+                                        <Hidden csrf=csrf.clone() action=SystemAction::FuncionalidadeUp id=f.id />
                                         <button type="submit" class="br-button secondary small"
                                             aria-label=format!("Subir {}", f.name)>"Subir"</button>
                                     </form>
@@ -252,10 +242,10 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                     }).collect_view()}
                 </ol>
                 <form method="post" action=action.clone() class="console-inline-form">
-                    <Hidden csrf=csrf.clone() action="nova_funcionalidade" />
+                    <Hidden csrf=csrf.clone() action=SystemAction::NewFuncionalidade />
                     <label for="nova-funcionalidade">"Nova funcionalidade"</label>
                     <input id="nova-funcionalidade" name="nome" type="text" required maxlength="120"
-                        value=kept("nova_funcionalidade", "nome", "") />
+                        value=kept(SystemAction::NewFuncionalidade, |f| &f.nome, "") />
                     <button type="submit" class="br-button primary small">"Adicionar funcionalidade"</button>
                 </form>
             </section>
@@ -271,7 +261,7 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                                 <details>
                                     <summary>{c.title.clone()}</summary>
                                     <form method="post" action=action.clone() class="console-form">
-                                        <Hidden csrf=csrf.clone() action="salvar_resposta" id=c.id />
+                                        <Hidden csrf=csrf.clone() action=SystemAction::SaveCanned id=c.id />
                                         <div class="form-field">
                                             <label for=t_id.clone()>"Título"</label>
                                             <input id=t_id name="titulo" type="text" required maxlength="120" value=c.title.clone() />
@@ -283,7 +273,7 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                                         <button type="submit" class="br-button primary small">"Salvar resposta pronta"</button>
                                     </form>
                                     <form method="post" action=action.clone()>
-                                        <Hidden csrf=csrf.clone() action="excluir_resposta" id=c.id />
+                                        <Hidden csrf=csrf.clone() action=SystemAction::DeleteCanned id=c.id />
                                         <button type="submit" class="br-button secondary small">"Excluir resposta pronta"</button>
                                     </form>
                                 </details>
@@ -293,15 +283,15 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                 </ul>
                 <h3>"Nova resposta pronta"</h3>
                 <form method="post" action=action.clone() class="console-form">
-                    <Hidden csrf=csrf.clone() action="nova_resposta" />
+                    <Hidden csrf=csrf.clone() action=SystemAction::NewCanned />
                     <div class="form-field">
                         <label for="novo-titulo">"Título"</label>
                         <input id="novo-titulo" name="titulo" type="text" required maxlength="120"
-                            value=kept("nova_resposta", "titulo", "") />
+                            value=kept(SystemAction::NewCanned, |f| &f.titulo, "") />
                     </div>
                     <div class="form-field">
                         <label for="novo-texto">"Texto"</label>
-                        <textarea id="novo-texto" name="texto" rows="5" maxlength="10000">{textarea_text(&kept("nova_resposta", "texto", ""))}</textarea>
+                        <textarea id="novo-texto" name="texto" rows="5" maxlength="10000">{textarea_text(&kept(SystemAction::NewCanned, |f| &f.texto, ""))}</textarea>
                     </div>
                     <button type="submit" class="br-button primary">"Adicionar resposta pronta"</button>
                 </form>

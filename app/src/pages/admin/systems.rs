@@ -1,11 +1,10 @@
 //! `/admin/sistemas`: the systems the portal serves, and the form that adds one.
 
-use crate::api::catalog_admin::{load_systems_admin, SystemsPage};
-use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::set_status;
+use crate::api::catalog_admin::{load_systems_admin, NewSystemPost, SystemsPage};
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
-use crate::pages::console::{field_error, notice, ConsoleNav};
+use crate::pages::console::{field_error, notice, refused, ConsoleNav};
+use crate::domain::pt_br::count;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -24,18 +23,11 @@ pub fn SystemsAdminPage() -> impl IntoView {
 #[component]
 fn SystemsView(page: SystemsPage) -> impl IntoView {
     let done = use_query_map().read_untracked().get("ok").and_then(|code| notice(&code));
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
-    let error = |field: &str| field_error(&feedback, "sistema", field);
+    let feedback = refused::<NewSystemPost>();
+    let error = |field: &str| field_error(&feedback, field);
     let (slug_error, name_error, full_error) = (error("sigla"), error("nome"), error("nome_completo"));
-    let kept = |field: &str| {
-        feedback
-            .as_ref()
-            .and_then(|f| f.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()))
-            .unwrap_or_default()
-    };
+    // A refused system comes back as typed.
+    let kept = feedback.map(|f| f.form).unwrap_or_default();
     let SystemsPage { admin, systems } = page;
     let csrf = admin.csrf.clone();
     view! {
@@ -45,7 +37,7 @@ fn SystemsView(page: SystemsPage) -> impl IntoView {
             <h1 id="sistemas-titulo">"Sistemas"</h1>
             {done.map(|text| view! { <p class="console-notice" role="status">{text}</p> })}
             <table class="console-table">
-                <caption>{format!("{} sistemas", systems.len())}</caption>
+                <caption>{count(systems.len(), "sistema", "sistemas")}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Sistema"</th>
@@ -77,14 +69,14 @@ fn SystemsView(page: SystemsPage) -> impl IntoView {
                         <label for="sigla">"Sigla no endereço"</label>
                         <p id="sigla-ajuda" class="field-hint">"Letras minúsculas, números e hífens, como em /faq/cnes."</p>
                         <input id="sigla" name="sigla" type="text" required aria-required="true" maxlength="40"
-                            value=kept("sigla") aria-describedby="sigla-ajuda sigla-erro"
+                            value=kept.sigla aria-describedby="sigla-ajuda sigla-erro"
                             aria-invalid=slug_error.is_some().then_some("true") autofocus=slug_error.is_some() />
                         <p id="sigla-erro" class="field-error">{slug_error.clone()}</p>
                     </div>
                     <div class="form-field">
                         <label for="nome">"Nome"</label>
                         <input id="nome" name="nome" type="text" required aria-required="true" maxlength="80"
-                            value=kept("nome") aria-describedby="nome-erro"
+                            value=kept.nome aria-describedby="nome-erro"
                             aria-invalid=name_error.is_some().then_some("true")
                             autofocus=slug_error.is_none() && name_error.is_some() />
                         <p id="nome-erro" class="field-error">{name_error.clone()}</p>
@@ -92,13 +84,13 @@ fn SystemsView(page: SystemsPage) -> impl IntoView {
                     <div class="form-field">
                         <label for="nome_completo">"Nome completo"</label>
                         <input id="nome_completo" name="nome_completo" type="text" required aria-required="true"
-                            maxlength="200" value=kept("nome_completo") aria-describedby="nome_completo-erro"
+                            maxlength="200" value=kept.nome_completo aria-describedby="nome_completo-erro"
                             aria-invalid=full_error.is_some().then_some("true") />
                         <p id="nome_completo-erro" class="field-error">{full_error}</p>
                     </div>
                     <div class="form-field">
                         <label for="descricao">"Descrição"</label>
-                        <textarea id="descricao" name="descricao" rows="3" maxlength="500">{textarea_text(&kept("descricao"))}</textarea>
+                        <textarea id="descricao" name="descricao" rows="3" maxlength="500">{textarea_text(&kept.descricao)}</textarea>
                     </div>
                     <button type="submit" class="br-button primary">"Criar sistema"</button>
                 </form>

@@ -1,11 +1,10 @@
 //! `/admin/atendentes`: the support team, and the form that invites a new member (the
 //! invitation, a one-time link, goes out by e-mail through the outbox).
 
-use crate::api::admin::{load_team, TeamPage};
-use crate::api::console::ConsoleFeedback;
-use crate::components::error_view::set_status;
+use crate::api::admin::{load_team, InvitePost, TeamPage};
 use crate::components::loaded::Loaded;
-use crate::pages::console::{field_error, notice, ConsoleNav};
+use crate::pages::console::{field_error, form_error, notice, refused, ConsoleNav};
+use crate::domain::pt_br::count;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -25,17 +24,14 @@ pub fn TeamPage() -> impl IntoView {
 fn TeamView(team: TeamPage) -> impl IntoView {
     let query = use_query_map();
     let done = query.read_untracked().get("ok").and_then(|code| notice(&code));
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
+    let feedback = refused::<InvitePost>();
     let TeamPage { admin, agents, systems } = team;
-    let name_error = field_error(&feedback, "convidar", "nome");
-    let email_error = field_error(&feedback, "convidar", "email");
-    let systems_error = field_error(&feedback, "convidar", "sistemas");
-    let general = feedback.as_ref().filter(|f| f.field.is_none()).map(|f| f.message.clone());
-    let kept_name = feedback.as_ref().map(|f| f.text.clone()).unwrap_or_default();
-    let kept_email = feedback.as_ref().map(|f| f.email.clone()).unwrap_or_default();
+    let name_error = field_error(&feedback, "nome");
+    let email_error = field_error(&feedback, "email");
+    let systems_error = field_error(&feedback, "sistemas");
+    let general = form_error(&feedback);
+    // A refused invitation comes back as typed.
+    let kept = feedback.map(|f| f.form).unwrap_or_default();
     let csrf = admin.csrf.clone();
     view! {
         <ConsoleNav agent=admin />
@@ -44,7 +40,7 @@ fn TeamView(team: TeamPage) -> impl IntoView {
             <h1 id="equipe-titulo">"Atendentes"</h1>
             {done.map(|text| view! { <p class="console-notice" role="status">{text}</p> })}
             <table class="console-table">
-                <caption>{format!("{} pessoas na equipe", agents.len())}</caption>
+                <caption>{format!("{} na equipe", count(agents.len(), "pessoa", "pessoas"))}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Nome"</th>
@@ -76,14 +72,14 @@ fn TeamView(team: TeamPage) -> impl IntoView {
                     <div class="form-field">
                         <label for="nome">"Nome"</label>
                         <input id="nome" name="nome" type="text" required aria-required="true" maxlength="120"
-                            value=kept_name aria-describedby="nome-erro"
+                            value=kept.nome aria-describedby="nome-erro"
                             aria-invalid=name_error.is_some().then_some("true") autofocus=name_error.is_some() />
                         <p id="nome-erro" class="field-error">{name_error.clone()}</p>
                     </div>
                     <div class="form-field">
                         <label for="email">"E-mail"</label>
                         <input id="email" name="email" type="email" required aria-required="true" maxlength="254"
-                            value=kept_email aria-describedby="email-erro"
+                            value=kept.email aria-describedby="email-erro"
                             aria-invalid=email_error.is_some().then_some("true")
                             autofocus=name_error.is_none() && email_error.is_some() />
                         <p id="email-erro" class="field-error">{email_error}</p>
@@ -91,9 +87,9 @@ fn TeamView(team: TeamPage) -> impl IntoView {
                     <div class="form-field">
                         <label for="nivel">"Nível"</label>
                         <select id="nivel" name="nivel">
-                            <option value="1">"Nível 01"</option>
-                            <option value="2">"Nível 02"</option>
-                            <option value="3">"Nível 03"</option>
+                            {(1..=3i16).map(|l| view! {
+                                <option value=l.to_string() selected=kept.nivel == l.to_string()>{format!("Nível {l:02}")}</option>
+                            }).collect_view()}
                         </select>
                     </div>
                     <fieldset class="form-field admin-systems" aria-describedby="sistemas-erro">
@@ -101,9 +97,10 @@ fn TeamView(team: TeamPage) -> impl IntoView {
                         {systems.into_iter().map(|system| {
                             let id = format!("sistema-{}", system.value);
                             let label_for = id.clone();
+                            let ticked = kept.sistemas.iter().any(|s| s.to_string() == system.value);
                             view! {
                                 <label for=label_for class="admin-check">
-                                    <input id=id type="checkbox" name="sistemas" value=system.value />
+                                    <input id=id type="checkbox" name="sistemas" value=system.value checked=ticked />
                                     {system.label}
                                 </label>
                             }
@@ -112,7 +109,7 @@ fn TeamView(team: TeamPage) -> impl IntoView {
                     </fieldset>
                     <div class="form-field">
                         <label for="administrador" class="admin-check">
-                            <input id="administrador" type="checkbox" name="administrador" value="sim" />
+                            <input id="administrador" type="checkbox" name="administrador" value="sim" checked=kept.administrador.0 />
                             "Administrador (todos os sistemas e níveis, e esta área)"
                         </label>
                     </div>

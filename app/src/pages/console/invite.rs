@@ -2,9 +2,8 @@
 //! link works once and for 72 hours; after that it says so and sends the person to an
 //! administrator.
 
-use super::{field_error, ConsoleStyle};
-use crate::api::admin::{load_invite, InviteView};
-use crate::api::console::ConsoleFeedback;
+use super::{field_error, refused, ConsoleStyle};
+use crate::api::admin::{load_invite, InviteView, NewPasswordPost};
 use crate::api::AppError;
 use crate::components::error_view::{set_status, ErrorView};
 use crate::components::loaded::Loaded;
@@ -29,12 +28,9 @@ pub fn InvitePage() -> impl IntoView {
 
 #[component]
 fn InviteForm(invite: InviteView) -> impl IntoView {
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
-    let new_error = field_error(&feedback, "convite", "nova");
-    let confirm_error = field_error(&feedback, "convite", "confirmacao");
+    let feedback = refused::<NewPasswordPost>();
+    let new_error = field_error(&feedback, "nova");
+    let confirm_error = field_error(&feedback, "confirmacao");
     let hint =
         format!("Pelo menos {PASSWORD_MIN_CHARS} caracteres. Uma frase longa é mais segura que uma senha curta.");
     view! {

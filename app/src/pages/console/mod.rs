@@ -8,7 +8,9 @@ pub mod queue;
 pub mod request;
 pub mod sign_in;
 
-use crate::api::console::{AgentView, ConsoleFeedback};
+use crate::api::console::AgentView;
+use crate::api::forms::Feedback;
+use crate::components::error_view::set_status;
 use leptos::prelude::*;
 use leptos_meta::Stylesheet;
 
@@ -44,23 +46,24 @@ pub fn ConsoleNav(agent: AgentView) -> impl IntoView {
     }
 }
 
-/// The message of `form`'s field `field`, if the last post was refused there.
-pub fn field_error(feedback: &Option<ConsoleFeedback>, form: &str, field: &str) -> Option<String> {
-    let feedback = feedback.as_ref().filter(|f| f.form == form)?;
-    if feedback.field.as_deref() == Some(field) {
-        return Some(feedback.message.clone());
+/// The refusal of this page's post, if this render is one (the server renders the page
+/// again with it); the page then answers with the refusal's status.
+pub fn refused<F: Clone + Send + Sync + 'static>() -> Option<Feedback<F>> {
+    let feedback = use_context::<Feedback<F>>();
+    if let Some(feedback) = &feedback {
+        set_status(feedback.status);
     }
-    feedback.others.iter().find(|(name, _)| name == field).map(|(_, message)| message.clone())
+    feedback
 }
 
-/// The message of a refusal that concerns `form` as a whole.
-pub fn form_error(feedback: &Option<ConsoleFeedback>, form: &str) -> Option<String> {
-    feedback.as_ref().filter(|f| f.form == form && f.field.is_none()).map(|f| f.message.clone())
+/// The message of the field `field`, if the post was refused there.
+pub fn field_error<F>(feedback: &Option<Feedback<F>>, field: &str) -> Option<String> {
+    feedback.as_ref()?.field_error(field)
 }
 
-/// What was typed in `form`, kept after a refusal.
-pub fn kept_text(feedback: &Option<ConsoleFeedback>, form: &str) -> Option<String> {
-    feedback.as_ref().filter(|f| f.form == form).map(|f| f.text.clone())
+/// The message of a refusal that concerns the form as a whole.
+pub fn form_error<F>(feedback: &Option<Feedback<F>>) -> Option<String> {
+    feedback.as_ref()?.form_error()
 }
 
 /// The confirmation shown after a done action (`?ok=` of the redirect).

@@ -1,9 +1,8 @@
 //! `/atendimento/senha`: the signed-in agent changes the password (the current one is
 //! asked again; every other session of the agent ends).
 
-use super::{field_error, notice, ConsoleNav};
-use crate::api::console::{load_agent, AgentView, ConsoleFeedback};
-use crate::components::error_view::set_status;
+use super::{field_error, notice, refused, ConsoleNav};
+use crate::api::console::{load_agent, AgentView, PasswordPost};
 use crate::components::loaded::Loaded;
 use crate::domain::agent::PASSWORD_MIN_CHARS;
 use leptos::prelude::*;
@@ -25,13 +24,10 @@ pub fn PasswordPage() -> impl IntoView {
 fn PasswordForm(agent: AgentView) -> impl IntoView {
     let query = use_query_map();
     let done = query.read_untracked().get("ok").and_then(|code| notice(&code));
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
-    let current_error = field_error(&feedback, "senha", "atual");
-    let new_error = field_error(&feedback, "senha", "nova");
-    let confirm_error = field_error(&feedback, "senha", "confirmacao");
+    let feedback = refused::<PasswordPost>();
+    let current_error = field_error(&feedback, "atual");
+    let new_error = field_error(&feedback, "nova");
+    let confirm_error = field_error(&feedback, "confirmacao");
     let csrf = agent.csrf.clone();
     let hint =
         format!("Pelo menos {PASSWORD_MIN_CHARS} caracteres. Uma frase longa é mais segura que uma senha curta.");

@@ -8,6 +8,7 @@ use crate::components::loaded::Loaded;
 use crate::domain::lifecycle::Status;
 use crate::domain::uf::UFS;
 use crate::pages::follow::StatusBadge;
+use crate::domain::pt_br::count;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -184,7 +185,7 @@ fn QueueView(queue: Queue) -> impl IntoView {
             </form>
             <table class="console-table">
                 <caption>
-                    {if total == 1 { "1 solicitação encontrada".to_owned() } else { format!("{total} solicitações encontradas") }}
+                    {count(total, "solicitação encontrada", "solicitações encontradas")}
                 </caption>
                 <thead>
                     <tr>

@@ -4,9 +4,9 @@
 //! form carries the CSRF token and the version the agent saw, so that a change made
 //! meanwhile by someone else is reported instead of overwritten.
 
-use super::{field_error, form_error, kept_text, notice, ConsoleNav};
-use crate::api::console::{load_console_request, AgentView, ConsoleFeedback, ConsoleRequest, RequestAction};
-use crate::components::error_view::set_status;
+use super::{field_error, form_error, notice, refused, ConsoleNav};
+use crate::api::console::{load_console_request, AgentView, ConsoleRequest, RequestAction, RequestActionForm};
+use crate::api::forms::Feedback;
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
 use crate::pages::follow::StatusBadge;
@@ -40,11 +40,12 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
     let query = use_query_map();
     let done = query.read_untracked().get("ok").and_then(|code| notice(&code));
     let canned_id: Option<i32> = query.read_untracked().get("modelo").and_then(|v| v.parse().ok());
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
-    let general = feedback.as_ref().filter(|f| f.field.is_none()).map(|f| f.message.clone());
+    let feedback = refused::<RequestActionForm>();
+    let general = form_error(&feedback);
+    // The refusal of one of the page's forms, if `action` is what that form asks for.
+    let of = move |action: RequestAction| -> Option<Feedback<RequestActionForm>> {
+        feedback.clone().filter(|f| f.form.acao == action)
+    };
     let ConsoleRequest {
         agent,
         number,
@@ -74,18 +75,23 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
     } = request;
     let page = format!("/atendimento/solicitacoes/{number}");
     let canned_text = canned_id.and_then(|id| canned.iter().find(|c| c.id == id)).map(|c| c.body.clone());
-    let reply_text = kept_text(&feedback, "resposta").or_else(|| canned_text.clone()).unwrap_or_default();
-    let final_text = kept_text(&feedback, "finalizar").or(canned_text).unwrap_or_default();
-    let note_text = kept_text(&feedback, "nota").unwrap_or_default();
-    let reason_text = kept_text(&feedback, "encaminhar").unwrap_or_default();
+    let typed = |action: RequestAction| of(action).map(|f| f.form.texto);
+    let reply_text = typed(RequestAction::Reply).or_else(|| canned_text.clone()).unwrap_or_default();
+    let final_text = typed(RequestAction::Finalize).or(canned_text).unwrap_or_default();
+    let note_text = typed(RequestAction::Note).unwrap_or_default();
+    let escalate = of(RequestAction::Escalate);
+    let reason_text = escalate.as_ref().map(|f| f.form.motivo.clone()).unwrap_or_default();
     let holds = holder.as_ref().is_some_and(|h| h.id == agent.id);
     let other_levels: Vec<i16> = (1..=3).filter(|l| *l != level).collect();
     let guard = {
         let agent = agent.clone();
         move || view! { <Guard agent=agent.clone() version /> }
     };
-    let text_field = move |form: &'static str, id: &'static str, label: &'static str, text: String, hint: String| {
-        let error = field_error(&feedback, form, "texto");
+    let level_error = field_error(&escalate, "nivel");
+    let reason_error = field_error(&escalate, "motivo");
+    let assign_error = form_error(&of(RequestAction::Assign));
+    let text_field = move |action: RequestAction, id: &'static str, label: &'static str, text: String, hint: String| {
+        let error = field_error(&of(action), "texto");
         view! {
             <div class="form-field">
                 <label for=id>{label}</label>
@@ -107,10 +113,6 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
             </div>
         }
     };
-    let feedback_escalate = use_context::<ConsoleFeedback>();
-    let level_error = field_error(&feedback_escalate, "encaminhar", "nivel");
-    let reason_error = field_error(&feedback_escalate, "encaminhar", "motivo");
-    let assign_error = form_error(&feedback_escalate, "atribuir");
     view! {
         <Title text=format!("Solicitação nº {number}") />
         <ConsoleNav agent=agent.clone() />
@@ -237,7 +239,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                     <form method="post" action=page.clone() class="console-form">
                         {guard()}
                         <input type="hidden" name="acao" value=RequestAction::Reply.value() />
-                        {text_field("resposta", "resposta-texto", "Resposta", reply_text,
+                        {text_field(RequestAction::Reply, "resposta-texto", "Resposta", reply_text,
                             "O cidadão lê esta resposta no histórico. A situação passa a Em análise.".to_owned())}
                         <button type="submit" class="br-button primary">"Enviar resposta"</button>
                     </form>
@@ -249,7 +251,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                 <form method="post" action=page.clone() class="console-form">
                     {guard()}
                     <input type="hidden" name="acao" value=RequestAction::Note.value() />
-                    {text_field("nota", "nota-texto", "Nota interna", note_text, "Só a equipe de suporte vê as notas internas.".to_owned())}
+                    {text_field(RequestAction::Note, "nota-texto", "Nota interna", note_text, "Só a equipe de suporte vê as notas internas.".to_owned())}
                     <button type="submit" class="br-button secondary">"Registrar nota"</button>
                 </form>
             </section>
@@ -286,7 +288,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                     <form method="post" action=page.clone() class="console-form">
                         {guard()}
                         <input type="hidden" name="acao" value=RequestAction::Finalize.value() />
-                        {text_field("finalizar", "final-texto", "Resposta final", final_text,
+                        {text_field(RequestAction::Finalize, "final-texto", "Resposta final", final_text,
                             format!("O cidadão recebe esta resposta por e-mail e tem {} para contestar.",
                                 crate::domain::settings::days_short(acceptance_days)))}
                         <button type="submit" class="br-button primary">"Finalizar"</button>

@@ -2,9 +2,8 @@
 //! answers with the session cookie and the queue, or this page again with one message
 //! that never tells whether the e-mail exists.
 
-use super::{form_error, notice, ConsoleStyle};
-use crate::api::console::{load_sign_in_form, ConsoleFeedback, SignInForm};
-use crate::components::error_view::set_status;
+use super::{form_error, notice, refused, ConsoleStyle};
+use crate::api::console::{load_sign_in_form, SignInForm, SignInPost};
 use crate::components::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,13 +26,10 @@ pub fn SignInPage() -> impl IntoView {
 
 #[component]
 fn SignInFormView(form: SignInForm) -> impl IntoView {
-    let feedback = use_context::<ConsoleFeedback>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
-    let message = form_error(&feedback, "entrar");
+    let feedback = refused::<SignInPost>();
+    let message = form_error(&feedback);
     let done = use_query_map().read_untracked().get("ok").and_then(|code| notice(&code));
-    let email = feedback.as_ref().map(|f| f.email.clone()).unwrap_or_default();
+    let email = feedback.map(|f| f.form.email).unwrap_or_default();
     let invalid = message.is_some();
     view! {
         {form.signed_in_as.map(|name| view! {

@@ -20,7 +20,7 @@
 use super::counter::{brasilia_year, return_numbers, take_numbers};
 use super::people::{opened_last_day, person_of};
 use super::rows::spend_captchas;
-use super::{keys, OpenError, Submission};
+use super::{keys, OpenError, Pending};
 use crate::db::entities::request;
 use crate::db::WriteGate;
 use crate::mail::compose::Sender;
@@ -42,9 +42,7 @@ const QUEUE: usize = 4_096;
 
 /// One opening on its way to the writer.
 pub struct Opening {
-    pub system_id: i32,
-    pub system_name: String,
-    pub submission: Submission,
+    pub pending: Pending,
     reply: oneshot::Sender<Result<String, OpenError>>,
 }
 
@@ -73,9 +71,9 @@ impl Openings {
     }
 
     /// Stores the opening with the others waiting; its protocol number, or why not.
-    pub async fn open(&self, system_id: i32, system_name: String, submission: Submission) -> Result<String, OpenError> {
+    pub async fn open(&self, pending: Pending) -> Result<String, OpenError> {
         let (reply, answer) = oneshot::channel();
-        let opening = Opening { system_id, system_name, submission, reply };
+        let opening = Opening { pending, reply };
         if self.queue.send(opening).await.is_err() {
             return Err(OpenError::Database(DbErr::Custom("the opening writer has stopped".into())));
         }
@@ -108,7 +106,7 @@ impl Writer {
     /// Writes one batch and answers each of its openings.
     async fn write(&self, batch: Vec<Opening>) {
         let (openings, replies): (Vec<_>, Vec<_>) =
-            batch.into_iter().map(|o| ((o.system_id, o.system_name, o.submission), o.reply)).unzip();
+            batch.into_iter().map(|o| (o.pending, o.reply)).unzip();
         let outcomes = self.write_all(openings).await;
         // The numbers go out only once the log holding them is flushed (a power cut must
         // not take back a number a citizen was given). The flush runs outside the write
@@ -128,9 +126,9 @@ impl Writer {
         });
     }
 
-    /// Writes `openings` (system id, system name, submission) in one transaction; one
-    /// outcome per opening, in order. Public so that tests can hand it a batch directly.
-    pub async fn write_all(&self, openings: Vec<(i32, String, Submission)>) -> Vec<Result<String, OpenError>> {
+    /// Writes `openings` in one transaction; one outcome per opening, in order. Public so
+    /// that tests can hand it a batch directly.
+    pub async fn write_all(&self, openings: Vec<Pending>) -> Vec<Result<String, OpenError>> {
         let outcomes = {
             let _turn = self.gate.enter().await;
             // Taken once the writer's turn has come: the 24-hour window and the stored times
@@ -196,7 +194,7 @@ impl Writer {
     async fn store(
         &self,
         txn: &DatabaseTransaction,
-        openings: &[(i32, String, Submission)],
+        openings: &[Pending],
         now: DateTime<Utc>,
     ) -> Result<(Vec<Result<String, OpenError>>, HashSet<String>), OpenError> {
         let mut refused: Vec<Option<OpenError>> = openings.iter().map(|_| None).collect();
@@ -206,15 +204,15 @@ impl Writer {
         // 1. Captchas, first: a write, so SQLite's write lock is taken at once. A challenge
         // used twice in the batch is spent by the first opening that carries it.
         let mut in_batch = HashSet::new();
-        for (index, (_, _, submission)) in openings.iter().enumerate() {
-            if leaders[index].is_none() && !in_batch.insert(submission.captcha.challenge.as_str()) {
+        for (index, pending) in openings.iter().enumerate() {
+            if leaders[index].is_none() && !in_batch.insert(pending.submission.captcha.challenge.as_str()) {
                 refused[index] = Some(OpenError::CaptchaSpent);
             }
         }
         let spending: Vec<bool> = (0..openings.len()).map(|i| refused[i].is_none() && leaders[i].is_none()).collect();
         let spent = spend_captchas(txn, openings, &spending, now).await?;
-        for (index, (_, _, submission)) in openings.iter().enumerate() {
-            if spending[index] && !spent.contains(&submission.captcha.challenge) {
+        for (index, pending) in openings.iter().enumerate() {
+            if spending[index] && !spent.contains(&pending.submission.captcha.challenge) {
                 refused[index] = Some(OpenError::CaptchaSpent);
             }
         }
@@ -236,13 +234,13 @@ impl Writer {
             // number; then the per-person limit, this batch's openings included. Either way
             // the opening gives its captcha back, and the numbers it would have taken are
             // returned to the counter, so that numbers stay without gaps.
-            let keys = candidates.iter().filter_map(|&i| openings[i].2.idempotency_key.clone()).collect();
+            let keys = candidates.iter().filter_map(|&i| openings[i].submission.idempotency_key.clone()).collect();
             let stored_keys = keys::stored_numbers(txn, keys).await?;
-            let people = candidates.iter().map(|&index| person_of(&openings[index].2.draft)).collect();
+            let people = candidates.iter().map(|&index| person_of(&openings[index].submission.draft)).collect();
             let mut running = opened_last_day(txn, &people, now).await?;
             let mut give_back = Vec::new();
             for &index in &candidates {
-                let submission = &openings[index].2;
+                let submission = &openings[index].submission;
                 if let Some(number) = submission.idempotency_key.as_ref().and_then(|key| stored_keys.get(key)) {
                     existing.insert(index, number.clone());
                     give_back.push(submission.captcha.challenge.clone());

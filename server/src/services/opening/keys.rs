@@ -2,20 +2,20 @@
 //! double click, a retry after a timeout, with a fresh captcha or not) gets the first
 //! request's number, and nothing is stored or e-mailed a second time.
 
-use super::Submission;
+use super::Pending;
 use crate::db::entities::request;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
 /// For each opening of a batch, the earlier opening with the same key, if any: those
 /// wait for that one's answer instead of being stored.
-pub fn leaders(openings: &[(i32, String, Submission)]) -> Vec<Option<usize>> {
+pub fn leaders(openings: &[Pending]) -> Vec<Option<usize>> {
     let mut first_with: HashMap<&str, usize> = HashMap::new();
     openings
         .iter()
         .enumerate()
-        .map(|(index, (_, _, submission))| {
-            let key = submission.idempotency_key.as_deref()?;
+        .map(|(index, pending)| {
+            let key = pending.submission.idempotency_key.as_deref()?;
             match first_with.get(key) {
                 Some(&leader) => Some(leader),
                 None => {

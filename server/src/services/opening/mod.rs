@@ -62,6 +62,14 @@ pub struct Submission {
     pub idempotency_key: Option<String>,
 }
 
+/// One opening on its way to the writer: a submission and the system it is for.
+#[derive(Debug)]
+pub struct Pending {
+    pub system_id: i32,
+    pub system_name: String,
+    pub submission: Submission,
+}
+
 /// Why the writer did not store one opening (inside `opening` only: `submit` answers with
 /// a `Refusal`).
 #[derive(Debug, thiserror::Error)]
@@ -223,7 +231,9 @@ impl RequestService {
         // The e-mail is composed again with the real number inside the batch; composing it
         // here first means an address the mail library refuses fails this opening alone.
         registered_mail(&self.sender, &self.public_url, &form.system.name, &submission, "000000000000")?;
-        self.openings.open(form.system.id, form.system.name.clone(), submission).await
+        self.openings
+            .open(Pending { system_id: form.system.id, system_name: form.system.name.clone(), submission })
+            .await
     }
 
     /// The signature that lets the browser that opened `number` see its success page.

@@ -3,7 +3,7 @@
 
 use super::super::outbox_row;
 use super::Writer;
-use super::{OpenError, Submission};
+use super::{OpenError, Pending, Submission};
 use crate::db::entities::{attachment, outbox_message, request, request_event};
 use crate::mail::compose::{self, ComposedMail, RequestRegistered, Sender};
 use app::domain::lifecycle::{EventKind, Status};
@@ -17,14 +17,14 @@ impl Writer {
     pub(super) async fn insert_rows(
         &self,
         txn: &DatabaseTransaction,
-        openings: &[(i32, String, Submission)],
+        openings: &[Pending],
         stored: &[usize],
         numbers: &HashMap<usize, String>,
         now: DateTime<Utc>,
     ) -> Result<(), OpenError> {
         let number_of = |index: usize| numbers.get(&index).cloned().unwrap_or_default();
         let requests = stored.iter().map(|&index| {
-            let (system_id, _, submission) = &openings[index];
+            let Pending { system_id, submission, .. } = &openings[index];
             let draft = &submission.draft;
             request::ActiveModel {
                 number: Set(number_of(index)),
@@ -63,7 +63,7 @@ impl Writer {
         let mut events = Vec::with_capacity(stored.len());
         let mut mails = Vec::with_capacity(stored.len());
         for &index in stored {
-            let (_, system_name, submission) = &openings[index];
+            let Pending { system_name, submission, .. } = &openings[index];
             let request_id = id_of(index)?;
             for file in &submission.attachments {
                 files.push(attachment::ActiveModel {
@@ -120,7 +120,7 @@ pub fn registered_mail(
 /// now (one already in the table was spent before: a replay).
 pub(super) async fn spend_captchas(
     txn: &DatabaseTransaction,
-    openings: &[(i32, String, Submission)],
+    openings: &[Pending],
     spending: &[bool],
     now: DateTime<Utc>,
 ) -> Result<HashSet<String>, DbErr> {
@@ -136,7 +136,7 @@ pub(super) async fn spend_captchas(
         .iter()
         .zip(spending)
         .filter(|(_, spend)| **spend)
-        .map(|((_, _, submission), _)| &submission.captcha)
+        .map(|(pending, _)| &pending.submission.captcha)
         .collect();
     if captchas.is_empty() {
         return Ok(HashSet::new());
