@@ -93,6 +93,20 @@ test("agents take a request through the console and the citizen's contest brings
   await ana.getByRole("button", { name: "Registrar nota" }).click();
   await expect(ana.getByText("Nota interna registrada. O cidadão não a vê.")).toBeVisible();
   await expect(ana.getByText("Verificar o cadastro no DATASUS antes de responder.")).toBeVisible();
+
+  // A question to the citizen: it arrives by e-mail, and the e-mail's link opens the history.
+  await ana.getByRole("textbox", { name: "Resposta", exact: true }).fill("Qual a versao do SCNES instalada no municipio?");
+  await ana.getByRole("button", { name: "Enviar resposta" }).click();
+  await expect(ana.getByText("Resposta enviada ao cidadão.")).toBeVisible();
+  const question = await mailWith(number, "Qual a versao do SCNES instalada no municipio?");
+  expect(question).not.toContain("DATASUS");
+  const questionLink = (question.match(new RegExp(`https?://[^\\s"<]*/acompanhar/${number}\\?t=[0-9a-f.]+`)) ?? [""])[0];
+  expect(questionLink).not.toEqual("");
+  await page.goto(new URL(questionLink).pathname + new URL(questionLink).search);
+  await expect(page.getByRole("heading", { level: 1, name: `Histórico da solicitação nº ${number}` })).toBeVisible();
+  await expect(page.getByText("Qual a versao do SCNES instalada no municipio?")).toBeVisible();
+  await expect(page.getByText("DATASUS")).toHaveCount(0);
+
   await ana.getByLabel("Encaminhar para", { exact: true }).selectOption({ label: "Nível 02" });
   await ana.getByLabel("Motivo do encaminhamento").fill("Precisa de acesso à base nacional.");
   await ana.getByRole("button", { name: "Encaminhar" }).click();
@@ -109,7 +123,7 @@ test("agents take a request through the console and the citizen's contest brings
   await expectNoAxeViolations(beto);
 
   // The citizen reads the answer from the e-mail, does not see the internal note, contests.
-  const mail = await mailWith(number, `/acompanhar/${number}?t`);
+  const mail = await mailWith(number, "Corrigimos o cadastro na base nacional");
   const link = (mail.match(new RegExp(`https?://[^\\s"<]*/acompanhar/${number}\\?t=[0-9a-f.]+`)) ?? [""])[0];
   await page.goto(new URL(link).pathname + new URL(link).search);
   await expect(page.getByRole("heading", { level: 1, name: `Histórico da solicitação nº ${number}` })).toBeVisible();

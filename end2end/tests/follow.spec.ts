@@ -27,7 +27,7 @@ function noCpfIn(url: string) {
 test("a citizen looks a request up, reads the timeline, contests the answer and sees it reopened", async ({ page }) => {
   const problems = watchForErrors(page);
   const number = await openRequest(page, "40364478829");
-  await page.getByRole("link", { name: "Acompanhar solicitação" }).click();
+  await page.getByRole("main").getByRole("link", { name: "Acompanhar solicitação" }).click();
   await expect(page).toHaveURL(new RegExp(`/acompanhar\\?numero=${number}$`));
   await expect(captchaCheck(page)).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
   await expectNoAxeViolations(page);
@@ -147,4 +147,18 @@ test("the lookup works with the keyboard alone", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Pesquisar" })).toBeVisible();
   await page.goto(`/acompanhar/${number}`);
   await expect(page.getByRole("heading", { name: "Página não encontrada" })).toBeVisible();
+});
+
+test("every citizen page leads to 'Acompanhar solicitação': header, page and footer", async ({ page }) => {
+  for (const path of ["/", "/faq/cnes"]) {
+    await page.goto(path);
+    for (const area of [page.getByRole("banner"), page.getByRole("main"), page.getByRole("contentinfo")]) {
+      await expect(area.getByRole("link", { name: "Acompanhar solicitação" })).toHaveAttribute("href", "/acompanhar");
+    }
+  }
+  await page.goto("/faq/cnes");
+  await page.getByRole("banner").getByRole("link", { name: "Acompanhar solicitação" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Acompanhar solicitação" })).toBeVisible();
+  await page.getByRole("contentinfo").getByRole("link", { name: "Central de atendimento" }).click();
+  await expect(page).toHaveURL(/\/$/);
 });

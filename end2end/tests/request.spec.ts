@@ -44,7 +44,7 @@ test("a citizen opens a request with a screenshot and gets the number on screen 
   const number = (await requestNumber(page).textContent()) ?? "";
   expect(number).toMatch(/^\d{12}$/);
   expect(page.url()).not.toContain("529");
-  await expect(page.getByRole("link", { name: "Acompanhar solicitação" })).toHaveAttribute(
+  await expect(page.getByRole("main").getByRole("link", { name: "Acompanhar solicitação" })).toHaveAttribute(
     "href",
     `/acompanhar?numero=${number}`,
   );

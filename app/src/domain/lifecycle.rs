@@ -118,7 +118,18 @@ impl Standing {
         }
     }
 
-    /// An agent takes the request up (answer, escalation, note): pending work only.
+    /// An agent answers the citizen without finalizing (a question, a partial answer):
+    /// the request is being analysed, whether it was new, in analysis or reopened.
+    pub fn reply(self) -> Result<Standing, Blocked> {
+        match self.status {
+            Status::Recebido | Status::EmAnalise | Status::Reaberto => Ok(Standing { status: Status::EmAnalise, ..self }),
+            Status::Finalizado => Err(Blocked::AlreadyFinalized),
+            Status::Avaliado => Err(Blocked::AlreadyRated),
+        }
+    }
+
+    /// An agent takes the request up (escalation): pending work only; a reopened request
+    /// stays marked as reopened until someone answers it.
     pub fn take_up(self) -> Result<Standing, Blocked> {
         match self.status {
             Status::Recebido | Status::EmAnalise => Ok(Standing { status: Status::EmAnalise, ..self }),
@@ -360,6 +371,15 @@ mod tests {
         assert_eq!(at(Status::Avaliado).finalize(), Err(Blocked::AlreadyRated));
         assert_eq!(at(Status::Recebido).take_up().map(|s| s.status), Ok(Status::EmAnalise));
         assert_eq!(at(Status::Reaberto).take_up().map(|s| s.status), Ok(Status::Reaberto));
+    }
+
+    #[test]
+    fn a_reply_puts_pending_work_in_analysis() {
+        for status in [Status::Recebido, Status::EmAnalise, Status::Reaberto] {
+            assert_eq!(at(status).reply().map(|s| s.status), Ok(Status::EmAnalise), "{status:?}");
+        }
+        assert_eq!(at(Status::Finalizado).reply(), Err(Blocked::AlreadyFinalized));
+        assert_eq!(at(Status::Avaliado).reply(), Err(Blocked::AlreadyRated));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use crate::api::catalog::{load_faq, SystemFaq};
 use crate::components::{faq_search::FaqSearch, loaded::Loaded};
+use crate::components::layout::FollowHint;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -70,6 +71,7 @@ fn FaqView(faq: SystemFaq, query: String) -> impl IntoView {
             </ul>
             <p class="faq__cta-text">"Não encontrou a resposta para a sua dúvida?"</p>
             <a class="br-button primary faq__cta" href=open_request>"Quero abrir um chamado"</a>
+            <FollowHint />
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! `/`: the systems the portal serves, each leading to its FAQ.
 
 use crate::api::catalog::{list_systems, SystemCard};
+use crate::components::layout::FollowHint;
 use crate::components::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -44,6 +45,7 @@ fn SystemList(systems: Vec<SystemCard>) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
+            <FollowHint />
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! E-mail to citizens (and invitations to the support team): composed once into an
 //! outbox row, delivered later by a job.
 pub mod access_link;
+pub mod answered;
 pub mod compose;
 pub mod delivery;
 pub mod finalized;

@@ -12,6 +12,7 @@ use super::{enqueue_mail, load_calendar};
 use crate::db::entities::{agent, agent_system, request, request_event, system};
 use crate::db::WriteGate;
 use crate::mail::compose::Sender;
+use crate::mail::answered::{request_answered, RequestAnswered};
 use crate::mail::finalized::{request_finalized, RequestFinalized};
 use crate::refusal::Refusal;
 use crate::session::Sessions;
@@ -20,7 +21,7 @@ use app::domain::protocol::ProtocolNumber;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 use std::sync::Arc;
@@ -87,6 +88,10 @@ impl DeskService {
         DeskService { db, gate, sessions, sender, public_url, mail_wakeup }
     }
 
+    fn letters(&self) -> Letters {
+        Letters { sender: self.sender.clone(), public_url: self.public_url.clone(), sessions: self.sessions.clone() }
+    }
+
     /// Runs `change` on the request `number` in one write transaction, after checking
     /// that `by` may handle it and saw its current version, so that two agents (or an
     /// agent and the citizen) never overwrite each other.
@@ -151,28 +156,52 @@ impl DeskService {
         Ok(())
     }
 
-    /// A note on the request: public (an answer the citizen reads, status "Em análise")
-    /// or internal (agents only, never shown to the citizen).
+    /// A note on the request: public (an answer the citizen reads in the history and
+    /// receives by e-mail, in the same transaction; status "Em análise") or internal
+    /// (agents only, never shown to the citizen).
     pub async fn note(&self, by: &By, number: &ProtocolNumber, text: &str, public: bool) -> Result<(), Refusal> {
         let text = clean_text(text)?;
-        self.change(by, number, move |_txn, row, now| {
+        let letters = self.letters();
+        self.change(by, number, move |txn, row, now| {
             Box::pin(async move {
                 let standing = standing_of(row, now);
-                let (kind, status, audit) = if public {
-                    (EventKind::Answer, standing.take_up()?.status, action::REPLY)
-                } else {
-                    (EventKind::InternalNote, standing.status, action::NOTE)
-                };
+                if !public {
+                    return Ok(Step {
+                        events: vec![(EventKind::InternalNote, text)],
+                        status: standing.status,
+                        level: row.level,
+                        assignee: None,
+                        audit: (action::NOTE, String::new()),
+                    });
+                }
+                let status = standing.reply()?.status;
+                let system_name = system_name(txn, row.system_id).await?;
+                let mail = request_answered(
+                    &letters.sender,
+                    &RequestAnswered {
+                        citizen_name: &row.name,
+                        citizen_email: &row.email,
+                        protocol_number: &row.number,
+                        system_name: &system_name,
+                        reply: &text,
+                        open_url: &letters.history_url(&row.number, now),
+                    },
+                )?;
+                enqueue_mail(txn, Some(row.id), "request_answered", mail, now).await?;
                 Ok(Step {
-                    events: vec![(kind, text)],
+                    events: vec![(EventKind::Answer, text)],
                     status,
                     level: row.level,
                     assignee: None,
-                    audit: (audit, String::new()),
+                    audit: (action::REPLY, String::new()),
                 })
             })
         })
-        .await
+        .await?;
+        if public {
+            self.mail_wakeup.notify_one();
+        }
+        Ok(())
     }
 
     /// Moves the request to another support level, with the reason (an internal note:
@@ -263,9 +292,7 @@ impl DeskService {
     /// business-day calendar, and the "finalized" e-mail in the same transaction.
     pub async fn finalize(&self, by: &By, number: &ProtocolNumber, answer: &str) -> Result<(), Refusal> {
         let answer = clean_text(answer)?;
-        let sender = self.sender.clone();
-        let public_url = self.public_url.clone();
-        let sessions = self.sessions.clone();
+        let letters = self.letters();
         self.change(by, number, move |txn, row, now| {
             Box::pin(async move {
                 let next = standing_of(row, now).finalize()?;
@@ -283,14 +310,12 @@ impl DeskService {
                     .filter(request::Column::Id.eq(row.id))
                     .exec(txn)
                     .await?;
-                let system_name =
-                    system::Entity::find_by_id(row.system_id).one(txn).await?.map(|s| s.name).unwrap_or_default();
-                let token = sessions.mail_link(&row.number, now.timestamp());
-                let open_url = format!("{public_url}/acompanhar/{}?t={token}", row.number);
+                let system_name = system_name(txn, row.system_id).await?;
+                let open_url = letters.history_url(&row.number, now);
                 let rate_url = format!("{open_url}&resposta=avaliar");
                 let deadline = app::domain::pt_br::date(last_day);
                 let mail = request_finalized(
-                    &sender,
+                    &letters.sender,
                     &RequestFinalized {
                         citizen_name: &row.name,
                         citizen_email: &row.email,
@@ -318,6 +343,28 @@ impl DeskService {
         self.mail_wakeup.notify_one();
         Ok(())
     }
+}
+
+/// What the citizen's e-mails need, taken into a step: who sends them and the way to
+/// the request's history.
+#[derive(Clone)]
+struct Letters {
+    sender: Sender,
+    public_url: String,
+    sessions: Sessions,
+}
+
+impl Letters {
+    /// The history page of `number`, with a signed token that opens it (see `session`).
+    fn history_url(&self, number: &str, now: DateTime<Utc>) -> String {
+        let token = self.sessions.mail_link(number, now.timestamp());
+        format!("{}/acompanhar/{number}?t={token}", self.public_url)
+    }
+}
+
+/// The name of the request's system, for its e-mails.
+async fn system_name(txn: &DatabaseTransaction, system_id: i32) -> Result<String, DbErr> {
+    Ok(system::Entity::find_by_id(system_id).one(txn).await?.map(|s| s.name).unwrap_or_default())
 }
 
 /// The refusals of agents' texts, as the console shows them.

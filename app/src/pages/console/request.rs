@@ -240,7 +240,7 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                         {guard()}
                         <input type="hidden" name="acao" value=RequestAction::Reply.value() />
                         {text_field(RequestAction::Reply, "resposta-texto", "Resposta", reply_text,
-                            "O cidadão lê esta resposta no histórico. A situação passa a Em análise.".to_owned())}
+                            "O cidadão recebe esta resposta por e-mail e a lê no histórico. A situação passa a Em análise.".to_owned())}
                         <button type="submit" class="br-button primary">"Enviar resposta"</button>
                     </form>
                 </section>
