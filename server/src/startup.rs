@@ -23,6 +23,7 @@ use crate::services::logos::LogoService;
 use crate::services::lookup::{LookupLimits, Lookups};
 use crate::services::opening::{OpeningLimits, Outgoing, RequestParts, RequestService};
 use crate::services::reports::ReportService;
+use crate::services::complement::ComplementService;
 use crate::services::settings::{SettingsService, SettingsStore};
 use crate::session::Sessions;
 use crate::spent_captchas::{Captchas, SpentCaptchas};
@@ -99,6 +100,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         LookupLimits { per_ip: limits.lookups_per_ip_per_hour, per_cpf: limits.lookups_per_cpf_per_hour },
     );
     let follow = Arc::new(FollowService::new(db.clone(), gate.clone(), sessions.clone(), lookups));
+    let complement = Arc::new(ComplementService::new(db.clone(), gate.clone(), follow.clone(), attachments.clone()));
     let admin = Arc::new(AdminService::new(
         db.clone(),
         gate.clone(),
@@ -142,6 +144,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         db: db.clone(),
         requests,
         follow,
+        complement,
         console,
         admin,
         catalog_admin,

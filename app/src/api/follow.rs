@@ -6,6 +6,7 @@
 
 use super::AppError;
 use crate::domain::lifecycle::{EventKind, Status};
+use crate::domain::settings::AttachmentLimits;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
@@ -125,6 +126,24 @@ pub struct History {
     pub rating: Option<String>,
     pub entries: Vec<TimelineEntry>,
     pub attachments: Vec<AttachmentLink>,
+    /// While the request is being worked on, the citizen may complement it: the
+    /// attachment limits in force for its images. `None` once it is finalized.
+    pub complement: Option<AttachmentLimits>,
+}
+
+/// The fields of the history page's "Complementar solicitação" form (a multipart post to
+/// `/acompanhar/{número}/complemento`).
+pub const COMPLEMENT_TEXT: &str = "complemento";
+pub const COMPLEMENT_FILES: &str = "anexos";
+/// The history page's query after a complement was sent (`?complemento=enviado`).
+pub const COMPLEMENT_SENT: &str = "enviado";
+
+/// A refused complement, as the page shows it again (see [`super::forms::Feedback`]): the
+/// text as typed. Files cannot be given back; the page asks for them again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComplementPost {
+    pub text: String,
+    pub had_files: bool,
 }
 
 /// Looks up `numero` for `cpf` after checking the captcha. On a match the answer sets

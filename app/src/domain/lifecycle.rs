@@ -128,6 +128,15 @@ impl Standing {
         }
     }
 
+    /// The citizen complements the request: while work is pending only; its status stays.
+    pub fn complement(self) -> Result<Standing, Blocked> {
+        match self.status {
+            Status::Recebido | Status::EmAnalise | Status::Reaberto => Ok(self),
+            Status::Finalizado => Err(Blocked::AlreadyFinalized),
+            Status::Avaliado => Err(Blocked::AlreadyRated),
+        }
+    }
+
     /// An agent takes the request up (escalation): pending work only; a reopened request
     /// stays marked as reopened until someone answers it.
     pub fn take_up(self) -> Result<Standing, Blocked> {
@@ -191,43 +200,6 @@ pub fn acceptance_deadline(finalized_unix: i64, calendar: &Calendar, days: u8) -
     brasilia::midnight(last_day.plus_days(1)).map_or(i64::MAX, |end| end.timestamp())
 }
 
-/// Length rules of the reopening reason (characters, after trimming).
-pub const REASON_MIN_CHARS: usize = 10;
-pub const REASON_MAX_CHARS: usize = 2_000;
-/// Longest optional comment of an evaluation.
-pub const COMMENT_MAX_CHARS: usize = 1_000;
-
-/// The reason a citizen gives for reopening, trimmed, or the message to show beside the field.
-pub fn check_reason(text: &str) -> Result<String, &'static str> {
-    let trimmed = text.trim();
-    let chars = trimmed.chars().count();
-    if chars == 0 {
-        Err("Informe o motivo da reabertura.")
-    } else if chars < REASON_MIN_CHARS {
-        Err("Descreva o motivo com pelo menos 10 caracteres.")
-    } else if chars > REASON_MAX_CHARS {
-        Err("O motivo pode ter no máximo 2.000 caracteres.")
-    } else if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        Err("O motivo contém caracteres inválidos.")
-    } else {
-        Ok(trimmed.to_owned())
-    }
-}
-
-/// The optional comment of an evaluation, trimmed (`None` when empty).
-pub fn check_comment(text: &str) -> Result<Option<String>, &'static str> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        Ok(None)
-    } else if trimmed.chars().count() > COMMENT_MAX_CHARS {
-        Err("O comentário pode ter no máximo 1.000 caracteres.")
-    } else if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        Err("O comentário contém caracteres inválidos.")
-    } else {
-        Ok(Some(trimmed.to_owned()))
-    }
-}
-
 /// The five answers of the satisfaction survey, worst first (stored as 1–5).
 pub const RATINGS: [(u8, &str); 5] =
     [(1, "Muito insatisfeito"), (2, "Insatisfeito"), (3, "Indiferente"), (4, "Satisfeito"), (5, "Muito satisfeito")];
@@ -250,10 +222,12 @@ pub enum EventKind {
     Evaluation,
     Closing,
     InternalNote,
+    /// The citizen adds to an open request (what an agent asked for, a new detail).
+    Complement,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 10] = [
+    pub const ALL: [EventKind; 11] = [
         EventKind::Opening,
         EventKind::Analysis,
         EventKind::Escalation,
@@ -264,6 +238,7 @@ impl EventKind {
         EventKind::Evaluation,
         EventKind::Closing,
         EventKind::InternalNote,
+        EventKind::Complement,
     ];
 
     pub fn code(self) -> &'static str {
@@ -278,6 +253,7 @@ impl EventKind {
             EventKind::Evaluation => "avaliacao",
             EventKind::Closing => "encerramento",
             EventKind::InternalNote => "nota_interna",
+            EventKind::Complement => "complemento",
         }
     }
 
@@ -298,6 +274,7 @@ impl EventKind {
             EventKind::Evaluation => "Avaliação",
             EventKind::Closing => "Encerramento",
             EventKind::InternalNote => "Nota interna",
+            EventKind::Complement => "Complemento",
         }
     }
 
@@ -374,6 +351,15 @@ mod tests {
     }
 
     #[test]
+    fn a_complement_is_taken_while_work_is_pending() {
+        for status in [Status::Recebido, Status::EmAnalise, Status::Reaberto] {
+            assert_eq!(at(status).complement().map(|s| s.status), Ok(status));
+        }
+        assert_eq!(at(Status::Finalizado).complement(), Err(Blocked::AlreadyFinalized));
+        assert_eq!(at(Status::Avaliado).complement(), Err(Blocked::AlreadyRated));
+    }
+
+    #[test]
     fn a_reply_puts_pending_work_in_analysis() {
         for status in [Status::Recebido, Status::EmAnalise, Status::Reaberto] {
             assert_eq!(at(status).reply().map(|s| s.status), Ok(Status::EmAnalise), "{status:?}");
@@ -426,15 +412,7 @@ mod tests {
     }
 
     #[test]
-    fn reasons_and_comments_are_checked() {
-        assert!(check_reason("curto").is_err());
-        assert!(check_reason("   ").is_err());
-        assert_eq!(check_reason("  ainda não funciona  "), Ok("ainda não funciona".to_string()));
-        assert!(check_reason(&"x".repeat(2_001)).is_err());
-        assert!(check_reason(&"ç".repeat(2_000)).is_ok());
-        assert!(check_reason("texto com \u{0} nulo").is_err());
-        assert_eq!(check_comment(" "), Ok(None));
-        assert!(check_comment(&"a".repeat(1_001)).is_err());
+    fn ratings_have_labels() {
         assert_eq!(rating_label(5), Some("Muito satisfeito"));
         assert_eq!(rating_label(0), None);
     }

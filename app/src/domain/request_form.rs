@@ -238,6 +238,9 @@ pub fn validate(draft: &Draft, funcionalidades: &[i32]) -> Result<ValidDraft, Ve
     }
 }
 
+/// The file input's `accept`: what `allowed_image_name` lets through.
+pub const ACCEPTED_IMAGES: &str = ".jpg,.jpeg,.gif,.png,image/jpeg,image/gif,image/png";
+
 /// Whether a file name has an extension the form accepts (jpg, jpeg, gif, png). The
 /// bytes still decide the type; this only refuses what is plainly something else.
 pub fn allowed_image_name(name: &str) -> bool {

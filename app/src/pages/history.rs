@@ -4,12 +4,14 @@
 //! so it works with JavaScript off; a refused answer comes back with the message beside
 //! its field and the text as typed.
 
+use crate::components::complement_form::{ComplementForm, ComplementTooLate};
 use super::follow::StatusBadge;
-use crate::api::follow::{load_history, ActionFeedback, AnswerAction, Answerable, History};
+use crate::api::follow::{load_history, ActionFeedback, AnswerAction, Answerable, History, COMPLEMENT_SENT};
 use crate::components::error_view::set_status;
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
-use crate::domain::lifecycle::{COMMENT_MAX_CHARS, RATINGS, REASON_MAX_CHARS};
+use crate::domain::citizen_text::{COMMENT_MAX_CHARS, REASON_MAX_CHARS};
+use crate::domain::lifecycle::RATINGS;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -39,8 +41,19 @@ fn HistoryView(history: History) -> impl IntoView {
         .filter(|s| !s.is_empty())
         .or_else(|| query.read_untracked().get("resposta"))
         .unwrap_or_default();
-    let History { number, system_name, status, closed, answerable, contest_until, rating, entries, attachments } =
-        history;
+    let History {
+        number,
+        system_name,
+        status,
+        closed,
+        answerable,
+        contest_until,
+        rating,
+        entries,
+        attachments,
+        complement,
+    } = history;
+    let complemented = query.read_untracked().get("complemento").is_some_and(|v| v == COMPLEMENT_SENT);
     let page = format!("/acompanhar/{number}");
     view! {
         <Title text=format!("Histórico da solicitação nº {number}") />
@@ -52,6 +65,9 @@ fn HistoryView(history: History) -> impl IntoView {
                 <StatusBadge status />
                 {closed.then(|| view! { <span class="history__closed">" Encerrada pelo cidadão"</span> })}
             </p>
+            {complemented.then(|| view! {
+                <p class="form-notice" role="status">"Complemento enviado. A equipe de atendimento já pode vê-lo."</p>
+            })}
             <Answer
                 page=page.clone()
                 answerable
@@ -96,6 +112,10 @@ fn HistoryView(history: History) -> impl IntoView {
                         </ul>
                     }
                 })}
+            {match complement {
+                Some(limits) => view! { <ComplementForm number=number.clone() limits /> }.into_any(),
+                None => view! { <ComplementTooLate /> }.into_any(),
+            }}
         </section>
     }
 }

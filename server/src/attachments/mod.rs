@@ -1,6 +1,7 @@
 //! Files citizens attach to their requests: checked, cleaned and kept through a storage interface.
 
 pub mod image_check;
+pub mod intake;
 pub mod store;
 
 use crate::db::entities::attachment;

@@ -14,6 +14,7 @@ use crate::session::{Scope, Sessions};
 use app::api::follow::{Answerable, AttachmentLink, History, RequestList, RequestSummary, TimelineEntry};
 use app::api::AppError;
 use app::domain::brasilia::{self, date_time as brasilia_date_time};
+use app::domain::citizen_text;
 use app::domain::cpf::Cpf;
 use app::domain::lifecycle::{self, rating_label, EventKind, Standing, Status};
 use app::domain::protocol::ProtocolNumber;
@@ -226,6 +227,11 @@ impl FollowService {
         } else {
             Answerable::No
         };
+        // While work is pending, the page offers "Complementar solicitação" with the limits in force.
+        let complement = match standing.complement() {
+            Ok(_) => Some(super::settings::load(&self.db).await?.attachments),
+            Err(_) => None,
+        };
         let contest_until = (answerable == Answerable::AwaitingAnswer)
             .then_some(row.accept_due_at)
             .flatten()
@@ -241,6 +247,7 @@ impl FollowService {
             rating: row.rating.and_then(|r| u8::try_from(r).ok()).and_then(rating_label).map(str::to_owned),
             entries,
             attachments,
+            complement,
         }))
     }
 
@@ -255,14 +262,14 @@ impl FollowService {
         // Fields first: nothing is read or locked for a malformed answer.
         let action = match action {
             CitizenAction::Contest { reason } => CitizenAction::Contest {
-                reason: lifecycle::check_reason(&reason).map_err(|message| Refusal::invalid("motivo", message))?,
+                reason: citizen_text::check_reason(&reason).map_err(|message| Refusal::invalid("motivo", message))?,
             },
             CitizenAction::Rate { score, comment } => {
                 let score = score
                     .filter(|s| rating_label(*s).is_some())
                     .ok_or_else(|| Refusal::invalid("nota", "Escolha uma das cinco opções de avaliação."))?;
                 let comment =
-                    lifecycle::check_comment(&comment).map_err(|message| Refusal::invalid("comentario", message))?;
+                    citizen_text::check_comment(&comment).map_err(|message| Refusal::invalid("comentario", message))?;
                 CitizenAction::Rate { score: Some(score), comment: comment.unwrap_or_default() }
             }
             CitizenAction::Close => CitizenAction::Close,

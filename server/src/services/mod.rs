@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod catalog_admin;
+pub mod complement;
 pub mod console;
 pub mod desk;
 pub mod follow_up;

@@ -1,10 +1,12 @@
 //! Reading the request form's multipart body as a stream: text fields capped in length,
 //! each file kept only up to the limit (the body's own limit caps the total), and any
 //! field the form does not have refused. Shared by the island's submission, the page's
-//! plain form post and the administrators' logo upload.
+//! plain form post, the citizen's complement and the administrators' logo upload.
 
 use crate::attachments::Upload;
+use crate::services::complement::Complement;
 use crate::services::opening::Posted;
+use app::api::follow::{COMPLEMENT_FILES, COMPLEMENT_TEXT};
 use app::domain::request_form::{Field, HONEYPOT_FIELD, IDEMPOTENCY_FIELD};
 use app::domain::settings::AttachmentLimits;
 use axum::extract::multipart::{Field as Part, MultipartError};
@@ -35,11 +37,7 @@ pub async fn read_body(mut multipart: Multipart, limits: AttachmentLimits) -> Re
     while let Some(part) = multipart.next_field().await.map_err(BodyError::Malformed)? {
         let name = part.name().unwrap_or_default().to_owned();
         if name == Field::Anexos.name() {
-            let file_name = part.file_name().map(display_name).unwrap_or_default();
-            let limit = usize::try_from(limits.max_bytes()).unwrap_or(usize::MAX);
-            let upload = read_file(part, file_name, limit).await.map_err(BodyError::Malformed)?;
-            // An empty file input still sends one nameless, empty part.
-            if !(upload.name.is_empty() && upload.bytes.is_empty()) {
+            if let Some(upload) = read_upload(part, limits).await.map_err(BodyError::Malformed)? {
                 received.posted.uploads.push(upload);
             }
             continue;
@@ -56,6 +54,38 @@ pub async fn read_body(mut multipart: Multipart, limits: AttachmentLimits) -> Re
         }
     }
     Ok(received)
+}
+
+/// What the history page's "Complementar solicitação" form carried.
+pub async fn read_complement(
+    mut multipart: Multipart,
+    limits: AttachmentLimits,
+) -> Result<Complement, BodyError> {
+    let mut complement = Complement { text: String::new(), uploads: Vec::new() };
+    while let Some(part) = multipart.next_field().await.map_err(BodyError::Malformed)? {
+        match part.name().unwrap_or_default() {
+            COMPLEMENT_FILES => {
+                if let Some(upload) = read_upload(part, limits).await.map_err(BodyError::Malformed)? {
+                    complement.uploads.push(upload);
+                }
+            }
+            COMPLEMENT_TEXT => {
+                complement.text =
+                    read_text(part).await.map_err(BodyError::Malformed)?.ok_or(BodyError::FieldTooLong)?;
+            }
+            _ => return Err(BodyError::UnexpectedField),
+        }
+    }
+    Ok(complement)
+}
+
+/// A file of a citizen's form, each capped at the attachment limit; `None` for the empty
+/// part an empty file input sends.
+async fn read_upload(part: Part<'_>, limits: AttachmentLimits) -> Result<Option<Upload>, MultipartError> {
+    let file_name = part.file_name().map(display_name).unwrap_or_default();
+    let limit = usize::try_from(limits.max_bytes()).unwrap_or(usize::MAX);
+    let upload = read_file(part, file_name, limit).await?;
+    Ok((!(upload.name.is_empty() && upload.bytes.is_empty())).then_some(upload))
 }
 
 /// Reads a text part; `None` when it exceeds `TEXT_FIELD_LIMIT` (read to the end and

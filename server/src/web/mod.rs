@@ -6,6 +6,7 @@ pub mod admin;
 mod body_limit;
 pub mod catalog_admin;
 mod checked_post;
+mod complement;
 pub mod client_addr;
 pub mod console;
 mod download;
@@ -27,6 +28,7 @@ use crate::services::admin::AdminService;
 use crate::services::catalog_admin::CatalogAdminService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
+use crate::services::complement::ComplementService;
 use crate::services::follow_up::FollowService;
 use crate::services::logos::LogoService;
 use crate::services::opening::RequestService;
@@ -54,6 +56,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub requests: Arc<RequestService>,
     pub follow: Arc<FollowService>,
+    pub complement: Arc<ComplementService>,
     pub console: Arc<ConsoleService>,
     pub admin: Arc<AdminService>,
     pub catalog_admin: Arc<CatalogAdminService>,
@@ -107,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/acompanhar/lista-por-email", post(follow::whole_list))
         .route("/acompanhar/{number}", post(follow::answer))
         .route("/acompanhar/{number}/anexos/{id}", get(follow::attachment))
+        .route("/acompanhar/{number}/complemento", post(complement::complement).layer(DefaultBodyLimit::disable()))
         .route("/atendimento/entrar", post(console::sign_in))
         .route("/atendimento/sair", post(console::sign_out))
         .route("/atendimento/senha", post(console::change_password))

@@ -6,7 +6,7 @@ use super::{browser, FormState, PickedFile};
 use crate::components::captcha::{CaptchaBox, CaptchaState};
 use crate::components::escape::textarea_text;
 use crate::domain::pt_br::size as human_size;
-use crate::domain::request_form::Field;
+use crate::domain::request_form::{self, Field};
 use leptos::prelude::*;
 
 /// The label and, outside it, the asterisk: the label's text stays exactly the real
@@ -145,7 +145,7 @@ pub(super) fn Attachments(state: FormState, files: RwSignal<Vec<PickedFile>>) ->
                 name=field.name()
                 type="file"
                 multiple
-                accept=".jpg,.jpeg,.gif,.png,image/jpeg,image/gif,image/png"
+                accept=request_form::ACCEPTED_IMAGES
                 aria-invalid=move || state.error_of(field).is_some().then_some("true")
                 aria-describedby=described_by(field, true)
                 on:change=on_change

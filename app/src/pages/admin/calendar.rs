@@ -4,7 +4,8 @@
 
 use crate::api::admin::{load_calendar_admin, CalendarAction, CalendarPage, CalendarPost};
 use crate::components::loaded::Loaded;
-use crate::pages::console::{field_error, notice, refused, ConsoleNav};
+use crate::pages::console::{notice, ConsoleNav};
+use crate::components::refused::{field_error, refused};
 use crate::domain::pt_br::count;
 use leptos::prelude::*;
 use leptos_meta::Title;

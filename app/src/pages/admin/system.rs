@@ -6,7 +6,8 @@
 use crate::api::catalog_admin::{load_system_admin, LogoAction, SystemAction, SystemAdminPage, SystemPost};
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
-use crate::pages::console::{field_error, notice, refused, ConsoleNav};
+use crate::pages::console::{notice, ConsoleNav};
+use crate::components::refused::{field_error, refused};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -3,7 +3,8 @@
 use crate::api::catalog_admin::{load_systems_admin, NewSystemPost, SystemsPage};
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
-use crate::pages::console::{field_error, notice, refused, ConsoleNav};
+use crate::pages::console::{notice, ConsoleNav};
+use crate::components::refused::{field_error, refused};
 use crate::domain::pt_br::count;
 use leptos::prelude::*;
 use leptos_meta::Title;

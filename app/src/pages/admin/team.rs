@@ -3,7 +3,8 @@
 
 use crate::api::admin::{load_team, InvitePost, TeamPage};
 use crate::components::loaded::Loaded;
-use crate::pages::console::{field_error, form_error, notice, refused, ConsoleNav};
+use crate::pages::console::{notice, ConsoleNav};
+use crate::components::refused::{field_error, form_error, refused};
 use crate::domain::pt_br::count;
 use leptos::prelude::*;
 use leptos_meta::Title;

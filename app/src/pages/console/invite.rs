@@ -2,7 +2,8 @@
 //! link works once and for 72 hours; after that it says so and sends the person to an
 //! administrator.
 
-use super::{field_error, refused, ConsoleStyle};
+use super::ConsoleStyle;
+use crate::components::refused::{field_error, refused};
 use crate::api::admin::{load_invite, InviteView, NewPasswordPost};
 use crate::api::AppError;
 use crate::components::error_view::{set_status, ErrorView};

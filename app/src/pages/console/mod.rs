@@ -9,8 +9,6 @@ pub mod request;
 pub mod sign_in;
 
 use crate::api::console::AgentView;
-use crate::api::forms::Feedback;
-use crate::components::error_view::set_status;
 use leptos::prelude::*;
 use leptos_meta::Stylesheet;
 
@@ -44,26 +42,6 @@ pub fn ConsoleNav(agent: AgentView) -> impl IntoView {
             </ul>
         </nav>
     }
-}
-
-/// The refusal of this page's post, if this render is one (the server renders the page
-/// again with it); the page then answers with the refusal's status.
-pub fn refused<F: Clone + Send + Sync + 'static>() -> Option<Feedback<F>> {
-    let feedback = use_context::<Feedback<F>>();
-    if let Some(feedback) = &feedback {
-        set_status(feedback.status);
-    }
-    feedback
-}
-
-/// The message of the field `field`, if the post was refused there.
-pub fn field_error<F>(feedback: &Option<Feedback<F>>, field: &str) -> Option<String> {
-    feedback.as_ref()?.field_error(field)
-}
-
-/// The message of a refusal that concerns the form as a whole.
-pub fn form_error<F>(feedback: &Option<Feedback<F>>) -> Option<String> {
-    feedback.as_ref()?.form_error()
 }
 
 /// The confirmation shown after a done action (`?ok=` of the redirect).

@@ -1,7 +1,8 @@
 //! `/atendimento/senha`: the signed-in agent changes the password (the current one is
 //! asked again; every other session of the agent ends).
 
-use super::{field_error, notice, refused, ConsoleNav};
+use super::{notice, ConsoleNav};
+use crate::components::refused::{field_error, refused};
 use crate::api::console::{load_agent, AgentView, PasswordPost};
 use crate::components::loaded::Loaded;
 use crate::domain::agent::PASSWORD_MIN_CHARS;

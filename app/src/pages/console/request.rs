@@ -4,7 +4,8 @@
 //! form carries the CSRF token and the version the agent saw, so that a change made
 //! meanwhile by someone else is reported instead of overwritten.
 
-use super::{field_error, form_error, notice, refused, ConsoleNav};
+use super::{notice, ConsoleNav};
+use crate::components::refused::{field_error, form_error, refused};
 use crate::api::console::{load_console_request, AgentView, ConsoleRequest, RequestAction, RequestActionForm};
 use crate::api::forms::Feedback;
 use crate::components::escape::textarea_text;

@@ -2,7 +2,8 @@
 //! answers with the session cookie and the queue, or this page again with one message
 //! that never tells whether the e-mail exists.
 
-use super::{form_error, notice, refused, ConsoleStyle};
+use super::{notice, ConsoleStyle};
+use crate::components::refused::{form_error, refused};
 use crate::api::console::{load_sign_in_form, SignInForm, SignInPost};
 use crate::components::loaded::Loaded;
 use leptos::prelude::*;

@@ -21,6 +21,7 @@ pub use submit::{Opened, Posted};
 use super::catalog::card;
 use super::refuse;
 use super::settings::SettingsStore;
+use crate::attachments::intake::StoredAttachment;
 use crate::attachments::store::AttachmentStore;
 use crate::captcha::{CaptchaIssuer, Verified};
 use crate::db::entities::{funcionalidade, system};
@@ -42,15 +43,6 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::Notify;
-
-/// An attachment already cleaned and put in the store, waiting for its database record.
-#[derive(Debug, Clone)]
-pub struct StoredAttachment {
-    pub id: String,
-    pub file_name: String,
-    pub content_type: &'static str,
-    pub size: usize,
-}
 
 /// A request that passed every check, ready to be stored.
 #[derive(Debug)]

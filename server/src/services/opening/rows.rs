@@ -65,16 +65,7 @@ impl Writer {
         for &index in stored {
             let Pending { system_name, submission, .. } = &openings[index];
             let request_id = id_of(index)?;
-            for file in &submission.attachments {
-                files.push(attachment::ActiveModel {
-                    id: Set(file.id.clone()),
-                    request_id: Set(request_id),
-                    file_name: Set(file.file_name.clone()),
-                    content_type: Set(file.content_type.to_owned()),
-                    size_bytes: Set(i64::try_from(file.size).unwrap_or(i64::MAX)),
-                    created_at: Set(now),
-                });
-            }
+            files.extend(submission.attachments.iter().map(|file| file.record(request_id, now)));
             events.push(request_event::ActiveModel {
                 request_id: Set(request_id),
                 kind: Set(EventKind::Opening.code().to_owned()),

@@ -7,9 +7,8 @@
 //! again. Both doors of the form (the island's JSON post and the plain form post) come
 //! here through `web::open_request`, which only reads the body and maps the refusal.
 
-use super::{FormSystem, OpenError, RequestService, StoredAttachment, Submission};
-use crate::attachments::image_check::{self, CleanImage};
-use crate::attachments::store::{self, AttachmentStore};
+use super::{FormSystem, OpenError, RequestService, Submission};
+use crate::attachments::intake::{check_uploads, put_files};
 use crate::attachments::Upload;
 use crate::captcha::Verified;
 use crate::refusal::{FieldProblem, Refusal};
@@ -160,53 +159,4 @@ fn invalid(mut problems: Vec<(Field, String)>) -> Refusal {
     Refusal::Invalid(
         problems.into_iter().map(|(field, message)| FieldProblem { field: field.name(), message }).collect(),
     )
-}
-
-/// Checks every file (count, name, size, content) and cleans the images; the first
-/// problem is reported with the file's name and the rule.
-async fn check_uploads(uploads: Vec<Upload>, limits: AttachmentLimits) -> Result<Vec<(String, CleanImage)>, String> {
-    if uploads.len() > limits.max_files() {
-        return Err(limits.too_many_sent());
-    }
-    let mut cleaned = Vec::with_capacity(uploads.len());
-    for upload in uploads {
-        let name = if upload.name.is_empty() { "sem nome".to_owned() } else { upload.name };
-        if upload.too_large {
-            return Err(limits.too_large(&name));
-        }
-        if !request_form::allowed_image_name(&name) {
-            return Err(format!("O arquivo “{name}” não é permitido: envie imagens jpg, jpeg, gif ou png."));
-        }
-        // Decoding is CPU and memory work: off the threads that serve other requests, and
-        // a few at a time whatever the number of uploads in flight.
-        let bytes = upload.bytes;
-        let Ok(_permit) = image_check::DECODES.acquire().await else {
-            return Err(format!("O arquivo “{name}” não pôde ser verificado agora. Tente novamente."));
-        };
-        match tokio::task::spawn_blocking(move || image_check::clean(&bytes)).await {
-            Ok(Ok(image)) => cleaned.push((name, image)),
-            Ok(Err(error)) => return Err(error.refusal(&name)),
-            Err(_) => return Err(image_check::ImageError::Corrupt.refusal(&name)),
-        }
-    }
-    Ok(cleaned)
-}
-
-/// Puts the cleaned images in the store; on a failure, what was put is deleted again.
-async fn put_files(
-    store: &dyn AttachmentStore,
-    images: Vec<(String, CleanImage)>,
-) -> std::io::Result<Vec<StoredAttachment>> {
-    let mut stored: Vec<StoredAttachment> = Vec::with_capacity(images.len());
-    for (file_name, image) in images {
-        let id = store::new_id();
-        if let Err(error) = store.put(&id, &image.bytes).await {
-            for done in &stored {
-                let _ = store.delete(&done.id).await;
-            }
-            return Err(error);
-        }
-        stored.push(StoredAttachment { id, file_name, content_type: image.kind.mime(), size: image.bytes.len() });
-    }
-    Ok(stored)
 }
