@@ -113,13 +113,17 @@ test("the finalized e-mail's link opens the request, and Fechar ends it, with th
   await expect(page).toHaveURL(new RegExp(`/acompanhar/${number}$`));
   noCpfIn(page.url());
 
-  // Keyboard only: Sim, then Fechar.
+  // Keyboard only: Sim, then Fechar, which asks first.
   await page.getByRole("button", { name: "Sim" }).focus();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("button", { name: "Fechar" })).toBeVisible();
   await page.getByRole("link", { name: "Avaliar atendimento" }).focus();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Fechar" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("Depois disso ela não poderá ser reaberta nem avaliada.")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Confirmar: fechar a solicitação" }).focus();
   await page.keyboard.press("Enter");
   await expect(page.getByText("Esta solicitação foi encerrada.")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Encerramento - CNES - Nível 01" })).toBeVisible();

@@ -191,7 +191,7 @@ async fn answers_go_through_the_state_machine(server: &TestServer) {
     for fields in [
         vec![("acao", "reabrir"), ("motivo", "De novo, não funciona.")],
         vec![("acao", "avaliar"), ("nota", "5")],
-        vec![("acao", "fechar")],
+        vec![("acao", "fechar"), ("confirmado", "sim")],
     ] {
         let (status, _, body) = answer(server, &number, &cookie, &fields).await;
         assert_eq!(status, 409, "{fields:?}");
@@ -222,7 +222,13 @@ async fn answers_go_through_the_state_machine(server: &TestServer) {
     let closed = open_request(server, CPF_A).await;
     finalize(server, &closed, "Cadastro corrigido.").await;
     let cookie = session(server, CPF_A, &closed).await;
-    assert_eq!(answer(server, &closed, &cookie, &[("acao", "fechar")]).await.0, 303);
+    // Fechar cannot be undone: without its confirmation, the confirmation step and nothing else.
+    let (status, location, _) = answer(server, &closed, &cookie, &[("acao", "fechar")]).await;
+    assert_eq!((status, location), (303, format!("/acompanhar/{closed}?resposta=fechar#resposta")));
+    assert!(stored(server, &closed).await.closed_at.is_none(), "not closed before it was confirmed");
+    let (_, confirm) = page_with(server, &format!("/acompanhar/{closed}?resposta=fechar"), &cookie).await;
+    assert!(confirm.contains("não poderá ser reaberta") && confirm.contains("Confirmar: fechar a solicitação"));
+    assert_eq!(answer(server, &closed, &cookie, &[("acao", "fechar"), ("confirmado", "sim")]).await.0, 303);
     let row = stored(server, &closed).await;
     assert!(row.closed_at.is_some());
     assert_eq!(row.status, "finalizado");

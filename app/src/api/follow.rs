@@ -7,6 +7,7 @@
 use super::AppError;
 use crate::domain::lifecycle::{EventKind, Status};
 use crate::domain::settings::AttachmentLimits;
+use super::forms::Ticked;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
@@ -206,6 +207,22 @@ crate::form_actions! {
         Rate = "avaliar",
         Close = "fechar",
     }
+}
+
+/// The fields of the answer forms on the history page (`POST /acompanhar/{número}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerPost {
+    pub acao: AnswerAction,
+    #[serde(default)]
+    pub motivo: String,
+    #[serde(default)]
+    pub nota: String,
+    #[serde(default)]
+    pub comentario: String,
+    /// Ticked by Fechar's confirmation step: closing cannot be undone, so the server does
+    /// not close without it.
+    #[serde(default)]
+    pub confirmado: Ticked,
 }
 
 /// When the lookup form (a plain HTML form posted to `/acompanhar`) is refused, the server

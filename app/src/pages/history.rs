@@ -6,7 +6,9 @@
 
 use crate::components::complement_form::{ComplementForm, ComplementTooLate};
 use super::follow::StatusBadge;
-use crate::api::follow::{load_history, ActionFeedback, AnswerAction, Answerable, History, COMPLEMENT_SENT};
+use crate::api::follow::{
+    load_history, ActionFeedback, AnswerAction, Answerable, History, COMPLEMENT_SENT,
+};
 use crate::components::error_view::set_status;
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
@@ -164,10 +166,25 @@ fn Answer(
                     <p>"Que bom! Avalie o atendimento ou feche a solicitação."</p>
                     <div class="answer__choices">
                         <a class="br-button primary" href=format!("{page}?resposta=avaliar#resposta")>"Avaliar atendimento"</a>
+                        <form method="get" action=format!("{page}#resposta")>
+                            <button type="submit" name="resposta" value="fechar" class="br-button secondary">"Fechar"</button>
+                        </form>
+                    </div>
+                }
+                .into_any(),
+                // Fechar cannot be undone: it asks first, on a step of its own (no script needed).
+                "fechar" => view! {
+                    <p class="answer__confirm">
+                        "Fechar encerra o atendimento desta solicitação. Depois disso ela não poderá ser reaberta "
+                        "nem avaliada. Deseja mesmo fechar?"
+                    </p>
+                    <div class="answer__choices">
                         <form method="post" action=page.clone()>
                             <input type="hidden" name="acao" value=AnswerAction::Close.value() />
-                            <button type="submit" class="br-button secondary">"Fechar"</button>
+                            <input type="hidden" name="confirmado" value="sim" />
+                            <button type="submit" class="br-button primary">"Confirmar: fechar a solicitação"</button>
                         </form>
+                        <a class="br-button secondary" href=format!("{page}?resposta=sim#resposta")>"Voltar"</a>
                     </div>
                 }
                 .into_any(),

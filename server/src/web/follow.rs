@@ -11,7 +11,7 @@ use super::AppState;
 use crate::refusal::Refusal;
 use crate::services::follow_up::CitizenAction;
 use crate::session::Scope;
-use app::api::follow::{ActionFeedback, AnswerAction, LookupFeedback, LookupOutcome};
+use app::api::follow::{ActionFeedback, AnswerAction, AnswerPost, LookupFeedback, LookupOutcome};
 use app::api::{could_not, TRY_AGAIN_LATER};
 use app::domain::protocol::ProtocolNumber;
 use app::ports::FollowDesk;
@@ -75,18 +75,6 @@ pub async fn mail_link(State(state): State<AppState>, request: Request, next: Ne
     )
 }
 
-/// The fields of the answer forms on the history page.
-#[derive(Debug, Deserialize)]
-pub struct AnswerForm {
-    acao: AnswerAction,
-    #[serde(default)]
-    motivo: String,
-    #[serde(default)]
-    nota: String,
-    #[serde(default)]
-    comentario: String,
-}
-
 /// `POST /acompanhar/{número}`: "Não" with a reason, an evaluation, or "Fechar".
 /// Done: back to the history (303). Refused: the history again, with the message beside
 /// the field and what was typed (422), or the state machine's reason (409).
@@ -96,7 +84,7 @@ pub async fn answer(State(state): State<AppState>, Path(number): Path<String>, r
     }
     let Some(number) = ProtocolNumber::parse(&number) else { return not_found() };
     let (parts, body) = request.into_parts();
-    let Ok(Form(form)) = Form::<AnswerForm>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
+    let Ok(Form(form)) = Form::<AnswerPost>::from_request(Request::from_parts(parts.clone(), body), &()).await else {
         return bad_form();
     };
     let session = session_in(&parts.headers);
@@ -107,6 +95,15 @@ pub async fn answer(State(state): State<AppState>, Path(number): Path<String>, r
         AnswerAction::Close => (CitizenAction::Close, ""),
     };
     let path = format!("/acompanhar/{number}");
+    if action == CitizenAction::Close && !form.confirmado.0 {
+        // Not confirmed (an old page, a hand-made post): to the confirmation step, for a
+        // request this session may see; nothing is closed.
+        return match state.follow.visible_request(session.as_deref(), &number).await {
+            Ok(Some(_)) => Redirect::to(&format!("{path}?resposta=fechar#resposta")).into_response(),
+            Ok(None) => not_found(),
+            Err(error) => super::respond::refusal(&Refusal::from(error), ANSWER.doing),
+        };
+    }
     match state.follow.act(session.as_deref(), &number, action).await {
         Ok(_) => Redirect::to(&format!("{path}#resposta")).into_response(),
         Err(refused) => {
