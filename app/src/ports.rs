@@ -8,10 +8,12 @@ use crate::api::catalog::SystemCard;
 use crate::api::catalog_admin::{SystemAdminPage, SystemsPage};
 use crate::api::console::{AgentView, ConsoleRequest, Queue, QueueFilter};
 use crate::api::follow::{History, LookupOutcome, RequestList};
+use crate::api::notices::{NoticePage, NoticesPage};
 use crate::api::reports::{ReportFilter, ReportPage};
 use crate::api::request::RequestFormInfo;
 use crate::api::settings::SettingsPage;
 use crate::api::AppError;
+use crate::domain::notices::Notice;
 use crate::domain::pow::Challenge;
 use crate::domain::protocol::ProtocolNumber;
 use async_trait::async_trait;
@@ -118,6 +120,13 @@ pub trait Reports: Send + Sync {
     async fn report(&self, session: Option<&str>, filter: &ReportFilter) -> Result<ReportPage, AppError>;
 }
 
+/// The public notices: read by anyone; their editing page, administrators only.
+#[async_trait]
+pub trait NoticeDesk: Send + Sync {
+    async fn notice(&self, notice: Notice) -> Result<NoticePage, AppError>;
+    async fn notices(&self, session: Option<&str>) -> Result<NoticesPage, AppError>;
+}
+
 /// Everything the server functions may call.
 #[derive(Clone)]
 pub struct Ports {
@@ -129,6 +138,7 @@ pub struct Ports {
     pub catalog_admin: Arc<dyn CatalogAdmin>,
     pub reports: Arc<dyn Reports>,
     pub settings: Arc<dyn SettingsAdmin>,
+    pub notices: Arc<dyn NoticeDesk>,
 }
 
 /// The ports of the current request.

@@ -2,7 +2,8 @@
 
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::pages::admin::{
-    agent::AgentEditPage, audit::AuditLogPage, calendar::CalendarAdminPage, reports::ReportsPage,
+    agent::AgentEditPage, audit::AuditLogPage, calendar::CalendarAdminPage, notices::NoticesAdminPage,
+    reports::ReportsPage,
     settings::SettingsAdminPage, system::SystemAdminPage, systems::SystemsAdminPage, team::TeamPage, AdminHomePage,
 };
 use crate::pages::console::{
@@ -10,6 +11,7 @@ use crate::pages::console::{
 };
 use crate::pages::{
     faq::FaqPage, follow::FollowPage, history::HistoryPage, home::HomePage, not_found::NotFoundPage,
+    notice::{AccessibilityPage, PrivacyPage},
     request_created::RequestCreatedPage, request_form::RequestFormPage,
 };
 use leptos::prelude::*;
@@ -65,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/faq/:system/chamado/:number") view=RequestCreatedPage ssr=SsrMode::Async />
                     <Route path=path!("/acompanhar") view=FollowPage ssr=SsrMode::Async />
                     <Route path=path!("/acompanhar/:number") view=HistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/privacidade") view=PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/acessibilidade") view=AccessibilityPage ssr=SsrMode::Async />
                     <Route path=path!("/atendimento") view=QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/atendimento/entrar") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/atendimento/senha") view=PasswordPage ssr=SsrMode::Async />
@@ -74,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/atendentes/:id") view=AgentEditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/auditoria") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendario") view=CalendarAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/avisos") view=NoticesAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/configuracoes") view=SettingsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/sistemas") view=SystemsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/relatorios") view=ReportsPage ssr=SsrMode::Async />

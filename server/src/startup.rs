@@ -24,6 +24,7 @@ use crate::services::lookup::{LookupLimits, Lookups};
 use crate::services::opening::{OpeningLimits, Outgoing, RequestParts, RequestService};
 use crate::services::reports::ReportService;
 use crate::services::complement::ComplementService;
+use crate::services::notices::NoticeService;
 use crate::services::settings::{SettingsService, SettingsStore};
 use crate::session::Sessions;
 use crate::spent_captchas::{Captchas, SpentCaptchas};
@@ -113,6 +114,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let reports = Arc::new(ReportService::new(db.clone(), admin.clone()));
     let settings_admin = Arc::new(SettingsService::new(db.clone(), gate.clone(), admin.clone(), portal_settings));
     let logos = Arc::new(LogoService::new(db.clone(), gate.clone(), admin.clone()));
+    let notices = Arc::new(NoticeService::new(db.clone(), gate.clone(), admin.clone()));
     let desk = Arc::new(DeskService::new(
         db.clone(),
         gate.clone(),
@@ -137,6 +139,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         catalog_admin: catalog_admin.clone(),
         reports: reports.clone(),
         settings: settings_admin.clone(),
+        notices: notices.clone(),
     };
     let state = AppState {
         leptos: settings.leptos.clone(),
@@ -152,6 +155,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         desk: desk.clone(),
         settings: settings_admin,
         logos,
+        notices,
         attachments,
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
         https,

@@ -9,6 +9,7 @@ pub mod console;
 pub mod error;
 pub mod follow;
 pub mod forms;
+pub mod notices;
 pub mod reports;
 pub mod request;
 pub mod settings;

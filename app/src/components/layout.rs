@@ -2,6 +2,7 @@
 //! the content as the first thing a keyboard user reaches). "Acompanhar solicitação" is
 //! in both, where people look for "check status" on a help desk.
 
+use crate::domain::notices::Notice;
 use crate::SITE_NAME;
 use leptos::prelude::*;
 
@@ -19,9 +20,17 @@ pub fn FollowHint() -> impl IntoView {
     }
 }
 
+/// The eMAG shortcuts (1 content, 2 menu, 4 footer), as links that appear on focus and
+/// as access keys; the accessibility statement lists them.
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    view! { <a class="skip-link" href="#conteudo">"Ir para o conteúdo"</a> }
+    view! {
+        <nav class="skip-links" aria-label="Atalhos de teclado">
+            <a class="skip-link" href="#conteudo" accesskey="1">"Ir para o conteúdo [1]"</a>
+            <a class="skip-link" href="#menu" accesskey="2">"Ir para o menu [2]"</a>
+            <a class="skip-link" href="#rodape" accesskey="4">"Ir para o rodapé [4]"</a>
+        </nav>
+    }
 }
 
 #[component]
@@ -33,7 +42,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="site-header__name">{SITE_NAME}</span>
                     <span class="site-header__tagline">"Suporte aos sistemas de informação do SUS"</span>
                 </a>
-                <nav class="site-header__nav" aria-label="Atalhos">
+                <nav id="menu" class="site-header__nav" aria-label="Menu principal" tabindex="-1">
                     <a href=FOLLOW_PAGE>"Acompanhar solicitação"</a>
                 </nav>
             </div>
@@ -44,7 +53,7 @@ pub fn SiteHeader() -> impl IntoView {
 #[component]
 pub fn SiteFooter() -> impl IntoView {
     view! {
-        <footer class="site-footer">
+        <footer id="rodape" class="site-footer" tabindex="-1">
             <div class="container">
                 <p>
                     "Atendimento a gestores e profissionais de saúde de estados e municípios. "
@@ -54,6 +63,8 @@ pub fn SiteFooter() -> impl IntoView {
                     <ul class="site-footer__links">
                         <li><a href="/">"Central de atendimento"</a></li>
                         <li><a href=FOLLOW_PAGE>"Acompanhar solicitação"</a></li>
+                        <li><a href=Notice::Privacy.path()>{Notice::Privacy.title()}</a></li>
+                        <li><a href=Notice::Accessibility.path()>{Notice::Accessibility.title()}</a></li>
                     </ul>
                 </nav>
             </div>

@@ -10,6 +10,7 @@ pub mod cpf;
 pub mod description;
 pub mod email;
 pub mod lifecycle;
+pub mod notices;
 pub mod person_name;
 pub mod phone;
 pub mod pow;

@@ -7,5 +7,6 @@ pub mod follow;
 pub mod history;
 pub mod home;
 pub mod not_found;
+pub mod notice;
 pub mod request_created;
 pub mod request_form;

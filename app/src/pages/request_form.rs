@@ -3,6 +3,7 @@
 
 use crate::api::request::{load_request_form, FormKey, RequestFormInfo};
 use crate::components::{loaded::Loaded, request_form::RequestForm};
+use crate::domain::notices::Notice;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -45,7 +46,9 @@ fn RequestFormView(info: RequestFormInfo) -> impl IntoView {
             <p class="request__privacy">
                 "Os dados pedidos aqui servem apenas para identificar você, responder à sua solicitação e "
                 "avisar sobre o andamento (Lei Geral de Proteção de Dados, Lei 13.709/2018). O CPF nunca é "
-                "mostrado por inteiro nem enviado por e-mail."
+                "mostrado por inteiro nem enviado por e-mail. "
+                <a href=Notice::Privacy.path()>"Leia o aviso de privacidade"</a>
+                "."
             </p>
             <RequestForm system=system.slug funcionalidades max_files=limits.max_files max_mb=limits.max_mb />
         </section>

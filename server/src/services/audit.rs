@@ -38,6 +38,7 @@ pub mod action {
     pub const CALENDAR: &str = "alterou_calendario";
     pub const CATALOG: &str = "alterou_catalogo";
     pub const SETTINGS: &str = "alterou_configuracoes";
+    pub const NOTICE: &str = "alterou_aviso";
 }
 
 /// Who did it, and from where.
@@ -94,6 +95,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     (action::CALENDAR, "Alterou o calendário"),
     (action::CATALOG, "Alterou sistemas e perguntas"),
     (action::SETTINGS, "Alterou as configurações"),
+    (action::NOTICE, "Alterou um aviso público"),
 ];
 
 impl AdminService {

@@ -14,6 +14,7 @@ pub mod follow_up;
 pub mod housekeeping;
 pub mod logos;
 pub mod lookup;
+pub mod notices;
 pub mod opening;
 pub mod reports;
 pub mod settings;

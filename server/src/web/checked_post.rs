@@ -14,6 +14,7 @@ use app::request_context::{cookie_in, same_origin};
 use app::api::admin::{CalendarPost, InvitePost, MemberPost};
 use app::api::catalog_admin::{NewSystemPost, SystemPost};
 use app::api::console::{PasswordPost, RequestActionForm};
+use app::api::notices::NoticePost;
 use app::api::settings::SettingsPost;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -56,6 +57,7 @@ carries_csrf!(
     SettingsPost,
     NewSystemPost,
     SystemPost,
+    NoticePost,
 );
 
 /// A checked post: what was posted, by whom, from where, and the request's parts (to

@@ -17,6 +17,7 @@ mod headers;
 mod health;
 pub mod listener;
 pub mod logos;
+mod notices;
 pub mod open_request;
 pub mod reports;
 mod request_page;
@@ -29,6 +30,7 @@ use crate::services::catalog_admin::CatalogAdminService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::complement::ComplementService;
+use crate::services::notices::NoticeService;
 use crate::services::follow_up::FollowService;
 use crate::services::logos::LogoService;
 use crate::services::opening::RequestService;
@@ -64,6 +66,7 @@ pub struct AppState {
     pub desk: Arc<DeskService>,
     pub settings: Arc<SettingsService>,
     pub logos: Arc<LogoService>,
+    pub notices: Arc<NoticeService>,
     pub attachments: Arc<dyn AttachmentStore>,
     /// The reverse proxies whose forwarding headers name the client.
     pub trusted_proxies: Arc<client_addr::TrustedProxies>,
@@ -122,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/atendentes/{id}", post(admin::change))
         .route("/admin/calendario", post(admin::calendar))
         .route("/admin/configuracoes", post(settings::change))
+        .route("/admin/avisos", post(notices::change))
         .route("/admin/relatorios.csv", get(reports::csv))
         .route("/admin/sistemas", post(catalog_admin::create))
         .route("/admin/sistemas/{slug}", post(catalog_admin::change))

@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod audit;
 pub mod calendar;
+pub mod notices;
 pub mod reports;
 pub mod settings;
 pub mod system;
@@ -41,6 +42,10 @@ pub fn AdminHomePage() -> impl IntoView {
                     <li>
                         <a href="/admin/configuracoes">"Configurações"</a>
                         <span>" — prazo para contestar e limites de anexos"</span>
+                    </li>
+                    <li>
+                        <a href="/admin/avisos">"Avisos públicos"</a>
+                        <span>" — aviso de privacidade e declaração de acessibilidade"</span>
                     </li>
                     <li>
                         <a href="/admin/relatorios">"Relatórios"</a>

@@ -63,6 +63,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "configuracoes" => "Configurações salvas. Valem a partir de agora.",
         "logotipo" => "Logotipo salvo. Ele já aparece nas páginas do sistema.",
         "logotipo-removido" => "Logotipo removido.",
+        "aviso" => "Aviso salvo. Ele já aparece na página pública.",
         "senha-criada" => "Senha criada. Entre com seu e-mail e a nova senha.",
         _ => return None,
     })

@@ -12,6 +12,7 @@ pub mod funcionalidade;
 pub mod optional_day_off;
 pub mod outbox_message;
 pub mod portal_settings;
+pub mod public_notice;
 pub mod request;
 pub mod request_event;
 pub mod sign_in_throttle;

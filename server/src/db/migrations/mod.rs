@@ -9,6 +9,7 @@ mod m20261126_000005_queue_index;
 mod m20261126_000006_activity_index;
 mod m20261127_000007_settings_and_logos;
 mod m20261130_000008_idempotency;
+mod m20261130_000009_notices;
 
 use sea_orm_migration::prelude::*;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_activity_index::Migration),
             Box::new(m20261127_000007_settings_and_logos::Migration),
             Box::new(m20261130_000008_idempotency::Migration),
+            Box::new(m20261130_000009_notices::Migration),
         ]
     }
 }
