@@ -6,6 +6,9 @@ use crate::domain::notices::Notice;
 use crate::SITE_NAME;
 use leptos::prelude::*;
 
+/// The public body that runs the portal, in the header's identity bar.
+pub const ORGANIZATION: &str = "Ministério da Saúde";
+
 /// Where a citizen follows a request (by CPF and number).
 pub const FOLLOW_PAGE: &str = "/acompanhar";
 
@@ -37,6 +40,14 @@ pub fn SkipLink() -> impl IntoView {
 pub fn SiteHeader() -> impl IntoView {
     view! {
         <header class="site-header">
+            // The government identity bar of the gov.br Design System's header: who runs
+            // the portal, above the portal's own name.
+            <div class="site-header__identity">
+                <div class="container">
+                    <span class="site-header__gov">{ORGANIZATION}</span>
+                    <span class="site-header__sus">" · Sistema Único de Saúde"</span>
+                </div>
+            </div>
             <div class="container site-header__inner">
                 <a class="site-header__brand" href="/">
                     <span class="site-header__name">{SITE_NAME}</span>

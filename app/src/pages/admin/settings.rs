@@ -64,7 +64,7 @@ fn SettingsView(page: SettingsPage) -> impl IntoView {
     let first = focus.iter().position(|&wrong| wrong);
     // A refused form comes back as typed; otherwise the values in force.
     let (days, files, mb) = match feedback {
-        Some(refused) => (refused.form.prazo, refused.form.arquivos, refused.form.tamanho),
+        Some(posted) => (posted.form.prazo, posted.form.arquivos, posted.form.tamanho),
         None => (
             settings.acceptance_days.to_string(),
             settings.attachments.max_files.to_string(),
