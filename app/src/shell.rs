@@ -3,16 +3,21 @@
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::pages::admin::{
     agent::AgentEditPage, audit::AuditLogPage, calendar::CalendarAdminPage, notices::NoticesAdminPage,
-    reports::ReportsPage,
-    settings::SettingsAdminPage, system::SystemAdminPage, systems::SystemsAdminPage, team::TeamPage, AdminHomePage,
+    reports::ReportsPage, settings::SettingsAdminPage, system::SystemAdminPage, systems::SystemsAdminPage,
+    team::TeamPage, AdminHomePage,
 };
 use crate::pages::console::{
     invite::InvitePage, password::PasswordPage, queue::QueuePage, request::ConsoleRequestPage, sign_in::SignInPage,
 };
 use crate::pages::{
-    faq::FaqPage, follow::FollowPage, history::HistoryPage, home::HomePage, not_found::NotFoundPage,
+    faq::FaqPage,
+    follow::FollowPage,
+    history::HistoryPage,
+    home::HomePage,
+    not_found::NotFoundPage,
     notice::{AccessibilityPage, PrivacyPage},
-    request_created::RequestCreatedPage, request_form::RequestFormPage,
+    request_created::RequestCreatedPage,
+    request_form::RequestFormPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};

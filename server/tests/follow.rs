@@ -6,7 +6,9 @@ mod common;
 
 use app::api::follow::{LookupOutcome, NO_MATCH};
 use app::domain::lifecycle::EventKind;
-use common::follow::{answer, cookie_pair, finalize, lookup, lookup_with, page_with, session, stored, CPF_A, CPF_B};
+use common::follow::{
+    answer, cookie_pair, finalize, lookup, lookup_with, page_with, protocol, session, stored, CPF_A, CPF_B,
+};
 use common::opening::{mail_file_with, open_request, solved_captcha, valid_fields, with};
 use common::TestServer;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -108,19 +110,20 @@ async fn every_mismatch_gets_the_same_answer() {
 async fn the_history_shows_public_entries_to_the_owner_only(server: &TestServer) {
     let number = open_request(server, CPF_A).await;
     let other = open_request(server, CPF_B).await;
+    let protocol = protocol(&number);
     server
         .desk
-        .note(&By::operator(), &number, "Segredo interno: ver chamado 123 do fornecedor.", false)
+        .note(&By::operator(), &protocol, "Segredo interno: ver chamado 123 do fornecedor.", false)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     server
         .desk
-        .note(&By::operator(), &number, "Estamos verificando o transmissor.", true)
+        .note(&By::operator(), &protocol, "Estamos verificando o transmissor.", true)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     server
         .desk
-        .escalate(&By::operator(), &number, 2, "Motivo reservado: precisa do nível 2.")
+        .escalate(&By::operator(), &protocol, 2, "Motivo reservado: precisa do nível 2.")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     finalize(server, &number, "Reinstale o transmissor na versão 5.2.").await;

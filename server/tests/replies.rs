@@ -43,12 +43,14 @@ async fn a_reply_reaches_the_citizen(server: &TestServer) {
     assert_eq!(mails_with(server, "Nota interna sigilosa"), 0, "no e-mail carries an internal note");
 
     // Reopened by the citizen, then answered: back to "Em análise", as the console's hint says.
-    finalize(server, &number, "Atualize para a versao 7.") .await;
+    finalize(server, &number, "Atualize para a versao 7.").await;
     let cookie = session(server, CPF_A, &number).await;
-    let (status, _, _) = answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "Ainda não funciona.")]).await;
+    let (status, _, _) =
+        answer(server, &number, &cookie, &[("acao", "reabrir"), ("motivo", "Ainda não funciona.")]).await;
     assert_eq!(status, 303);
     assert_eq!(stored(server, &number).await.status, "reaberto");
-    let (status, _, _) = act(server, &number, &ana, &[("acao", "responder"), ("texto", "Pode enviar a tela do erro?")]).await;
+    let (status, _, _) =
+        act(server, &number, &ana, &[("acao", "responder"), ("texto", "Pode enviar a tela do erro?")]).await;
     assert_eq!(status, 303);
     assert_eq!(stored(server, &number).await.status, "em_analise");
     mail_link_path(server, &number, &["Pode enviar a tela do erro?"]).await;
@@ -56,7 +58,13 @@ async fn a_reply_reaches_the_citizen(server: &TestServer) {
 on_both_databases!(a_reply_reaches_the_citizen);
 
 /// Posts the history page's "Complementar solicitação" form: status, `Location`, body.
-async fn complement(server: &TestServer, number: &str, cookie: &str, text: &str, files: Files) -> (u16, String, String) {
+async fn complement(
+    server: &TestServer,
+    number: &str,
+    cookie: &str,
+    text: &str,
+    files: Files,
+) -> (u16, String, String) {
     let mut form = Form::new().text("complemento", text.to_owned());
     for (name, bytes) in files {
         let part = Part::bytes(bytes).file_name(name).mime_str("image/png").unwrap_or_else(|e| panic!("{e}"));
@@ -89,13 +97,15 @@ async fn the_citizen_complements_an_open_request(server: &TestServer) {
     assert!(body.contains("Escreva o complemento com pelo menos 10 caracteres."), "{body}");
     assert!(body.contains("curto</textarea>"), "the text is kept: {body}");
     let text = "A versão instalada é a 7.2.1, tela em anexo.";
-    let (status, _, body) = complement(server, &number, &cookie, text, vec![("nota.png".into(), b"texto".to_vec())]).await;
+    let (status, _, body) =
+        complement(server, &number, &cookie, text, vec![("nota.png".into(), b"texto".to_vec())]).await;
     assert_eq!(status, 422);
     assert!(body.contains("nota.png") && body.contains(text), "{body}");
     assert_eq!(stored(server, &number).await.version, before.version, "nothing was written");
 
     // Accepted: the citizen's entry and its image, the status unchanged, the request on top.
-    let (status, location, _) = complement(server, &number, &cookie, text, vec![("tela.png".into(), png(120, 80))]).await;
+    let (status, location, _) =
+        complement(server, &number, &cookie, text, vec![("tela.png".into(), png(120, 80))]).await;
     assert_eq!((status, location), (303, format!("{history_path}?complemento=enviado#complemento-titulo")));
     let after = stored(server, &number).await;
     assert_eq!((after.status.as_str(), after.version), (before.status.as_str(), before.version + 1));

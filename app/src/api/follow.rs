@@ -4,10 +4,10 @@
 //! citizen's answers to a finalized request (reopen, rate, close) are plain HTML form
 //! posts handled by the server, so they work without JavaScript.
 
+use super::forms::Ticked;
 use super::AppError;
 use crate::domain::lifecycle::{EventKind, Status};
 use crate::domain::settings::AttachmentLimits;
-use super::forms::Ticked;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};

@@ -8,6 +8,6 @@ pub mod escape;
 pub mod faq_search;
 pub mod layout;
 pub mod loaded;
-pub mod refused;
 pub mod lookup_form;
+pub mod refused;
 pub mod request_form;

@@ -122,7 +122,9 @@ impl Standing {
     /// the request is being analysed, whether it was new, in analysis or reopened.
     pub fn reply(self) -> Result<Standing, Blocked> {
         match self.status {
-            Status::Recebido | Status::EmAnalise | Status::Reaberto => Ok(Standing { status: Status::EmAnalise, ..self }),
+            Status::Recebido | Status::EmAnalise | Status::Reaberto => {
+                Ok(Standing { status: Status::EmAnalise, ..self })
+            }
             Status::Finalizado => Err(Blocked::AlreadyFinalized),
             Status::Avaliado => Err(Blocked::AlreadyRated),
         }

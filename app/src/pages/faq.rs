@@ -6,8 +6,8 @@
 //! script on the page is the search island.
 
 use crate::api::catalog::{load_faq, SystemFaq};
-use crate::components::{faq_search::FaqSearch, loaded::Loaded};
 use crate::components::layout::FollowHint;
+use crate::components::{faq_search::FaqSearch, loaded::Loaded};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};

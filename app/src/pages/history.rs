@@ -4,11 +4,9 @@
 //! so it works with JavaScript off; a refused answer comes back with the message beside
 //! its field and the text as typed.
 
-use crate::components::complement_form::{ComplementForm, ComplementTooLate};
 use super::follow::StatusBadge;
-use crate::api::follow::{
-    load_history, ActionFeedback, AnswerAction, Answerable, History, COMPLEMENT_SENT,
-};
+use crate::api::follow::{load_history, ActionFeedback, AnswerAction, Answerable, History, COMPLEMENT_SENT};
+use crate::components::complement_form::{ComplementForm, ComplementTooLate};
 use crate::components::error_view::set_status;
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;

@@ -6,10 +6,10 @@ use super::image_check::{self, CleanImage};
 use super::store::{self, AttachmentStore};
 use super::Upload;
 use crate::db::entities::attachment;
-use chrono::{DateTime, Utc};
-use sea_orm::Set;
 use app::domain::request_form;
 use app::domain::settings::AttachmentLimits;
+use chrono::{DateTime, Utc};
+use sea_orm::Set;
 
 /// An attachment already cleaned and put in the store, waiting for its database record.
 #[derive(Debug, Clone)]
@@ -36,7 +36,10 @@ impl StoredAttachment {
 
 /// Checks every file (count, name, size, content) and cleans the images; the first
 /// problem is reported with the file's name and the rule.
-pub async fn check_uploads(uploads: Vec<Upload>, limits: AttachmentLimits) -> Result<Vec<(String, CleanImage)>, String> {
+pub async fn check_uploads(
+    uploads: Vec<Upload>,
+    limits: AttachmentLimits,
+) -> Result<Vec<(String, CleanImage)>, String> {
     if uploads.len() > limits.max_files() {
         return Err(limits.too_many_sent());
     }

@@ -16,7 +16,7 @@ use app::api::AppError;
 use app::domain::brasilia::{self, date_time as brasilia_date_time};
 use app::domain::citizen_text;
 use app::domain::cpf::Cpf;
-use app::domain::lifecycle::{self, rating_label, EventKind, Standing, Status};
+use app::domain::lifecycle::{rating_label, EventKind, Standing, Status};
 use app::domain::protocol::ProtocolNumber;
 use app::domain::pt_br;
 use app::ports::{FollowDesk, LookupAnswer};

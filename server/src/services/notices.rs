@@ -48,7 +48,13 @@ impl NoticeService {
     }
 
     /// Saves `notice`'s new text, with a line in the audit log.
-    pub async fn save(&self, by: &Principal, notice: Notice, text: &str, client: Option<String>) -> Result<(), Refusal> {
+    pub async fn save(
+        &self,
+        by: &Principal,
+        notice: Notice,
+        text: &str,
+        client: Option<String>,
+    ) -> Result<(), Refusal> {
         let text = check_text(text).map_err(|message| Refusal::invalid("texto", message))?;
         let now = Utc::now();
         let _turn = self.gate.enter().await;
@@ -67,12 +73,8 @@ impl NoticeService {
             )
             .exec_without_returning(&txn)
             .await?;
-        let detail = format!(
-            "{}: {} → {} caracteres",
-            notice.title(),
-            old.markdown.chars().count(),
-            text.chars().count()
-        );
+        let detail =
+            format!("{}: {} → {} caracteres", notice.title(), old.markdown.chars().count(), text.chars().count());
         audit::record(&txn, &Actor { agent_id: Some(by.id), ip: client }, action::NOTICE, None, &detail, now).await?;
         txn.commit().await?;
         Ok(())

@@ -9,13 +9,13 @@ use super::respond::{self, bad_form, forbidden_origin, stale_form};
 use super::AppState;
 use crate::refusal::Refusal;
 use crate::services::agents::Principal;
-use app::api::console::AGENT_COOKIE;
-use app::request_context::{cookie_in, same_origin};
 use app::api::admin::{CalendarPost, InvitePost, MemberPost};
 use app::api::catalog_admin::{NewSystemPost, SystemPost};
+use app::api::console::AGENT_COOKIE;
 use app::api::console::{PasswordPost, RequestActionForm};
 use app::api::notices::NoticePost;
 use app::api::settings::SettingsPost;
+use app::request_context::{cookie_in, same_origin};
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
@@ -98,7 +98,7 @@ async fn checked<T: DeserializeOwned + CarriesCsrf>(
     }
     let (mut parts, body) = request.into_parts();
     let Ok(client) = ClientAddr::from_request_parts(&mut parts, state).await;
-    let form = read_form(&parts, body).await?;
+    let form: T = read_form(&parts, body).await?;
     let principal = posting(state, &parts.headers, form.csrf(), administrator).await?;
     Ok(AgentPost { parts, form, principal, client })
 }

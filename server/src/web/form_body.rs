@@ -57,10 +57,7 @@ pub async fn read_body(mut multipart: Multipart, limits: AttachmentLimits) -> Re
 }
 
 /// What the history page's "Complementar solicitação" form carried.
-pub async fn read_complement(
-    mut multipart: Multipart,
-    limits: AttachmentLimits,
-) -> Result<Complement, BodyError> {
+pub async fn read_complement(mut multipart: Multipart, limits: AttachmentLimits) -> Result<Complement, BodyError> {
     let mut complement = Complement { text: String::new(), uploads: Vec::new() };
     while let Some(part) = multipart.next_field().await.map_err(BodyError::Malformed)? {
         match part.name().unwrap_or_default() {

@@ -107,15 +107,15 @@ pub async fn change(
             FILE_FIELD,
             format!("O arquivo “{}” tem mais de 2 MB, o tamanho máximo.", posted.file_name),
         )),
-        LogoAction::Upload => {
-            state.logos.upload(&admin, &slug, &posted.file_name, posted.bytes, client.logged()).await.map(|()| "logotipo")
-        }
+        LogoAction::Upload => state
+            .logos
+            .upload(&admin, &slug, &posted.file_name, posted.bytes, client.logged())
+            .await
+            .map(|()| "logotipo"),
         LogoAction::Remove => state.logos.remove(&admin, &slug, client.logged()).await.map(|()| "logotipo-removido"),
     };
     match outcome {
         Ok(done) => Redirect::to(&format!("{page}?ok={done}")).into_response(),
-        Err(refused) => {
-            page_again(state, parts, &page, refused, SAVING, |shown| shown.keeping(action)).await
-        }
+        Err(refused) => page_again(state, parts, &page, refused, SAVING, |shown| shown.keeping(action)).await,
     }
 }

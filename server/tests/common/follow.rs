@@ -65,9 +65,17 @@ pub async fn stored(server: &TestServer, number: &str) -> request::Model {
     server.stored_request(number).await
 }
 
+/// `number` as the services take it.
+pub fn protocol(number: &str) -> ProtocolNumber {
+    ProtocolNumber::parse(number).unwrap_or_else(|| panic!("{number} is not a protocol number"))
+}
+
 pub async fn finalize(server: &TestServer, number: &str, answer: &str) {
-    let protocol = ProtocolNumber::parse(number).unwrap_or_else(|| panic!("{number} is not a protocol number"));
-    server.desk.finalize(&By::operator(), &protocol, answer).await.unwrap_or_else(|e| panic!("finalizing {number}: {e}"));
+    server
+        .desk
+        .finalize(&By::operator(), &protocol(number), answer)
+        .await
+        .unwrap_or_else(|e| panic!("finalizing {number}: {e}"));
 }
 
 /// Opens a request with this CPF and e-mail (and files); returns its number.

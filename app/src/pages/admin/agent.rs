@@ -3,8 +3,8 @@
 
 use crate::api::admin::{load_agent_edit, AgentEdit, MemberAction, MemberPost};
 use crate::components::loaded::Loaded;
-use crate::pages::console::{notice, ConsoleNav};
 use crate::components::refused::refused;
+use crate::pages::console::{notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -3,8 +3,8 @@
 
 use crate::api::admin::{load_audit, AuditFilter, AuditPage};
 use crate::components::loaded::Loaded;
-use crate::pages::console::ConsoleNav;
 use crate::domain::pt_br::count;
+use crate::pages::console::ConsoleNav;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -62,8 +62,9 @@ fn NoticeForm(text: NoticeText, csrf: String, feedback: Option<Feedback<NoticePo
         (false, Some(day)) => format!("Salvo em {day}."),
         (false, None) => String::new(),
     };
-    let privacy_hint = (notice == Notice::Privacy)
-        .then_some("Inclua o órgão controlador, o prazo de guarda e o contato do Encarregado pelo tratamento de dados pessoais.");
+    let privacy_hint = (notice == Notice::Privacy).then_some(
+        "Inclua o órgão controlador, o prazo de guarda e o contato do Encarregado pelo tratamento de dados pessoais.",
+    );
     view! {
         <section class="console-box" aria-labelledby=format!("{id}-titulo")>
             <h2 id=format!("{id}-titulo")>{notice.title()}</h2>

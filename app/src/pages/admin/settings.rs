@@ -4,10 +4,10 @@
 
 use crate::api::settings::{load_settings_admin, SettingsPage, SettingsPost};
 use crate::components::loaded::Loaded;
+use crate::components::refused::{field_error, form_error, refused};
 use crate::domain::pt_br::count as count_of;
 use crate::domain::settings::{AttachmentLimits, PortalSettings};
 use crate::pages::console::{notice, ConsoleNav};
-use crate::components::refused::{field_error, form_error, refused};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

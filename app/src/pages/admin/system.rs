@@ -6,8 +6,8 @@
 use crate::api::catalog_admin::{load_system_admin, LogoAction, SystemAction, SystemAdminPage, SystemPost};
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
-use crate::pages::console::{notice, ConsoleNav};
 use crate::components::refused::{field_error, refused};
+use crate::pages::console::{notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

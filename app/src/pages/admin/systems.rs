@@ -3,9 +3,9 @@
 use crate::api::catalog_admin::{load_systems_admin, NewSystemPost, SystemsPage};
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
-use crate::pages::console::{notice, ConsoleNav};
 use crate::components::refused::{field_error, refused};
 use crate::domain::pt_br::count;
+use crate::pages::console::{notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -3,11 +3,11 @@
 //! administrator.
 
 use super::ConsoleStyle;
-use crate::components::refused::{field_error, refused};
 use crate::api::admin::{load_invite, InviteView, NewPasswordPost};
 use crate::api::AppError;
 use crate::components::error_view::{set_status, ErrorView};
 use crate::components::loaded::Loaded;
+use crate::components::refused::{field_error, refused};
 use crate::domain::agent::PASSWORD_MIN_CHARS;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -2,9 +2,9 @@
 //! asked again; every other session of the agent ends).
 
 use super::{notice, ConsoleNav};
-use crate::components::refused::{field_error, refused};
 use crate::api::console::{load_agent, AgentView, PasswordPost};
 use crate::components::loaded::Loaded;
+use crate::components::refused::{field_error, refused};
 use crate::domain::agent::PASSWORD_MIN_CHARS;
 use leptos::prelude::*;
 use leptos_meta::Title;

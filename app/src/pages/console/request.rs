@@ -5,11 +5,11 @@
 //! meanwhile by someone else is reported instead of overwritten.
 
 use super::{notice, ConsoleNav};
-use crate::components::refused::{field_error, form_error, refused};
 use crate::api::console::{load_console_request, AgentView, ConsoleRequest, RequestAction, RequestActionForm};
 use crate::api::forms::Feedback;
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
+use crate::components::refused::{field_error, form_error, refused};
 use crate::pages::follow::StatusBadge;
 use leptos::prelude::*;
 use leptos_meta::Title;

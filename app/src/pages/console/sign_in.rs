@@ -3,9 +3,9 @@
 //! that never tells whether the e-mail exists.
 
 use super::{notice, ConsoleStyle};
-use crate::components::refused::{form_error, refused};
 use crate::api::console::{load_sign_in_form, SignInForm, SignInPost};
 use crate::components::loaded::Loaded;
+use crate::components::refused::{form_error, refused};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -105,8 +105,7 @@ async fn run(writer: Arc<Writer>, mut receiver: mpsc::Receiver<Opening>) {
 impl Writer {
     /// Writes one batch and answers each of its openings.
     async fn write(&self, batch: Vec<Opening>) {
-        let (openings, replies): (Vec<_>, Vec<_>) =
-            batch.into_iter().map(|o| (o.pending, o.reply)).unzip();
+        let (openings, replies): (Vec<_>, Vec<_>) = batch.into_iter().map(|o| (o.pending, o.reply)).unzip();
         let outcomes = self.write_all(openings).await;
         // The numbers go out only once the log holding them is flushed (a power cut must
         // not take back a number a citizen was given). The flush runs outside the write

@@ -13,7 +13,6 @@ use crate::attachments::Upload;
 use crate::captcha::Verified;
 use crate::refusal::{FieldProblem, Refusal};
 use app::domain::request_form::{self, is_idempotency_key, Draft, Field, ValidDraft};
-use app::domain::settings::AttachmentLimits;
 use std::net::IpAddr;
 use std::time::Instant;
 
