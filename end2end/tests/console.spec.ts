@@ -5,7 +5,9 @@ import { root, serverBin, serverEnv } from "../server-env";
 import {
   currentStatus,
   expectNoAxeViolations,
+  lookUp,
   mailWith,
+  openForm,
   openRequest,
   watchForErrors,
 } from "./helpers";
@@ -211,5 +213,63 @@ test("the administration pages are accessible and keep what citizens read", asyn
   await expect(windowField).toBeFocused();
   await expect(windowField).toHaveValue("0");
   await expectNoAxeViolations(page);
+  expect(problems).toEqual([]);
+});
+
+test("the citizen complements an open request with an image, and the agent sees it", async ({ page, browser }) => {
+  const problems = watchForErrors(page);
+  const number = await openRequest(page, "25524893033");
+  await lookUp(page, "255.248.930-33", number);
+  const form = page.getByRole("region", { name: "Complementar solicitação" });
+  await expect(form).toBeVisible();
+  await expectNoAxeViolations(page);
+  await form.getByLabel("Complemento").fill("curto");
+  await form.getByRole("button", { name: "Enviar complemento" }).click();
+  await expect(page.getByText("Escreva o complemento com pelo menos 10 caracteres.")).toBeVisible();
+  await expect(form.getByLabel("Complemento")).toHaveValue("curto");
+  await form.getByLabel("Complemento").fill("A versão instalada é a 7.2.1; a tela do erro vai em anexo.");
+  await form.getByLabel("Adicionar arquivo").setInputFiles(path.join(__dirname, "..", "fixtures", "tela.png"));
+  await form.getByRole("button", { name: "Enviar complemento" }).click();
+  await expect(page.getByText("Complemento enviado. A equipe de atendimento já pode vê-lo.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Complemento - CNES - Nível 01" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "tela.png" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // The team sees it on the request page, with its image (its place at the top of the queue is
+  // checked by the server tests: here other tests open requests at the same time).
+  const email = "chefe.complemento@saude.gov.br";
+  createAdmin(email);
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, email, ADMIN_PASSWORD);
+  await admin.goto(`/atendimento/solicitacoes/${number}`);
+  await expect(admin.getByText("A versão instalada é a 7.2.1; a tela do erro vai em anexo.")).toBeVisible();
+  await expect(admin.getByRole("link", { name: /tela\.png/ }).first()).toBeVisible();
+  expect(problems.filter((p) => !p.includes("status of 422"))).toEqual([]);
+});
+
+test("a suggestion is shown while the description is typed, opened, marked helpful, and the report counts it", async ({ page, browser }) => {
+  const problems = watchForErrors(page);
+  await openForm(page);
+  await page.getByLabel("Descrição da solicitação").fill("Não consigo fazer a instalação do SCNES no computador novo");
+  const suggestions = page.getByRole("complementary", { name: "Estas respostas podem ajudar" });
+  await expect(suggestions).toBeVisible({ timeout: 10_000 });
+  await suggestions.getByText("Como instalar o SCNES?").click();
+  await expect(suggestions.getByText("Baixe o instalador da versão mais recente")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await suggestions.getByRole("button", { name: "Sim" }).first().click();
+  await expect(suggestions.getByText("Que bom! Se a dúvida foi resolvida, não é preciso enviar a solicitação.")).toBeVisible();
+
+  // The administrator's report counts it (other tests may add to the same counts).
+  const email = "chefe.relatorio@saude.gov.br";
+  createAdmin(email);
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, email, ADMIN_PASSWORD);
+  await admin.goto("/admin/relatorios?sistema=cnes");
+  const table = admin.getByRole("table", { name: "Perguntas frequentes: sugestões no formulário e respostas úteis" });
+  const cells = table.getByRole("row", { name: /^CNES/ }).getByRole("cell");
+  for (const column of [0, 1, 2]) {
+    expect(Number(await cells.nth(column).textContent())).toBeGreaterThanOrEqual(1);
+  }
+  await expectNoAxeViolations(admin);
   expect(problems).toEqual([]);
 });

@@ -6,6 +6,7 @@ import {
   captchaSolved,
   currentStatus,
   expectNoAxeViolations,
+  lookUp,
   mailWith,
   openRequest,
   watchForErrors,
@@ -165,4 +166,34 @@ test("every citizen page leads to 'Acompanhar solicitação': header, page and f
   await expect(page.getByRole("heading", { level: 1, name: "Acompanhar solicitação" })).toBeVisible();
   await page.getByRole("contentinfo").getByRole("link", { name: "Central de atendimento" }).click();
   await expect(page).toHaveURL(/\/$/);
+});
+
+/** The page's width beyond the viewport, in CSS pixels (0: no horizontal scroll). */
+async function overflow(page: import("@playwright/test").Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+test("every citizen page fits 320 and 360 pixels without horizontal scroll", async ({ page }) => {
+  test.setTimeout(90_000);
+  const number = await openRequest(page, "96271845860");
+  const created = page.url();
+  // The list and the history need a session: looked up as a citizen does.
+  await lookUp(page, "962.718.458-60", number);
+  const pages = [
+    "/",
+    "/faq/cnes",
+    "/faq/cnes/chamado",
+    new URL(created).pathname + new URL(created).search,
+    "/acompanhar",
+    `/acompanhar/${number}`,
+    "/privacidade",
+    "/acessibilidade",
+  ];
+  for (const width of [320, 360]) {
+    await page.setViewportSize({ width, height: 740 });
+    for (const path of pages) {
+      await page.goto(path);
+      expect(await overflow(page), `${path} at ${width} px`).toBeLessThanOrEqual(0);
+    }
+  }
 });

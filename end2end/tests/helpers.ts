@@ -97,3 +97,15 @@ export async function mailWith(number: string, also = ""): Promise<string> {
   }
   throw new Error(`no e-mail with ${number} in ${dir}`);
 }
+
+/** Looks request `number` up by its CPF, as a citizen does, and opens its history. */
+export async function lookUp(page: Page, cpf: string, number: string) {
+  await page.goto(`/acompanhar?numero=${number}`);
+  await expect(captchaCheck(page)).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
+  await page.getByLabel("CPF", { exact: true }).fill(cpf);
+  await captchaSolved(page);
+  await page.getByRole("button", { name: "Pesquisar" }).click();
+  const table = page.getByRole("table", { name: "Suas solicitações" });
+  await table.getByRole("link", { name: number }).click({ timeout: 15_000 });
+  await expect(page.getByRole("heading", { level: 1, name: `Histórico da solicitação nº ${number}` })).toBeVisible();
+}

@@ -128,6 +128,39 @@ test("a wrong CPF shows its message beside the field and nothing is sent", async
   expect(problems).toEqual([]);
 });
 
+test("three refused files give three messages; images can be dropped onto the file area", async ({ page }) => {
+  await openForm(page);
+  const input = page.getByLabel("Adicionar arquivo");
+  // After the island takes over, a pt-BR control replaces the browser's own text.
+  await expect(page.getByRole("button", { name: "Escolher arquivos" })).toBeVisible();
+  await expect(page.getByText("Nenhum arquivo escolhido")).toBeVisible();
+  await input.setInputFiles([
+    { name: "planilha.xlsx", mimeType: "application/octet-stream", buffer: Buffer.from("PK\x03\x04 planilha") },
+    { name: "programa.png", mimeType: "image/png", buffer: Buffer.from("MZ\x90\x00 not an image") },
+    { name: "tela.png", mimeType: "image/png", buffer: PNG },
+    { name: "texto.gif", mimeType: "image/gif", buffer: Buffer.from("apenas texto") },
+  ]);
+  // One message per refused file, each naming the file and the rule (the field's description).
+  for (const name of ["planilha.xlsx", "programa.png", "texto.gif"]) {
+    await expect(input).toHaveAccessibleDescription(new RegExp(`O arquivo “${name.replace(".", "\\.")}” não é permitido`));
+  }
+  await expect(input).not.toHaveAccessibleDescription(/tela\.png/);
+  const chosen = page.getByRole("list", { name: "Arquivos escolhidos" });
+  await expect(chosen.getByRole("listitem")).toHaveCount(1);
+  await expect(page.getByText("1 arquivo escolhido")).toBeVisible();
+
+  // Dropped onto the area: taken like a chosen file.
+  const transfer = await page.evaluateHandle((bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], "arrastada.png", { type: "image/png" }));
+    return data;
+  }, [...PNG]);
+  await page.getByText("ou arraste as imagens para esta área").dispatchEvent("drop", { dataTransfer: transfer });
+  await expect(chosen.getByText("arrastada.png")).toBeVisible();
+  await expect(page.getByText("2 arquivos escolhidos")).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
 test("a file that is not an image is refused in the browser with its name", async ({ page }) => {
   await openForm(page);
   const input = page.getByLabel("Adicionar arquivo");

@@ -22,6 +22,7 @@ use crate::services::follow_up::FollowService;
 use crate::services::housekeeping::Housekeeping;
 use crate::services::logos::LogoService;
 use crate::services::lookup::{LookupLimits, Lookups};
+use crate::services::faq_help::FaqHelpService;
 use crate::services::notices::NoticeService;
 use crate::services::opening::{OpeningLimits, Outgoing, RequestParts, RequestService};
 use crate::services::reports::ReportService;
@@ -115,6 +116,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let settings_admin = Arc::new(SettingsService::new(db.clone(), gate.clone(), admin.clone(), portal_settings));
     let logos = Arc::new(LogoService::new(db.clone(), gate.clone(), admin.clone()));
     let notices = Arc::new(NoticeService::new(db.clone(), gate.clone(), admin.clone()));
+    let faq_help = Arc::new(FaqHelpService::new(db.clone(), gate.clone()));
     let desk = Arc::new(DeskService::new(
         db.clone(),
         gate.clone(),
@@ -140,6 +142,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         reports: reports.clone(),
         settings: settings_admin.clone(),
         notices: notices.clone(),
+        faq_help: faq_help.clone(),
     };
     let state = AppState {
         leptos: settings.leptos.clone(),
@@ -156,6 +159,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         settings: settings_admin,
         logos,
         notices,
+        faq_help,
         attachments,
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
         https,

@@ -38,6 +38,10 @@ pub struct FaqAdminEntry {
     /// Rendered by the server's Markdown renderer (no raw HTML, no `javascript:` links).
     pub answer_html: String,
     pub published: bool,
+    /// "Esta resposta resolveu minha dúvida?": Sim and Não, on the FAQ page and in the
+    /// request form's suggestions.
+    pub helpful: u64,
+    pub not_helpful: u64,
 }
 
 /// A "funcionalidade" of the request form.

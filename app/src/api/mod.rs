@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod catalog_admin;
 pub mod console;
 pub mod error;
+pub mod faq_help;
 pub mod follow;
 pub mod forms;
 pub mod notices;

@@ -75,6 +75,8 @@ pub struct ReportPage {
     pub per_level: Vec<GroupFigures>,
     /// By the agent who finalized them (answers and ratings follow the finalizer).
     pub per_agent: Vec<GroupFigures>,
+    /// What the FAQ's answers did, per system, in the same period.
+    pub deflection: Vec<super::faq_help::Deflection>,
 }
 
 #[server(endpoint = "admin/relatorios")]

@@ -7,6 +7,7 @@
 
 use crate::api::catalog::{load_faq, SystemFaq};
 use crate::components::layout::FollowHint;
+use crate::domain::faq_help::{HelpfulAnswer, HELPFUL_QUESTION};
 use crate::components::{faq_search::FaqSearch, loaded::Loaded};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -22,17 +23,22 @@ pub fn FaqPage() -> impl IntoView {
     );
     view! {
         <Loaded resource=faq let:faq>
-            <FaqView faq query=query.read_untracked().get("q").unwrap_or_default() />
+            <FaqView
+                faq
+                query=query.read_untracked().get("q").unwrap_or_default()
+                rated=query.read_untracked().get("avaliada").and_then(|id| id.parse().ok())
+            />
         </Loaded>
     }
 }
 
 #[component]
-fn FaqView(faq: SystemFaq, query: String) -> impl IntoView {
+fn FaqView(faq: SystemFaq, query: String, rated: Option<i64>) -> impl IntoView {
     let shown = faq.shown();
     let SystemFaq { system, entries } = faq;
     let group = format!("faq-{}", system.slug);
     let open_request = format!("/faq/{}/chamado", system.slug);
+    let helpful_action = format!("/faq/{}/util", system.slug);
     let title = format!("{} - Perguntas frequentes", system.name);
     let description = format!("Perguntas frequentes do {} ({}).", system.name, system.full_name);
     view! {
@@ -53,9 +59,10 @@ fn FaqView(faq: SystemFaq, query: String) -> impl IntoView {
                     .into_iter()
                     .map(|entry| {
                         let id = format!("pergunta-{}", entry.id);
+                        let thanked = rated == Some(entry.id);
                         view! {
                             <li hidden=!entry.matches>
-                                <details class="faq__item" name=group.clone() id=id>
+                                <details class="faq__item" name=group.clone() id=id open=thanked>
                                     <summary>{entry.question.clone()}</summary>
                                     <div
                                         class="faq__answer"
@@ -63,6 +70,7 @@ fn FaqView(faq: SystemFaq, query: String) -> impl IntoView {
                                         aria-label=entry.question
                                         inner_html=entry.answer_html
                                     ></div>
+                                    <Helpful action=helpful_action.clone() entry=entry.id thanked />
                                 </details>
                             </li>
                         }
@@ -74,4 +82,26 @@ fn FaqView(faq: SystemFaq, query: String) -> impl IntoView {
             <FollowHint />
         </section>
     }
+}
+
+/// "Esta resposta resolveu minha dúvida?" under an answer: a plain form (no script), and
+/// a thank-you once answered.
+#[component]
+fn Helpful(action: String, entry: i64, thanked: bool) -> impl IntoView {
+    if thanked {
+        return view! { <p class="faq__helpful" role="status">"Obrigado pela resposta."</p> }.into_any();
+    }
+    view! {
+        <form method="post" action=action class="faq__helpful">
+            <input type="hidden" name="pergunta" value=entry.to_string() />
+            <span class="faq__helpful-question">{HELPFUL_QUESTION}</span>
+            <button type="submit" name="resposta" value=HelpfulAnswer::Yes.value() class="br-button secondary small">
+                "Sim"
+            </button>
+            <button type="submit" name="resposta" value=HelpfulAnswer::No.value() class="br-button secondary small">
+                "Não"
+            </button>
+        </form>
+    }
+    .into_any()
 }

@@ -173,6 +173,7 @@ impl CatalogAdminService {
             .order_by_asc(faq_entry::Column::Id)
             .all(&self.db)
             .await?;
+        let votes = super::faq_help::entry_counts(&self.db, sys.id).await?;
         let funcionalidades = funcionalidade::Entity::find()
             .filter(funcionalidade::Column::SystemId.eq(sys.id))
             .order_by_asc(funcionalidade::Column::Position)
@@ -194,12 +195,17 @@ impl CatalogAdminService {
             logo_path: sys.logo_path,
             faq: faq
                 .into_iter()
-                .map(|e| FaqAdminEntry {
-                    id: e.id,
-                    answer_html: markdown::render(&e.answer_md).html,
-                    question: e.question,
-                    answer_md: e.answer_md,
-                    published: e.published,
+                .map(|e| {
+                    let (helpful, not_helpful) = votes.get(&e.id).copied().unwrap_or_default();
+                    FaqAdminEntry {
+                        id: e.id,
+                        answer_html: markdown::render(&e.answer_md).html,
+                        question: e.question,
+                        answer_md: e.answer_md,
+                        published: e.published,
+                        helpful,
+                        not_helpful,
+                    }
                 })
                 .collect(),
             funcionalidades: funcionalidades

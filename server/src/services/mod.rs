@@ -10,6 +10,7 @@ pub mod catalog_admin;
 pub mod complement;
 pub mod console;
 pub mod desk;
+pub mod faq_help;
 pub mod follow_up;
 pub mod housekeeping;
 pub mod logos;

@@ -216,6 +216,8 @@ impl ReportService {
             })
             .collect();
         per_agent.sort_by(|a, b| b.figures.finalized.cmp(&a.figures.finalized).then(a.label.cmp(&b.label)));
+        let chosen_systems: Vec<system::Model> = systems.iter().filter(|s| chosen.contains(&s.id)).cloned().collect();
+        let deflection = super::faq_help::deflection(&self.db, &chosen_systems, start, end).await?;
         Ok(ReportPage {
             admin: admin.view(),
             filter: filter.clone(),
@@ -224,6 +226,7 @@ impl ReportService {
             total,
             per_level,
             per_agent,
+            deflection,
         })
     }
 }

@@ -11,6 +11,7 @@ mod complement;
 pub mod console;
 mod download;
 mod errors;
+mod faq_help;
 pub mod follow;
 mod form_body;
 mod headers;
@@ -32,6 +33,7 @@ use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::follow_up::FollowService;
 use crate::services::logos::LogoService;
+use crate::services::faq_help::FaqHelpService;
 use crate::services::notices::NoticeService;
 use crate::services::opening::RequestService;
 use crate::services::reports::ReportService;
@@ -67,6 +69,7 @@ pub struct AppState {
     pub settings: Arc<SettingsService>,
     pub logos: Arc<LogoService>,
     pub notices: Arc<NoticeService>,
+    pub faq_help: Arc<FaqHelpService>,
     pub attachments: Arc<dyn AttachmentStore>,
     /// The reverse proxies whose forwarding headers name the client.
     pub trusted_proxies: Arc<client_addr::TrustedProxies>,
@@ -108,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         // The same form posted without the island (before the wasm arrived, or without
         // JavaScript): the page is shown again, or the confirmation follows.
         .route("/faq/{system}/chamado", post(request_page::post_form).layer(DefaultBodyLimit::disable()))
+        .route("/faq/{system}/util", post(faq_help::helpful))
         .route("/acompanhar", post(follow::look_up))
         .route("/acompanhar/sair", post(follow::leave))
         .route("/acompanhar/lista-por-email", post(follow::whole_list))

@@ -22,6 +22,9 @@ mod inert {
     ) {
     }
     pub fn pick_files(_ev: &leptos::ev::Event, _state: FormState, _files: RwSignal<Vec<PickedFile>>) {}
+    pub fn drop_files(_ev: &leptos::ev::DragEvent, _state: FormState, _files: RwSignal<Vec<PickedFile>>) {}
+    pub fn open_picker(_id: &str) {}
+    pub fn adopt_files(_state: FormState, _files: RwSignal<Vec<PickedFile>>) {}
     pub fn remove_file(_id: u32, _files: RwSignal<Vec<PickedFile>>, _state: FormState) {}
 }
 
@@ -75,35 +78,67 @@ mod live {
             || head.starts_with(b"GIF89a")
     }
 
+    fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+        let Some(list) = list else { return Vec::new() };
+        (0..list.length()).filter_map(|index| list.get(index)).collect()
+    }
+
     pub fn pick_files(ev: &leptos::ev::Event, state: FormState, files: RwSignal<Vec<PickedFile>>) {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let mut picked = Vec::new();
-        if let Some(list) = input.files() {
-            for index in 0..list.length() {
-                if let Some(file) = list.get(index) {
-                    picked.push(file);
-                }
-            }
-        }
+        let picked = files_of(input.files());
         // Cleared so the same file can be chosen again after removing it.
         input.set_value("");
+        take(picked, state, files);
+    }
+
+    /// Images dropped onto the file area: taken as if chosen.
+    pub fn drop_files(ev: &leptos::ev::DragEvent, state: FormState, files: RwSignal<Vec<PickedFile>>) {
+        take(files_of(ev.data_transfer().and_then(|data| data.files())), state, files);
+    }
+
+    /// Images chosen in the browser's own input before the island took over: taken as if
+    /// chosen now, so that they are listed, checked and sent.
+    pub fn adopt_files(state: FormState, files: RwSignal<Vec<PickedFile>>) {
+        let input = document()
+            .and_then(|d| d.get_element_by_id(Field::Anexos.name()))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+        let Some(input) = input else { return };
+        let picked = files_of(input.files());
+        if !picked.is_empty() {
+            input.set_value("");
+            take(picked, state, files);
+        }
+    }
+
+    /// Opens the browser's file chooser of the input `id` (the pt-BR button's click).
+    pub fn open_picker(id: &str) {
+        if let Some(input) =
+            document().and_then(|d| d.get_element_by_id(id)).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            input.click();
+        }
+    }
+
+    /// Checks each file and keeps the good ones; every refused file gets its own message,
+    /// naming the file and the rule.
+    fn take(picked: Vec<web_sys::File>, state: FormState, files: RwSignal<Vec<PickedFile>>) {
         leptos::task::spawn_local(async move {
-            let mut problem = None;
+            let mut problems = Vec::new();
             for file in picked {
                 let name = file.name();
                 let size = file.size() as u64;
                 if files.with_untracked(Vec::len) >= state.limits.max_files() {
-                    problem = Some(state.limits.too_many(&name));
-                    break;
+                    problems.push(state.limits.too_many(&name));
+                    continue;
                 }
                 if size > state.limits.max_bytes() {
-                    problem = Some(state.limits.too_large(&name));
+                    problems.push(state.limits.too_large(&name));
                     continue;
                 }
                 let blob = gloo_file::Blob::from(web_sys::Blob::from(file.clone()));
                 let head = gloo_file::futures::read_as_bytes(&blob.slice(0, 16)).await.unwrap_or_default();
                 if !allowed_image_name(&name) || !sniff(&head) {
-                    problem = Some(format!("O arquivo “{name}” não é permitido: envie imagens jpg, jpeg, gif ou png."));
+                    problems.push(format!("O arquivo “{name}” não é permitido: envie imagens jpg, jpeg, gif ou png."));
                     continue;
                 }
                 let preview = gloo_file::ObjectUrl::from(blob);
@@ -116,7 +151,8 @@ mod live {
                 CHOSEN.with(|c| c.borrow_mut().push(Chosen { id, file, _preview: preview }));
                 files.update(|list| list.push(PickedFile { id, name, size, preview: url }));
             }
-            state.set_error(Field::Anexos, problem);
+            // One line per refused file (the message keeps its line breaks).
+            state.set_error(Field::Anexos, (!problems.is_empty()).then(|| problems.join("\n")));
         });
     }
 

@@ -5,7 +5,7 @@
 use super::{browser, FormState, PickedFile};
 use crate::components::captcha::{CaptchaBox, CaptchaState};
 use crate::components::escape::textarea_text;
-use crate::domain::pt_br::size as human_size;
+use crate::domain::pt_br::{count, size as human_size};
 use crate::domain::request_form::{self, Field};
 use leptos::prelude::*;
 
@@ -133,12 +133,34 @@ pub(super) fn Description(state: FormState) -> impl IntoView {
     }
 }
 
+/// The file area. Before the wasm arrives it is the browser's own file input (the plain
+/// post sends it); once the island runs, the input is operated by a pt-BR button, with
+/// the count of chosen images beside it, and images may be dropped onto the area.
 #[component]
-pub(super) fn Attachments(state: FormState, files: RwSignal<Vec<PickedFile>>) -> impl IntoView {
+pub(super) fn Attachments(state: FormState, files: RwSignal<Vec<PickedFile>>, live: RwSignal<bool>) -> impl IntoView {
     let field = Field::Anexos;
     let on_change = move |ev: leptos::ev::Event| browser::pick_files(&ev, state, files);
+    let dragging = RwSignal::new(false);
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        browser::drop_files(&ev, state, files);
+    };
+    let chosen = move || match files.with(Vec::len) {
+        0 => "Nenhum arquivo escolhido".to_owned(),
+        n => count(n, "arquivo escolhido", "arquivos escolhidos"),
+    };
     view! {
-        <div class="form-field form-field--anexos">
+        <div
+            class="form-field form-field--anexos"
+            class:attachments--dragging=move || dragging.get()
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
             <FieldLabel field />
             <input
                 id=field.name()
@@ -146,10 +168,26 @@ pub(super) fn Attachments(state: FormState, files: RwSignal<Vec<PickedFile>>) ->
                 type="file"
                 multiple
                 accept=request_form::ACCEPTED_IMAGES
+                class:visually-hidden=move || live.get()
+                tabindex=move || live.get().then_some("-1")
                 aria-invalid=move || state.error_of(field).is_some().then_some("true")
                 aria-describedby=described_by(field, true)
                 on:change=on_change
             />
+            {move || live.get().then(|| view! {
+                <p class="attachments__picker">
+                    <button
+                        type="button"
+                        class="br-button secondary small"
+                        aria-describedby=described_by(field, true)
+                        on:click=move |_| browser::open_picker(field.name())
+                    >
+                        "Escolher arquivos"
+                    </button>
+                    <span class="attachments__count">{chosen}</span>
+                    <span class="attachments__drop">" ou arraste as imagens para esta área"</span>
+                </p>
+            })}
             <p id="anexos-ajuda" class="field-hint">{state.limits.hint()}</p>
             <FieldError state field />
             <ul class="attachments" aria-label="Arquivos escolhidos">

@@ -6,6 +6,7 @@
 
 mod browser;
 mod fields;
+mod suggestions;
 
 use super::captcha::{solve as solve_captcha, CaptchaState};
 use crate::api::request::{FuncionalidadeOption, SubmitOutcome};
@@ -13,6 +14,7 @@ use crate::domain::request_form::{check_field, validate, Draft, Field, HONEYPOT_
 use crate::domain::settings::AttachmentLimits;
 use crate::domain::uf::Uf;
 use fields::{Attachments, Captcha, Description, SelectInput, TextInput};
+use suggestions::Suggestions;
 use leptos::prelude::*;
 
 /// A chosen image, shown with its thumbnail until it is sent or removed.
@@ -145,6 +147,7 @@ pub fn RequestForm(
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
         hydrated.set(true);
+        browser::adopt_files(state, files);
         solve_captcha(captcha);
     });
 
@@ -278,7 +281,8 @@ pub fn RequestForm(
                 </SelectInput>
             </div>
             <Description state />
-            <Attachments state files />
+            <Suggestions state system=system.clone() key=chave />
+            <Attachments state files live=hydrated />
             // Invisible to people (and to assistive technology); robots fill it in.
             <div class="request-form__trap" aria-hidden="true">
                 <label for=HONEYPOT_FIELD>"Não preencha este campo"</label>

@@ -2,6 +2,7 @@
 //! chart of the satisfaction given (with the same numbers in a table, for screen readers
 //! and for print), per level and per agent; and the CSV of the same figures.
 
+use crate::api::faq_help::Deflection;
 use crate::api::reports::{load_report, Figures, GroupFigures, ReportFilter, ReportPage};
 use crate::components::loaded::Loaded;
 use crate::domain::lifecycle::RATINGS;
@@ -36,7 +37,7 @@ pub fn ReportsPage() -> impl IntoView {
 #[component]
 fn ReportView(page: ReportPage) -> impl IntoView {
     let query = use_query_map();
-    let ReportPage { admin, filter, period, systems, total, per_level, per_agent } = page;
+    let ReportPage { admin, filter, period, systems, total, per_level, per_agent, deflection } = page;
     let csv = format!("/admin/relatorios.csv{}", query.get_untracked().to_query_string());
     let chosen = filter.system.clone();
     view! {
@@ -84,7 +85,43 @@ fn ReportView(page: ReportPage) -> impl IntoView {
             <SatisfactionChart figures=total.clone() />
             <FiguresTable caption="Por nível (onde a solicitação foi finalizada)" rows=per_level />
             <FiguresTable caption="Por atendente (quem finalizou)" rows=per_agent />
+            <DeflectionTable rows=deflection />
         </section>
+    }
+}
+
+/// What the FAQ's answers did, per system: suggestions on the request form and the
+/// Sim/Não under the FAQ page's answers.
+#[component]
+fn DeflectionTable(rows: Vec<Deflection>) -> impl IntoView {
+    view! {
+        <table class="console-table report-table">
+            <caption>"Perguntas frequentes: sugestões no formulário e respostas úteis"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Sistema"</th>
+                    <th scope="col">"Sugestões exibidas"</th>
+                    <th scope="col">"Abertas"</th>
+                    <th scope="col">"Resolveram (Sim)"</th>
+                    <th scope="col">"Formulários abandonados após abrir"</th>
+                    <th scope="col">"Página de perguntas: Sim"</th>
+                    <th scope="col">"Página de perguntas: Não"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|row| view! {
+                    <tr>
+                        <th scope="row">{row.system}</th>
+                        <td>{row.shown.to_string()}</td>
+                        <td>{row.opened.to_string()}</td>
+                        <td>{row.resolved.to_string()}</td>
+                        <td>{row.abandoned.to_string()}</td>
+                        <td>{row.faq_helpful.to_string()}</td>
+                        <td>{row.faq_not_helpful.to_string()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

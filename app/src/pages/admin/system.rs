@@ -144,6 +144,9 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                                     <summary>
                                         {entry.question.clone()}
                                         {(!entry.published).then(|| view! { <span class="admin-draft">" (rascunho)"</span> })}
+                                        <span class="admin-votes">
+                                            {format!(" · resolveu: {} sim, {} não", entry.helpful, entry.not_helpful)}
+                                        </span>
                                     </summary>
                                     <div class="admin-preview" aria-label="Como o cidadão vê" inner_html=entry.answer_html.clone()></div>
                                     <form method="post" action=action.clone() class="console-form" id=form>

@@ -8,6 +8,7 @@ pub mod attachment;
 pub mod audit_entry;
 pub mod canned_reply;
 pub mod faq_entry;
+pub mod faq_event;
 pub mod funcionalidade;
 pub mod optional_day_off;
 pub mod outbox_message;

@@ -10,6 +10,7 @@ mod m20261126_000006_activity_index;
 mod m20261127_000007_settings_and_logos;
 mod m20261130_000008_idempotency;
 mod m20261130_000009_notices;
+mod m20261130_000010_faq_events;
 
 use sea_orm_migration::prelude::*;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_settings_and_logos::Migration),
             Box::new(m20261130_000008_idempotency::Migration),
             Box::new(m20261130_000009_notices::Migration),
+            Box::new(m20261130_000010_faq_events::Migration),
         ]
     }
 }

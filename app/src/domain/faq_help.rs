@@ -1,0 +1,67 @@
+//! What citizens do with the FAQ's answers, counted per system for the administrators:
+//! a suggestion shown or opened while filling in the request form, and the answer to
+//! "Esta resposta resolveu minha dúvida?" there or on the FAQ page.
+
+use serde::{Deserialize, Serialize};
+
+/// The question under every answer, on the FAQ page and in the form's suggestions.
+pub const HELPFUL_QUESTION: &str = "Esta resposta resolveu minha dúvida?";
+
+/// One event, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FaqEvent {
+    /// Suggested on the request form.
+    Shown,
+    /// A suggestion opened to read its answer.
+    Opened,
+    /// "Sim": the answer solved it.
+    Helpful,
+    /// "Não".
+    NotHelpful,
+}
+
+impl FaqEvent {
+    pub const fn code(self) -> &'static str {
+        match self {
+            FaqEvent::Shown => "exibida",
+            FaqEvent::Opened => "aberta",
+            FaqEvent::Helpful => "util",
+            FaqEvent::NotHelpful => "nao_util",
+        }
+    }
+}
+
+/// Where it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FaqPlace {
+    /// The request form's suggestions.
+    Form,
+    /// The FAQ page.
+    Faq,
+}
+
+impl FaqPlace {
+    pub const fn code(self) -> &'static str {
+        match self {
+            FaqPlace::Form => "formulario",
+            FaqPlace::Faq => "faq",
+        }
+    }
+}
+
+crate::form_actions! {
+    /// The FAQ page's Sim/Não under an answer (`POST /faq/{system}/util`).
+    pub enum HelpfulAnswer {
+        Yes = "sim",
+        No = "nao",
+    }
+}
+
+impl HelpfulAnswer {
+    pub const fn event(self) -> FaqEvent {
+        match self {
+            HelpfulAnswer::Yes => FaqEvent::Helpful,
+            HelpfulAnswer::No => FaqEvent::NotHelpful,
+        }
+    }
+}
