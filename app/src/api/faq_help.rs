@@ -52,7 +52,7 @@ pub async fn suggest_faq(system: String, description: String, key: String) -> Re
 
 /// What the citizen did with a suggestion: opened it, or answered Sim/Não.
 #[server(endpoint = "sugestoes/evento")]
-pub async fn faq_event(system: String, entry: i32, event: FaqEvent, key: String) -> Result<(), AppError> {
+pub async fn note_suggestion(system: String, entry: i32, event: FaqEvent, key: String) -> Result<(), AppError> {
     let ports = crate::ports::from_context()?;
     let parts = use_context::<http::request::Parts>();
     let client = parts.as_ref().and_then(crate::request_context::client_ip);

@@ -23,8 +23,8 @@ const STOPWORDS: &[&str] = &[
     "e", "ela", "ele", "em", "entre", "era", "esta", "estou", "eu", "foi", "ha", "isso", "ja", "la", "lhe", "mais",
     "mas", "me", "meu", "minha", "muito", "na", "nao", "nas", "nem", "no", "nos", "o", "os", "ou", "para", "pela",
     "pelo", "por", "porque", "pra", "qual", "quando", "que", "se", "sem", "ser", "seu", "sua", "sim", "so", "sobre",
-    "ta", "tem", "tenho", "um", "uma", "umas", "uns", "voce", "vou", "consigo", "consegui", "preciso", "favor",
-    "bom", "dia", "tarde", "noite", "ola", "obrigado", "obrigada", "sistema",
+    "ta", "tem", "tenho", "um", "uma", "umas", "uns", "voce", "vou", "consigo", "consegui", "preciso", "favor", "bom",
+    "dia", "tarde", "noite", "ola", "obrigado", "obrigada", "sistema",
 ];
 
 /// Suffixes stripped from a folded word, longest first; a stem keeps at least 4 letters.

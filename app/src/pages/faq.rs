@@ -7,8 +7,8 @@
 
 use crate::api::catalog::{load_faq, SystemFaq};
 use crate::components::layout::FollowHint;
-use crate::domain::faq_help::{HelpfulAnswer, HELPFUL_QUESTION};
 use crate::components::{faq_search::FaqSearch, loaded::Loaded};
+use crate::domain::faq_help::{HelpfulAnswer, HELPFUL_QUESTION};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};

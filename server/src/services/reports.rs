@@ -115,6 +115,8 @@ impl ReportService {
         let (Some(start), Some(end)) = (brasilia_midnight(from), brasilia_midnight(to.plus_days(1))) else {
             return Err(DbErr::Custom("report period out of range".to_owned()));
         };
+        let chosen_systems: Vec<system::Model> = systems.iter().filter(|s| chosen.contains(&s.id)).cloned().collect();
+        let deflection = super::faq_help::deflection(&self.db, &chosen_systems, start, end).await?;
         let requests: Vec<(i32, DateTime<Utc>, Option<i16>)> = request::Entity::find()
             .select_only()
             .column(request::Column::Id)
@@ -216,8 +218,6 @@ impl ReportService {
             })
             .collect();
         per_agent.sort_by(|a, b| b.figures.finalized.cmp(&a.figures.finalized).then(a.label.cmp(&b.label)));
-        let chosen_systems: Vec<system::Model> = systems.iter().filter(|s| chosen.contains(&s.id)).cloned().collect();
-        let deflection = super::faq_help::deflection(&self.db, &chosen_systems, start, end).await?;
         Ok(ReportPage {
             admin: admin.view(),
             filter: filter.clone(),

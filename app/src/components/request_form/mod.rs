@@ -14,8 +14,8 @@ use crate::domain::request_form::{check_field, validate, Draft, Field, HONEYPOT_
 use crate::domain::settings::AttachmentLimits;
 use crate::domain::uf::Uf;
 use fields::{Attachments, Captcha, Description, SelectInput, TextInput};
-use suggestions::Suggestions;
 use leptos::prelude::*;
+use suggestions::Suggestions;
 
 /// A chosen image, shown with its thumbnail until it is sent or removed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! Only in the browser: without JavaScript the FAQ page is one link away.
 
 use super::FormState;
-use crate::api::faq_help::{faq_event, suggest_faq, Suggestion};
+use crate::api::faq_help::{note_suggestion, suggest_faq, Suggestion};
 use crate::domain::faq_help::{FaqEvent, HELPFUL_QUESTION};
 use crate::domain::suggest::enough_words;
 use leptos::prelude::*;
@@ -72,7 +72,7 @@ fn Suggested(suggestion: Suggestion, system: StoredValue<String>, key: StoredVal
     let tell = move |event: FaqEvent| {
         leptos::task::spawn_local(async move {
             // A count that does not arrive changes nothing for the citizen.
-            let _ = faq_event(system.get_value(), entry, event, key.get_value()).await;
+            let _ = note_suggestion(system.get_value(), entry, event, key.get_value()).await;
         });
     };
     let on_toggle = move |_| {
