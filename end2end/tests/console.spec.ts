@@ -158,6 +158,7 @@ test("the administration pages are accessible and keep what citizens read", asyn
     ["/admin/relatorios", "Relatórios"],
     ["/admin/configuracoes", "Configurações"],
     ["/admin/auditoria", "Log de auditoria"],
+    ["/admin/avisos", "Avisos públicos"],
   ]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();

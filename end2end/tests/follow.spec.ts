@@ -166,6 +166,17 @@ test("every citizen page leads to 'Acompanhar solicitação': header, page and f
   await expect(page.getByRole("heading", { level: 1, name: "Acompanhar solicitação" })).toBeVisible();
   await page.getByRole("contentinfo").getByRole("link", { name: "Central de atendimento" }).click();
   await expect(page).toHaveURL(/\/$/);
+  // The public notices, from the footer; the shortcuts the accessibility statement lists.
+  for (const [name, heading] of [
+    ["Aviso de privacidade", "Aviso de privacidade"],
+    ["Acessibilidade", "Acessibilidade"],
+  ]) {
+    await page.getByRole("contentinfo").getByRole("link", { name, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expectNoAxeViolations(page);
+  }
+  await expect(page.getByRole("link", { name: "Ir para o rodapé [4]" })).toHaveAttribute("accesskey", "4");
+  await expect(page.getByRole("main").getByText("Alt + Shift + número")).toBeVisible();
 });
 
 /** The page's width beyond the viewport, in CSS pixels (0: no horizontal scroll). */
