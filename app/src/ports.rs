@@ -7,14 +7,12 @@ use crate::api::admin::{AgentEdit, AuditFilter, AuditPage, CalendarPage, InviteV
 use crate::api::catalog::SystemCard;
 use crate::api::catalog_admin::{SystemAdminPage, SystemsPage};
 use crate::api::console::{AgentView, ConsoleRequest, Queue, QueueFilter};
-use crate::api::faq_help::Suggestion;
 use crate::api::follow::{History, LookupOutcome, RequestList};
 use crate::api::notices::{NoticePage, NoticesPage};
 use crate::api::reports::{ReportFilter, ReportPage};
 use crate::api::request::RequestFormInfo;
 use crate::api::settings::SettingsPage;
 use crate::api::AppError;
-use crate::domain::faq_help::FaqEvent;
 use crate::domain::notices::Notice;
 use crate::domain::pow::Challenge;
 use crate::domain::protocol::ProtocolNumber;
@@ -122,28 +120,6 @@ pub trait Reports: Send + Sync {
     async fn report(&self, session: Option<&str>, filter: &ReportFilter) -> Result<ReportPage, AppError>;
 }
 
-/// The FAQ's answers where they help: suggestions on the request form and what citizens
-/// did with them (anyone may call these; each address is limited).
-#[async_trait]
-pub trait FaqHelp: Send + Sync {
-    async fn suggest(
-        &self,
-        system: &str,
-        description: &str,
-        form_key: &str,
-        client: Option<std::net::IpAddr>,
-    ) -> Result<Vec<Suggestion>, AppError>;
-    /// A suggestion opened, or answered Sim/Não, on the request form.
-    async fn form_event(
-        &self,
-        system: &str,
-        entry: i32,
-        event: FaqEvent,
-        form_key: &str,
-        client: Option<std::net::IpAddr>,
-    ) -> Result<(), AppError>;
-}
-
 /// The public notices: read by anyone; their editing page, administrators only.
 #[async_trait]
 pub trait NoticeDesk: Send + Sync {
@@ -163,7 +139,6 @@ pub struct Ports {
     pub reports: Arc<dyn Reports>,
     pub settings: Arc<dyn SettingsAdmin>,
     pub notices: Arc<dyn NoticeDesk>,
-    pub faq_help: Arc<dyn FaqHelp>,
 }
 
 /// The ports of the current request.

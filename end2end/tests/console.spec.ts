@@ -25,6 +25,14 @@ function createAdmin(email = ADMIN_EMAIL) {
   });
 }
 
+/** The request page's one composer: what the text becomes, the text, "Enviar". */
+async function compose(page: Page, mode: RegExp, text: string) {
+  const composer = page.getByRole("region", { name: "Escrever" });
+  await composer.getByRole("radio", { name: mode }).check();
+  await composer.getByLabel("Texto", { exact: true }).fill(text);
+  await composer.getByRole("button", { name: "Enviar", exact: true }).click();
+}
+
 async function signIn(page: Page, email: string, password: string) {
   await page.goto("/atendimento/entrar");
   await page.getByLabel("E-mail").fill(email);
@@ -91,14 +99,12 @@ test("agents take a request through the console and the citizen's contest brings
   await expectNoAxeViolations(ana);
   await ana.getByRole("button", { name: "Assumir" }).click();
   await expect(ana.getByText("Você assumiu esta solicitação.")).toBeVisible();
-  await ana.getByRole("textbox", { name: "Nota interna" }).fill("Verificar o cadastro no DATASUS antes de responder.");
-  await ana.getByRole("button", { name: "Registrar nota" }).click();
+  await compose(ana, /^Nota interna/, "Verificar o cadastro no DATASUS antes de responder.");
   await expect(ana.getByText("Nota interna registrada. O cidadão não a vê.")).toBeVisible();
   await expect(ana.getByText("Verificar o cadastro no DATASUS antes de responder.")).toBeVisible();
 
   // A question to the citizen: it arrives by e-mail, and the e-mail's link opens the history.
-  await ana.getByRole("textbox", { name: "Resposta", exact: true }).fill("Qual a versao do SCNES instalada no municipio?");
-  await ana.getByRole("button", { name: "Enviar resposta" }).click();
+  await compose(ana, /^Resposta ao cidadão/, "Qual a versao do SCNES instalada no municipio?");
   await expect(ana.getByText("Resposta enviada ao cidadão.")).toBeVisible();
   const question = await mailWith(number, "Qual a versao do SCNES instalada no municipio?");
   expect(question).not.toContain("DATASUS");
@@ -109,9 +115,9 @@ test("agents take a request through the console and the citizen's contest brings
   await expect(page.getByText("Qual a versao do SCNES instalada no municipio?")).toBeVisible();
   await expect(page.getByText("DATASUS")).toHaveCount(0);
 
-  await ana.getByLabel("Encaminhar para", { exact: true }).selectOption({ label: "Nível 02" });
-  await ana.getByLabel("Motivo do encaminhamento").fill("Precisa de acesso à base nacional.");
-  await ana.getByRole("button", { name: "Encaminhar" }).click();
+  await ana.getByRole("radio", { name: /^Encaminhar a outro nível/ }).check();
+  await ana.getByLabel("Nível de destino (ao encaminhar)").selectOption({ label: "Nível 02" });
+  await compose(ana, /^Encaminhar a outro nível/, "Precisa de acesso à base nacional.");
   await expect(ana.getByText(`Solicitação encaminhada ao outro nível. (nº ${number})`)).toBeVisible();
   await expect(ana.getByRole("row").filter({ hasText: number })).toHaveCount(0);
 
@@ -119,8 +125,12 @@ test("agents take a request through the console and the citizen's contest brings
   await beto.reload();
   await beto.getByRole("row").filter({ hasText: number }).getByRole("link", { name: number }).click();
   await expect(beto.getByText("Verificar o cadastro no DATASUS antes de responder.")).toBeVisible();
-  await beto.getByLabel("Resposta final", { exact: true }).fill("Corrigimos o cadastro na base nacional; transmita novamente.");
-  await beto.getByRole("button", { name: "Finalizar" }).click();
+  await compose(beto, /^Finalizar/, "Corrigimos o cadastro na base nacional; transmita novamente.");
+  // Finalizing asks first, showing the final text.
+  await expect(beto.getByRole("heading", { name: "Confirmar a finalização" })).toBeVisible();
+  await expect(beto.getByText("Corrigimos o cadastro na base nacional; transmita novamente.")).toBeVisible();
+  await expectNoAxeViolations(beto);
+  await beto.getByRole("button", { name: "Confirmar e finalizar" }).click();
   await expect(beto.getByText("Solicitação finalizada. O cidadão recebeu a resposta por e-mail.")).toBeVisible();
   await expectNoAxeViolations(beto);
 
@@ -257,7 +267,7 @@ test("a suggestion is shown while the description is typed, opened, marked helpf
   await suggestions.getByText("Como instalar o SCNES?").click();
   await expect(suggestions.getByText("Baixe o instalador da versão mais recente")).toBeVisible();
   await expectNoAxeViolations(page);
-  await suggestions.getByRole("button", { name: "Sim" }).first().click();
+  await suggestions.getByRole("group").filter({ hasText: "Como instalar o SCNES?" }).getByRole("button", { name: "Sim" }).click();
   await expect(suggestions.getByText("Que bom! Se a dúvida foi resolvida, não é preciso enviar a solicitação.")).toBeVisible();
 
   // The administrator's report counts it (other tests may add to the same counts).

@@ -142,7 +142,6 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         reports: reports.clone(),
         settings: settings_admin.clone(),
         notices: notices.clone(),
-        faq_help: faq_help.clone(),
     };
     let state = AppState {
         leptos: settings.leptos.clone(),

@@ -184,8 +184,9 @@ async fn the_authorization_matrix_holds(server: &TestServer) {
     let actions: Vec<Vec<(&str, &str)>> = vec![
         vec![("acao", "responder"), ("texto", "Resposta indevida")],
         vec![("acao", "nota"), ("texto", "Nota indevida")],
-        vec![("acao", "encaminhar"), ("nivel", "2"), ("motivo", "Indevido")],
+        vec![("acao", "encaminhar"), ("nivel", "2"), ("texto", "Indevido")],
         vec![("acao", "finalizar"), ("texto", "Final indevido")],
+        vec![("acao", "finalizar"), ("texto", "Final indevido"), ("confirmado", "sim")],
         vec![("acao", "assumir")],
         vec![("acao", "atribuir"), ("atendente", &colleague)],
         vec![("acao", "cpf")],
@@ -383,7 +384,7 @@ async fn agents_work_a_request_through_the_console(server: &TestServer) {
     assert!(refused.contains("Escreva o texto.") && refused.contains("aria-invalid=\"true\""));
 
     let (status, location, _) =
-        act(server, &number, &lia, &[("acao", "encaminhar"), ("nivel", "2"), ("motivo", "Precisa de acesso à base.")])
+        act(server, &number, &lia, &[("acao", "encaminhar"), ("nivel", "2"), ("texto", "Precisa de acesso à base.")])
             .await;
     assert_eq!((status, location), (303, format!("/atendimento?ok=encaminhada&numero={number}")));
     let row = stored(server, &number).await;
@@ -392,8 +393,19 @@ async fn agents_work_a_request_through_the_console(server: &TestServer) {
     let (_, _, queue) = page_as(server, "/atendimento", &leo).await;
     assert!(queue.contains(&number) && queue.contains("Em análise"));
 
-    let (status, _, _) =
-        act(server, &number, &leo, &[("acao", "finalizar"), ("texto", "Base corrigida; transmita de novo.")]).await;
+    // Finalizing asks first: the final text is shown, nothing is sent; "Voltar e editar"
+    // brings the text back to the composer; "Confirmar e finalizar" finalizes.
+    let final_text = "Base corrigida; transmita de novo.";
+    let (status, _, confirm) = act(server, &number, &leo, &[("acao", "finalizar"), ("texto", final_text)]).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains("Confirmar a finalização") && confirm.contains(final_text), "{confirm}");
+    assert_eq!(stored(server, &number).await.status, "em_analise", "nothing finalized before the confirmation");
+    let back = [("acao", "finalizar"), ("texto", final_text), ("editar", "sim")];
+    let (status, _, edit) = act(server, &number, &leo, &back).await;
+    assert_eq!(status, 200);
+    assert!(edit.contains(&format!("{final_text}</textarea>")) && edit.contains("Edite a resposta final"), "{edit}");
+    let confirmed = [("acao", "finalizar"), ("texto", final_text), ("confirmado", "sim")];
+    let (status, _, _) = act(server, &number, &leo, &confirmed).await;
     assert_eq!(status, 303);
     let row = stored(server, &number).await;
     assert_eq!(row.status, "finalizado");
@@ -458,7 +470,8 @@ async fn the_second_of_two_simultaneous_agents_gets_a_conflict() {
     let fields = [("csrf", csrf.as_str()), ("versao", version.as_str()), ("acao", "responder"), ("texto", text)];
     assert_eq!(post_as(&server, &path, &paulo, &fields).await.0, 303);
     let (csrf, version, text) = form(&rita_page, "Resposta da Rita, escrita ao mesmo tempo.");
-    let fields = [("csrf", csrf.as_str()), ("versao", version.as_str()), ("acao", "finalizar"), ("texto", text)];
+    let fields =
+        [("csrf", csrf.as_str()), ("versao", version.as_str()), ("acao", "finalizar"), ("texto", text), ("confirmado", "sim")];
     let (status, _, body) = post_as(&server, &path, &rita, &fields).await;
     assert_eq!(status, 409);
     assert!(body.contains("Outra pessoa alterou esta solicitação enquanto você escrevia."), "{body}");

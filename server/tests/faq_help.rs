@@ -4,30 +4,45 @@
 
 mod common;
 
-use app::api::faq_help::Suggestion;
 use common::console::{admin, page_as};
 use common::opening::{form, post, solved_captcha, valid_fields, with};
 use common::TestServer;
 use server::services::faq_help::PER_ADDRESS_PER_HOUR;
 
-/// The island's call: up to three suggestions for `description`.
-async fn suggest(server: &TestServer, description: &str, key: &str) -> Vec<Suggestion> {
+/// One suggestion as the list the server sends shows it.
+#[derive(Debug)]
+struct Suggested {
+    id: i32,
+    question: String,
+    html: String,
+}
+
+/// The island's call: up to three suggestions for `description`, read back from the HTML.
+async fn suggest(server: &TestServer, description: &str, key: &str) -> Vec<Suggested> {
     let response = server
         .client
         .post(format!("{}/api/sugestoes", server.base))
-        .form(&[("system", "cnes"), ("description", description), ("key", key)])
+        .form(&[("sistema", "cnes"), ("descricao", description), ("chave", key)])
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(response.status().as_u16(), 200);
-    response.json().await.unwrap_or_else(|e| panic!("{e}"))
+    let status = response.status().as_u16();
+    let html = response.text().await.unwrap_or_default();
+    assert!(status == 200 || (status == 204 && html.is_empty()), "{status}: {html}");
+    html.split("<details").skip(1)
+        .map(|item| Suggested {
+            id: item.split("data-entrada=\"").nth(1).and_then(|r| r.split('"').next()).and_then(|id| id.parse().ok()).unwrap_or(0),
+            question: item.split("<summary>").nth(1).and_then(|r| r.split("</summary>").next()).unwrap_or_default().to_owned(),
+            html: item.to_owned(),
+        })
+        .collect()
 }
 
 async fn event(server: &TestServer, entry: i32, event: &str, key: &str) -> u16 {
     let response = server
         .client
         .post(format!("{}/api/sugestoes/evento", server.base))
-        .form(&[("system", "cnes"), ("entry", &entry.to_string()), ("event", event), ("key", key)])
+        .form(&[("sistema", "cnes"), ("entrada", &entry.to_string()), ("evento", event), ("chave", key)])
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -41,26 +56,37 @@ async fn suggestions_deflect_and_are_counted(server: &TestServer) {
     let found = suggest(server, "Erro na instalacao do SCNES no computador novo", &key).await;
     assert_eq!(found.first().map(|s| s.question.as_str()), Some("Como instalar o SCNES?"), "{found:?}");
     assert!(found.len() <= 3);
-    assert!(found[0].answer_html.contains("<strong>Downloads</strong>"), "rendered from Markdown");
+    assert!(found[0].html.contains("<strong>Downloads</strong>"), "rendered from Markdown");
+    assert!(found[0].html.contains("Esta resposta resolveu minha dúvida?"));
     let unlock = suggest(server, "meu usuário está bloqueado e não entra", "").await;
     assert_eq!(unlock.first().map(|s| s.question.as_str()), Some("Como desbloquear um usuário"), "{unlock:?}");
     assert!(suggest(server, "a impressora da sala não imprime", "").await.is_empty());
 
     // Opened and "Sim" on the form whose key never opened a request: a deflected form.
     let entry = found[0].id;
-    assert_eq!(event(server, entry, "Opened", &key).await, 200);
-    assert_eq!(event(server, entry, "Helpful", &key).await, 200);
+    assert_eq!(event(server, entry, "aberta", &key).await, 204);
+    assert_eq!(event(server, entry, "util", &key).await, 204);
     // Another form opens the same suggestion and is sent all the same: not abandoned.
     let sent_key = "s".repeat(32);
     suggest(server, "Erro na instalacao do SCNES no computador novo", &sent_key).await;
-    assert_eq!(event(server, entry, "Opened", &sent_key).await, 200);
+    assert_eq!(event(server, entry, "aberta", &sent_key).await, 204);
     let mut fields = with(valid_fields(server).await, "cpf", "111.444.777-35");
     fields.push(("chave", sent_key.clone()));
     let (status, _) = post(server, "cnes", form(&fields, &solved_captcha(server).await, Vec::new())).await;
     assert_eq!(status, 201);
-    // An entry of no system's published FAQ: refused (a server function's error), and not
-    // counted (the report below has two openings).
-    assert_ne!(event(server, 999_999, "Opened", &key).await, 200);
+    // An entry of no system's published FAQ: refused, and not counted (the report below has
+    // two openings); so is an event nobody may send, or another site's post.
+    assert_eq!(event(server, 999_999, "aberta", &key).await, 404);
+    assert_eq!(event(server, entry, "exibida", &key).await, 204, "accepted, and not counted");
+    let foreign = server
+        .client
+        .post(format!("{}/api/sugestoes/evento", server.base))
+        .header("origin", "https://evil.test")
+        .form(&[("sistema", "cnes"), ("entrada", &entry.to_string()), ("evento", "util"), ("chave", "")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(foreign.status().as_u16(), 403);
 
     // The FAQ page's Sim/Não: a plain form, back to the answer with a thank-you.
     let response = server
@@ -96,7 +122,7 @@ async fn an_address_cannot_flood_the_counts() {
     let found = suggest(&server, "como instalar o SCNES no computador", "").await;
     let entry = found[0].id;
     for _ in 0..PER_ADDRESS_PER_HOUR {
-        event(&server, entry, "Helpful", "").await;
+        event(&server, entry, "util", "").await;
     }
     let response = server
         .client

@@ -148,3 +148,37 @@ async fn complements_are_limited_per_request(server: &TestServer) {
     assert!(body.contains("número máximo de complementos") && body.contains("o excedente"), "{body}");
 }
 on_both_databases!(complements_are_limited_per_request);
+
+/// A canned reply fills the composer only (never a final answer by itself), with its
+/// placeholders filled in.
+async fn a_canned_reply_fills_only_the_composer(server: &TestServer) {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    use server::db::entities::{canned_reply, system};
+    let number = open_request(server, CPF_A).await;
+    let cnes = system::Entity::find()
+        .filter(system::Column::Slug.eq("cnes"))
+        .one(&server.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no cnes"));
+    let canned = canned_reply::ActiveModel {
+        system_id: Set(cnes.id),
+        title: Set("Versão".to_owned()),
+        body: Set("Olá, {nome}! Sobre a solicitação {numero} do {sistema}: qual a versão?".to_owned()),
+        ..Default::default()
+    }
+    .insert(&server.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    create_agent(server, "ana@saude.gov.br", "Ana", 1, &["cnes"]).await;
+    let ana = sign_in(server, "ana@saude.gov.br").await;
+    let path = format!("/atendimento/solicitacoes/{number}?modelo={}", canned.id);
+    let (status, _, page) = page_as(server, &path, &ana).await;
+    assert_eq!(status, 200);
+    let filled = format!("Olá, Maria! Sobre a solicitação {number} do CNES: qual a versão?");
+    assert_eq!(page.matches("<textarea").count(), 1, "one composer");
+    assert!(page.contains(&format!("{filled}</textarea>")), "{page}");
+    assert!(page.contains("value=\"responder\" checked"), "as a reply: {page}");
+    assert_eq!(stored(server, &number).await.status, "recebido", "nothing is sent by choosing it");
+}
+on_both_databases!(a_canned_reply_fills_only_the_composer);

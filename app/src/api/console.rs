@@ -5,6 +5,7 @@
 //! handled by the server, each carrying the session's CSRF token, so the console ships
 //! no code to the browser and works without JavaScript.
 
+use super::forms::Ticked;
 use super::AppError;
 use crate::domain::lifecycle::Status;
 use leptos::prelude::*;
@@ -182,7 +183,9 @@ crate::form_actions! {
     }
 }
 
-/// Every field any form of the request page posts (each form sends some of them).
+/// Every field any form of the request page posts (each form sends some of them). The
+/// composer posts one text for all four of its modes: reply, note, forward (the text is
+/// the reason) and finalize (the text is the final answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestActionForm {
     #[serde(default)]
@@ -193,11 +196,23 @@ pub struct RequestActionForm {
     #[serde(default)]
     pub texto: String,
     #[serde(default)]
-    pub motivo: String,
-    #[serde(default)]
     pub nivel: String,
     #[serde(default)]
     pub atendente: String,
+    /// Finalizing asks first: the composer's post shows the final text with "Confirmar e
+    /// finalizar", whose post ticks this.
+    #[serde(default)]
+    pub confirmado: Ticked,
+    /// "Voltar e editar" on that confirmation: the composer again, with the text.
+    #[serde(default)]
+    pub editar: Ticked,
+}
+
+/// Put in the context by the server's handler when a finalization awaits confirmation:
+/// the final text, shown before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinalizeConfirmation {
+    pub text: String,
 }
 
 /// `POST /atendimento/entrar`. A refused one comes back with the e-mail kept and the

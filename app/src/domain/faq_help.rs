@@ -7,27 +7,17 @@ use serde::{Deserialize, Serialize};
 /// The question under every answer, on the FAQ page and in the form's suggestions.
 pub const HELPFUL_QUESTION: &str = "Esta resposta resolveu minha dúvida?";
 
-/// One event, as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FaqEvent {
-    /// Suggested on the request form.
-    Shown,
-    /// A suggestion opened to read its answer.
-    Opened,
-    /// "Sim": the answer solved it.
-    Helpful,
-    /// "Não".
-    NotHelpful,
-}
-
-impl FaqEvent {
-    pub const fn code(self) -> &'static str {
-        match self {
-            FaqEvent::Shown => "exibida",
-            FaqEvent::Opened => "aberta",
-            FaqEvent::Helpful => "util",
-            FaqEvent::NotHelpful => "nao_util",
-        }
+crate::form_actions! {
+    /// One event, as stored and as the request form's island posts it.
+    pub enum FaqEvent {
+        /// Suggested on the request form.
+        Shown = "exibida",
+        /// A suggestion opened to read its answer.
+        Opened = "aberta",
+        /// "Sim": the answer solved it.
+        Helpful = "util",
+        /// "Não".
+        NotHelpful = "nao_util",
     }
 }
 

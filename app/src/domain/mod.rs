@@ -4,6 +4,7 @@ pub mod agent;
 #[cfg(feature = "ssr")]
 pub mod brasilia;
 pub mod calendar;
+pub mod canned;
 pub mod citizen_text;
 pub mod cns;
 pub mod cpf;

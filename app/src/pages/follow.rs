@@ -7,7 +7,7 @@ use crate::api::follow::{load_my_requests, RequestList};
 use crate::components::{loaded::Loaded, lookup_form::LookupForm};
 use crate::domain::lifecycle::Status;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -16,6 +16,7 @@ pub fn FollowPage() -> impl IntoView {
     let list = Resource::new(|| (), |()| load_my_requests());
     view! {
         <Title text="Acompanhar solicitação" />
+        <Meta name="description" content="Acompanhe a sua solicitação de atendimento pelo CPF e pelo número de protocolo." />
         <section class="container follow" aria-labelledby="acompanhar-titulo">
             <h1 id="acompanhar-titulo">"Acompanhar solicitação"</h1>
             <Loaded resource=list let:list>

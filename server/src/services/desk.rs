@@ -210,7 +210,7 @@ impl DeskService {
         if !LEVELS.contains(&to_level) {
             return Err(Refusal::invalid("nivel", "Escolha o Nível 01, 02 ou 03."));
         }
-        let reason = clean_text(reason).map_err(|refusal| refusal.for_field("motivo"))?;
+        let reason = clean_text(reason)?;
         self.change(by, number, move |_txn, row, now| {
             Box::pin(async move {
                 if row.level == to_level {
@@ -373,7 +373,7 @@ pub const LONG_TEXT: &str = "O texto deve ter no máximo 10.000 caracteres.";
 pub const CONTROL_TEXT: &str = "O texto contém caracteres de controle; cole-o novamente como texto simples.";
 
 /// Agents' texts: trimmed, not empty, bounded.
-fn clean_text(text: &str) -> Result<String, Refusal> {
+pub fn clean_text(text: &str) -> Result<String, Refusal> {
     let text = text.trim();
     if text.is_empty() {
         return Err(Refusal::invalid("texto", EMPTY_TEXT));

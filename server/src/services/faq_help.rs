@@ -5,19 +5,16 @@
 //! each address is limited; a limited address simply gets no suggestions, and its events
 //! are not counted.
 
-use super::refuse;
 use crate::db::entities::{faq_entry, faq_event, request, system};
 use crate::db::WriteGate;
 use crate::markdown;
 use crate::rate_limit::RateLimiter;
 use crate::refusal::Refusal;
-use app::api::faq_help::{Deflection, Suggestion};
-use app::api::AppError;
+use app::api::faq_help::Deflection;
+use app::components::suggestion_list::Suggestion;
 use app::domain::faq_help::{FaqEvent, FaqPlace, HelpfulAnswer};
 use app::domain::request_form::is_idempotency_key;
 use app::domain::suggest::{self, Candidate};
-use app::ports::FaqHelp;
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
@@ -90,7 +87,7 @@ impl FaqHelpService {
         let rows = entries.iter().map(|&entry| faq_event::ActiveModel {
             system_id: Set(system_id),
             faq_entry_id: Set(entry),
-            kind: Set(event.code().to_owned()),
+            kind: Set(event.value().to_owned()),
             place: Set(place.code().to_owned()),
             form_key: Set(key.clone()),
             created_at: Set(now),
@@ -126,7 +123,7 @@ pub async fn entry_counts(db: &impl ConnectionTrait, system_id: i32) -> Result<H
         .column(faq_event::Column::Kind)
         .column_as(faq_event::Column::Id.count(), "n")
         .filter(faq_event::Column::SystemId.eq(system_id))
-        .filter(faq_event::Column::Kind.is_in([FaqEvent::Helpful.code(), FaqEvent::NotHelpful.code()]))
+        .filter(faq_event::Column::Kind.is_in([FaqEvent::Helpful.value(), FaqEvent::NotHelpful.value()]))
         .group_by(faq_event::Column::FaqEntryId)
         .group_by(faq_event::Column::Kind)
         .into_tuple()
@@ -136,7 +133,7 @@ pub async fn entry_counts(db: &impl ConnectionTrait, system_id: i32) -> Result<H
     for (entry, kind, n) in rows {
         let n = u64::try_from(n).unwrap_or(0);
         let slot = counts.entry(entry).or_default();
-        if kind == FaqEvent::Helpful.code() {
+        if kind == FaqEvent::Helpful.value() {
             slot.0 += n;
         } else {
             slot.1 += n;
@@ -183,7 +180,7 @@ pub async fn deflection(
         .column(faq_event::Column::SystemId)
         .column_as(Expr::expr(Func::count_distinct(Expr::col(faq_event::Column::FormKey))), "n")
         .filter(in_period())
-        .filter(faq_event::Column::Kind.eq(FaqEvent::Opened.code()))
+        .filter(faq_event::Column::Kind.eq(FaqEvent::Opened.value()))
         .filter(faq_event::Column::FormKey.is_not_null())
         .filter(faq_event::Column::FormKey.not_in_subquery(sent))
         .group_by(faq_event::Column::SystemId)
@@ -196,11 +193,11 @@ pub async fn deflection(
         let row = by_system.entry(system).or_default();
         let form = place == FaqPlace::Form.code();
         match kind.as_str() {
-            k if k == FaqEvent::Shown.code() => row.shown += n,
-            k if k == FaqEvent::Opened.code() => row.opened += n,
-            k if k == FaqEvent::Helpful.code() && form => row.resolved += n,
-            k if k == FaqEvent::Helpful.code() => row.faq_helpful += n,
-            k if k == FaqEvent::NotHelpful.code() && !form => row.faq_not_helpful += n,
+            k if k == FaqEvent::Shown.value() => row.shown += n,
+            k if k == FaqEvent::Opened.value() => row.opened += n,
+            k if k == FaqEvent::Helpful.value() && form => row.resolved += n,
+            k if k == FaqEvent::Helpful.value() => row.faq_helpful += n,
+            k if k == FaqEvent::NotHelpful.value() && !form => row.faq_not_helpful += n,
             _ => {}
         }
     }
@@ -213,21 +210,21 @@ pub async fn deflection(
         .collect())
 }
 
-#[async_trait]
-impl FaqHelp for FaqHelpService {
-    async fn suggest(
+impl FaqHelpService {
+    /// Up to three published answers of `system` that speak of what `description` says
+    /// (none before three words, or past the address's limit), counted as shown.
+    pub async fn suggest(
         &self,
         system: &str,
         description: &str,
         form_key: &str,
         client: Option<IpAddr>,
-    ) -> Result<Vec<Suggestion>, AppError> {
+    ) -> Result<Vec<Suggestion>, Refusal> {
         if !suggest::enough_words(description) || !self.allowed(client) {
             return Ok(Vec::new());
         }
-        let Some((system_id, entries)) = self.published(system).await.map_err(refuse("loading the FAQ to suggest"))?
-        else {
-            return Err(AppError::NotFound);
+        let Some((system_id, entries)) = self.published(system).await? else {
+            return Err(Refusal::NotFound);
         };
         let rendered: Vec<markdown::Rendered> = entries.iter().map(|e| markdown::render(&e.answer_md)).collect();
         let candidates: Vec<Candidate<'_>> = entries
@@ -251,22 +248,21 @@ impl FaqHelp for FaqHelpService {
             .collect())
     }
 
-    async fn form_event(
+    /// A suggestion opened, or answered Sim/Não, on the request form.
+    pub async fn form_event(
         &self,
         system: &str,
         entry: i32,
         event: FaqEvent,
         form_key: &str,
         client: Option<IpAddr>,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), Refusal> {
         // Shown is counted by `suggest` itself, never on the browser's word.
         if event == FaqEvent::Shown || !self.allowed(client) {
             return Ok(());
         }
-        let found = self.entry_of(system, entry).await.map_err(refuse("checking a suggested entry"))?;
-        let Some(system_id) = found else { return Err(AppError::NotFound) };
-        self.record(system_id, &[entry], event, FaqPlace::Form, form_key)
-            .await
-            .map_err(refuse("counting what was done with a suggestion"))
+        let Some(system_id) = self.entry_of(system, entry).await? else { return Err(Refusal::NotFound) };
+        self.record(system_id, &[entry], event, FaqPlace::Form, form_key).await?;
+        Ok(())
     }
 }

@@ -13,10 +13,12 @@ use super::AppState;
 use crate::attachments::AttachedFile;
 use crate::refusal::Refusal;
 use crate::services::agents::{sign_in_refused, AgentService, DEVICE_COOKIE};
-use crate::services::desk::By;
+use crate::services::desk::{clean_text, By};
 use app::api::console::{
-    PasswordPost, RequestAction, RequestActionForm, RevealCpf, SignInPost, AGENT_COOKIE, SIGN_IN_COOKIE,
+    FinalizeConfirmation, PasswordPost, RequestAction, RequestActionForm, RevealCpf, SignInPost, AGENT_COOKIE,
+    SIGN_IN_COOKIE,
 };
+use app::api::forms::Feedback;
 use app::domain::protocol::ProtocolNumber;
 use app::request_context::{cookie_in, same_origin};
 use axum::extract::{Path, Request, State};
@@ -104,6 +106,9 @@ pub async fn act(
         // The page loads the request with the full CPF and writes the audit line.
         return render_page_with(state, parts, &page, || provide_context(RevealCpf)).await;
     }
+    if form.acao == RequestAction::Finalize && !form.confirmado.0 {
+        return ask_to_finalize(state, parts, &page, form).await;
+    }
     let Ok(version) = form.versao.trim().parse::<i32>() else { return bad_form() };
     let by = By::agent(&principal, version, client.logged());
     let desk = &state.desk;
@@ -113,7 +118,7 @@ pub async fn act(
         RequestAction::Finalize => (desk.finalize(&by, &number, &form.texto).await, "finalizada"),
         RequestAction::Escalate => {
             let level = form.nivel.trim().parse::<i16>().unwrap_or(0);
-            (desk.escalate(&by, &number, level, &form.motivo).await, "encaminhada")
+            (desk.escalate(&by, &number, level, &form.texto).await, "encaminhada")
         }
         RequestAction::Claim => (desk.claim(&by, &number).await, "assumida"),
         RequestAction::Assign => {
@@ -139,6 +144,29 @@ pub async fn act(
             .await
         }
     }
+}
+
+/// Finalizing asks first: the page again with the final text and "Confirmar e finalizar"
+/// (or, after "Voltar e editar", with the text back in the composer). An empty text is
+/// refused at once; whether the agent may finalize this request is checked when they
+/// confirm, and the page itself loads only for an agent who may see the request.
+async fn ask_to_finalize(state: AppState, parts: http::request::Parts, page: &str, form: RequestActionForm) -> Response {
+    let text = match clean_text(&form.texto) {
+        Ok(text) => text,
+        Err(refused) => return page_again(state, parts, page, refused, ACTION, |shown| shown.keeping(form)).await,
+    };
+    if form.editar.0 {
+        let feedback = Feedback {
+            status: 200,
+            field: None,
+            message: "Edite a resposta final e envie de novo.".to_owned(),
+            others: Vec::new(),
+            form,
+        };
+        return render_page_with(state, parts, page, move || provide_context(feedback.clone())).await;
+    }
+    let confirmation = FinalizeConfirmation { text };
+    render_page_with(state, parts, page, move || provide_context(confirmation.clone())).await
 }
 
 /// `GET /atendimento/solicitacoes/{número}/anexos/{id}`: a file of a request the agent

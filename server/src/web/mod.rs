@@ -112,6 +112,8 @@ pub fn router(state: AppState) -> Router {
         // JavaScript): the page is shown again, or the confirmation follows.
         .route("/faq/{system}/chamado", post(request_page::post_form).layer(DefaultBodyLimit::disable()))
         .route("/faq/{system}/util", post(faq_help::helpful))
+        .route("/api/sugestoes", post(faq_help::suggestions))
+        .route("/api/sugestoes/evento", post(faq_help::suggestion_event))
         .route("/acompanhar", post(follow::look_up))
         .route("/acompanhar/sair", post(follow::leave))
         .route("/acompanhar/lista-por-email", post(follow::whole_list))

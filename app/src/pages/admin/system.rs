@@ -7,6 +7,7 @@ use crate::api::catalog_admin::{load_system_admin, LogoAction, SystemAction, Sys
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
 use crate::components::refused::{field_error, refused};
+use crate::domain::canned::PLACEHOLDERS;
 use crate::pages::console::{notice, ConsoleNav};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -256,6 +257,12 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
 
             <section class="console-box" aria-labelledby="prontas-titulo">
                 <h2 id="prontas-titulo">"Respostas prontas"</h2>
+                <p class="field-hint">
+                    {format!(
+                        "Marcadores que o atendente recebe preenchidos: {}.",
+                        PLACEHOLDERS.iter().map(|(mark, what)| format!("{mark} ({what})")).collect::<Vec<_>>().join(", ")
+                    )}
+                </p>
                 <ul class="admin-list">
                     {canned.into_iter().map(|c| {
                         let t_id = format!("titulo-{}", c.id);

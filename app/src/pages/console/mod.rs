@@ -2,6 +2,7 @@
 //! agent's password. Server-rendered pages with plain HTML forms: nothing here is an
 //! island, so none of it reaches the citizens' browser bundle.
 
+pub mod composer;
 pub mod invite;
 pub mod password;
 pub mod queue;

@@ -1,15 +1,17 @@
-//! `/atendimento/solicitacoes/{número}`: one request as an agent sees it: the citizen's
-//! data (CPF masked until the agent asks, which is audited), the description and files,
-//! the whole timeline with internal notes, who holds it, and the actions. Every action
-//! form carries the CSRF token and the version the agent saw, so that a change made
-//! meanwhile by someone else is reported instead of overwritten.
+//! `/atendimento/solicitacoes/{número}`: one request as an agent sees it. First the work:
+//! the timeline, newest first (internal notes marked), beside the one composer
+//! (`composer`); then who holds it, the citizen's data (CPF masked until the agent asks,
+//! which is audited), the description and files. Every action form carries the CSRF token
+//! and the version the agent saw, so that a change made meanwhile by someone else is
+//! reported instead of overwritten.
 
+use super::composer::{Composer, Draft, Guard};
 use super::{notice, ConsoleNav};
-use crate::api::console::{load_console_request, AgentView, ConsoleRequest, RequestAction, RequestActionForm};
+use crate::api::console::{load_console_request, ConsoleRequest, RequestAction, RequestActionForm};
 use crate::api::forms::Feedback;
-use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
-use crate::components::refused::{field_error, form_error, refused};
+use crate::components::refused::{form_error, refused};
+use crate::domain::canned;
 use crate::pages::follow::StatusBadge;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,15 +26,6 @@ pub fn ConsoleRequestPage() -> impl IntoView {
         <Loaded resource=request let:request>
             <RequestView request />
         </Loaded>
-    }
-}
-
-/// The hidden fields every action form carries.
-#[component]
-fn Guard(agent: AgentView, version: i32) -> impl IntoView {
-    view! {
-        <input type="hidden" name="csrf" value=agent.csrf />
-        <input type="hidden" name="versao" value=version.to_string() />
     }
 }
 
@@ -75,45 +68,24 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
         acceptance_days,
     } = request;
     let page = format!("/atendimento/solicitacoes/{number}");
-    let canned_text = canned_id.and_then(|id| canned.iter().find(|c| c.id == id)).map(|c| c.body.clone());
-    let typed = |action: RequestAction| of(action).map(|f| f.form.texto);
-    let reply_text = typed(RequestAction::Reply).or_else(|| canned_text.clone()).unwrap_or_default();
-    let final_text = typed(RequestAction::Finalize).or(canned_text).unwrap_or_default();
-    let note_text = typed(RequestAction::Note).unwrap_or_default();
-    let escalate = of(RequestAction::Escalate);
-    let reason_text = escalate.as_ref().map(|f| f.form.motivo.clone()).unwrap_or_default();
+    // A canned reply fills the composer only, its placeholders filled in.
+    let canned_text = canned_id
+        .and_then(|id| canned.iter().find(|c| c.id == id))
+        .map(|c| canned::fill(&c.body, &name, &number, &system_name));
+    let composed = of(RequestAction::Reply)
+        .or_else(|| of(RequestAction::Note))
+        .or_else(|| of(RequestAction::Escalate))
+        .or_else(|| of(RequestAction::Finalize));
+    let draft = Draft::starting(&composed, canned_text, open);
     let holds = holder.as_ref().is_some_and(|h| h.id == agent.id);
     let other_levels: Vec<i16> = (1..=3).filter(|l| *l != level).collect();
     let guard = {
         let agent = agent.clone();
         move || view! { <Guard agent=agent.clone() version /> }
     };
-    let level_error = field_error(&escalate, "nivel");
-    let reason_error = field_error(&escalate, "motivo");
     let assign_error = form_error(&of(RequestAction::Assign));
-    let text_field = move |action: RequestAction, id: &'static str, label: &'static str, text: String, hint: String| {
-        let error = field_error(&of(action), "texto");
-        view! {
-            <div class="form-field">
-                <label for=id>{label}</label>
-                <p id=format!("{id}-ajuda") class="field-hint">{hint}</p>
-                <textarea
-                    id=id
-                    name="texto"
-                    rows="6"
-                    maxlength="10000"
-                    required
-                    aria-required="true"
-                    aria-describedby=format!("{id}-ajuda {id}-erro")
-                    aria-invalid=error.is_some().then_some("true")
-                    autofocus=error.is_some()
-                >
-                    {textarea_text(&text)}
-                </textarea>
-                <p id=format!("{id}-erro") class="field-error">{error}</p>
-            </div>
-        }
-    };
+    let mut entries = entries;
+    entries.reverse();
     view! {
         <Title text=format!("Solicitação nº {number}") />
         <ConsoleNav agent=agent.clone() />
@@ -132,6 +104,45 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                     {rating_comment.map(|c| format!(" — “{c}”"))}
                 </p>
             })}
+
+            <div class="console-request__work">
+                // Scrolls on wide screens: focusable, so that the keyboard scrolls it too.
+                <section class="console-request__timeline" aria-labelledby="linha-titulo" tabindex="0">
+                    <h2 id="linha-titulo" class="history__subtitle">"Linha do tempo"</h2>
+                    <p class="field-hint">"Mais recentes primeiro."</p>
+                    <ol class="timeline">
+                        {entries.into_iter().map(|entry| {
+                            let class = if entry.public { "timeline__item" } else { "timeline__item timeline__item--interna" };
+                            view! {
+                                <li class=class>
+                                    <article class="timeline__card">
+                                        <h3 class="timeline__title">{entry.title}</h3>
+                                        {(!entry.public).then(|| view! { <p class="timeline__flag">"Nota interna — o cidadão não vê"</p> })}
+                                        <p class="timeline__body">{entry.body}</p>
+                                        <p class="timeline__date">
+                                            {format!("Criado em {}", entry.created_at)}
+                                            {entry.author.map(|a| format!(" por {a}"))}
+                                        </p>
+                                    </article>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                </section>
+
+                <Composer
+                    page=page.clone()
+                    agent=agent.clone()
+                    version
+                    open
+                    draft
+                    other_levels
+                    canned
+                    canned_id
+                    feedback=composed
+                    acceptance_days
+                />
+            </div>
 
             <section class="console-box" aria-labelledby="responsavel-titulo">
                 <h2 id="responsavel-titulo">"Responsável"</h2>
@@ -201,101 +212,6 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
                 })}
             </section>
 
-            <section aria-labelledby="linha-titulo">
-                <h2 id="linha-titulo" class="history__subtitle">"Linha do tempo"</h2>
-                <ol class="timeline">
-                    {entries.into_iter().map(|entry| {
-                        let class = if entry.public { "timeline__item" } else { "timeline__item timeline__item--interna" };
-                        view! {
-                            <li class=class>
-                                <article class="timeline__card">
-                                    <h3 class="timeline__title">{entry.title}</h3>
-                                    {(!entry.public).then(|| view! { <p class="timeline__flag">"Nota interna — o cidadão não vê"</p> })}
-                                    <p class="timeline__body">{entry.body}</p>
-                                    <p class="timeline__date">
-                                        {format!("Criado em {}", entry.created_at)}
-                                        {entry.author.map(|a| format!(" por {a}"))}
-                                    </p>
-                                </article>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ol>
-            </section>
-
-            {open.then(|| view! {
-                <section class="console-box" aria-labelledby="responder-titulo">
-                    <h2 id="responder-titulo">"Responder ao cidadão"</h2>
-                    {(!canned.is_empty()).then(|| view! {
-                        <form method="get" action=page.clone() class="console-inline-form">
-                            <label for="modelo">"Resposta pronta"</label>
-                            <select id="modelo" name="modelo">
-                                {canned.iter().map(|c| view! {
-                                    <option value=c.id.to_string() selected=canned_id == Some(c.id)>{c.title.clone()}</option>
-                                }).collect_view()}
-                            </select>
-                            <button type="submit" class="br-button secondary small">"Usar resposta pronta"</button>
-                        </form>
-                    })}
-                    <form method="post" action=page.clone() class="console-form">
-                        {guard()}
-                        <input type="hidden" name="acao" value=RequestAction::Reply.value() />
-                        {text_field(RequestAction::Reply, "resposta-texto", "Resposta", reply_text,
-                            "O cidadão recebe esta resposta por e-mail e a lê no histórico. A situação passa a Em análise.".to_owned())}
-                        <button type="submit" class="br-button primary">"Enviar resposta"</button>
-                    </form>
-                </section>
-            })}
-
-            <section class="console-box" aria-labelledby="nota-titulo">
-                <h2 id="nota-titulo">"Nota interna"</h2>
-                <form method="post" action=page.clone() class="console-form">
-                    {guard()}
-                    <input type="hidden" name="acao" value=RequestAction::Note.value() />
-                    {text_field(RequestAction::Note, "nota-texto", "Nota interna", note_text, "Só a equipe de suporte vê as notas internas.".to_owned())}
-                    <button type="submit" class="br-button secondary">"Registrar nota"</button>
-                </form>
-            </section>
-
-            {open.then(|| view! {
-                <section class="console-box" aria-labelledby="encaminhar-titulo">
-                    <h2 id="encaminhar-titulo">"Encaminhar para outro nível"</h2>
-                    <form method="post" action=page.clone() class="console-form">
-                        {guard()}
-                        <input type="hidden" name="acao" value=RequestAction::Escalate.value() />
-                        <div class="form-field">
-                            <label for="nivel">"Encaminhar para"</label>
-                            <select id="nivel" name="nivel" aria-describedby="nivel-erro"
-                                aria-invalid=level_error.is_some().then_some("true")>
-                                {other_levels.iter().map(|l| view! { <option value=l.to_string()>{format!("Nível {l:02}")}</option> }).collect_view()}
-                            </select>
-                            <p id="nivel-erro" class="field-error">{level_error.clone()}</p>
-                        </div>
-                        <div class="form-field">
-                            <label for="motivo">"Motivo do encaminhamento"</label>
-                            <textarea id="motivo" name="motivo" rows="3" maxlength="2000" required aria-required="true"
-                                aria-describedby="motivo-erro" aria-invalid=reason_error.is_some().then_some("true")
-                                autofocus=reason_error.is_some()>
-                                {textarea_text(&reason_text)}
-                            </textarea>
-                            <p id="motivo-erro" class="field-error">{reason_error.clone()}</p>
-                        </div>
-                        <button type="submit" class="br-button secondary">"Encaminhar"</button>
-                    </form>
-                </section>
-
-                <section class="console-box" aria-labelledby="finalizar-titulo">
-                    <h2 id="finalizar-titulo">"Finalizar"</h2>
-                    <form method="post" action=page.clone() class="console-form">
-                        {guard()}
-                        <input type="hidden" name="acao" value=RequestAction::Finalize.value() />
-                        {text_field(RequestAction::Finalize, "final-texto", "Resposta final", final_text,
-                            format!("O cidadão recebe esta resposta por e-mail e tem {} para contestar.",
-                                crate::domain::settings::days_short(acceptance_days)))}
-                        <button type="submit" class="br-button primary">"Finalizar"</button>
-                    </form>
-                </section>
-            })}
         </section>
     }
 }
