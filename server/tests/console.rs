@@ -470,8 +470,13 @@ async fn the_second_of_two_simultaneous_agents_gets_a_conflict() {
     let fields = [("csrf", csrf.as_str()), ("versao", version.as_str()), ("acao", "responder"), ("texto", text)];
     assert_eq!(post_as(&server, &path, &paulo, &fields).await.0, 303);
     let (csrf, version, text) = form(&rita_page, "Resposta da Rita, escrita ao mesmo tempo.");
-    let fields =
-        [("csrf", csrf.as_str()), ("versao", version.as_str()), ("acao", "finalizar"), ("texto", text), ("confirmado", "sim")];
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("versao", version.as_str()),
+        ("acao", "finalizar"),
+        ("texto", text),
+        ("confirmado", "sim"),
+    ];
     let (status, _, body) = post_as(&server, &path, &rita, &fields).await;
     assert_eq!(status, 409);
     assert!(body.contains("Outra pessoa alterou esta solicitação enquanto você escrevia."), "{body}");

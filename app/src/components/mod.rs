@@ -10,5 +10,5 @@ pub mod layout;
 pub mod loaded;
 pub mod lookup_form;
 pub mod refused;
-pub mod suggestion_list;
 pub mod request_form;
+pub mod suggestion_list;

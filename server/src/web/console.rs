@@ -150,7 +150,12 @@ pub async fn act(
 /// (or, after "Voltar e editar", with the text back in the composer). An empty text is
 /// refused at once; whether the agent may finalize this request is checked when they
 /// confirm, and the page itself loads only for an agent who may see the request.
-async fn ask_to_finalize(state: AppState, parts: http::request::Parts, page: &str, form: RequestActionForm) -> Response {
+async fn ask_to_finalize(
+    state: AppState,
+    parts: http::request::Parts,
+    page: &str,
+    form: RequestActionForm,
+) -> Response {
     let text = match clean_text(&form.texto) {
         Ok(text) => text,
         Err(refused) => return page_again(state, parts, page, refused, ACTION, |shown| shown.keeping(form)).await,

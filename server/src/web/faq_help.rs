@@ -11,12 +11,12 @@ use super::respond::{forbidden_origin, refusal};
 use super::AppState;
 use app::api::faq_help::{HelpfulPost, SuggestionEventPost, SuggestionsPost};
 use app::components::suggestion_list::SuggestionList;
-use axum::http::{header, StatusCode};
-use leptos::prelude::*;
-use leptos::tachys::view::RenderHtml;
 use app::request_context::same_origin;
 use axum::extract::{Path, Request, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use leptos::tachys::view::RenderHtml;
 
 pub async fn helpful(
     State(state): State<AppState>,

@@ -36,7 +36,11 @@ pub(super) fn Suggestions(state: FormState, system: String, key: StoredValue<Str
                     return;
                 }
                 asked.set_value(text.clone());
-                let body = browser::encode(&[("sistema", &system.get_value()), ("descricao", &text), ("chave", &key.get_value())]);
+                let body = browser::encode(&[
+                    ("sistema", &system.get_value()),
+                    ("descricao", &text),
+                    ("chave", &key.get_value()),
+                ]);
                 browser::post(SUGGESTIONS_URL, body, move |html| {
                     if typing.get_value() == turn {
                         if let Some(aside) = container.get_untracked() {

@@ -17,7 +17,11 @@ const MODES: [(RequestAction, &str, &str); 4] = [
     (RequestAction::Reply, "Resposta ao cidadão", "Enviada por e-mail e mostrada no histórico do cidadão."),
     (RequestAction::Note, "Nota interna", "Só a equipe de suporte vê. O cidadão não recebe nada."),
     (RequestAction::Escalate, "Encaminhar a outro nível", "O texto é o motivo, só a equipe o vê."),
-    (RequestAction::Finalize, "Finalizar", "O texto é a resposta final, enviada por e-mail; confirme no passo seguinte."),
+    (
+        RequestAction::Finalize,
+        "Finalizar",
+        "O texto é a resposta final, enviada por e-mail; confirme no passo seguinte.",
+    ),
 ];
 
 /// The hidden fields every action form of the request page carries: the session's CSRF
