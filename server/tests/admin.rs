@@ -114,7 +114,13 @@ async fn the_team_is_managed_by_administrators_only(server: &TestServer) {
     assert_eq!((status, location), (303, format!("{path}?ok=salvo")));
     assert!(page_as(server, "/atendimento", &rui).await.2.contains(&number), "now level 1: it shows");
     let disable = [("csrf", csrf.as_str()), ("acao", "salvar"), ("nivel", "1"), ("sistemas", cnes.as_str())];
-    assert_eq!(post_as(server, &path, &chefe, &disable).await.0, 303);
+    // Revoking access asks first, naming the person; nothing changes until confirmed.
+    let (status, _, confirm) = post_as(server, &path, &chefe, &disable).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains("Revogar o acesso de Rui Barbosa?") && confirm.contains("Confirmar e revogar o acesso"));
+    assert_eq!(page_as(server, "/atendimento", &rui).await.0, 200, "still signed in before the confirmation");
+    let confirmed = [disable.as_slice(), &[("confirmado", "sim")]].concat();
+    assert_eq!(post_as(server, &path, &chefe, &confirmed).await.0, 303);
     assert_eq!(page_as(server, "/atendimento", &rui).await.0, 303, "disabled: signed out");
     assert_eq!(sign_in_with(server, "rui@saude.gov.br", "a senha longa do Rui", None).await.0, 422);
 
@@ -251,7 +257,12 @@ async fn administrators_keep_the_pontos_facultativos() {
         assert!(body.contains(message), "{day}: {message}");
         assert!(body.contains(&format!("value=\"{day}\"")), "{day} is kept");
     }
-    let remove = [("csrf", csrf.as_str()), ("acao", "remover"), ("data", "2026-12-24")];
+    let ask = [("csrf", csrf.as_str()), ("acao", "remover"), ("data", "2026-12-24")];
+    let (status, _, confirm) = post_as(&server, path, &chefe, &ask).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains("Remover o ponto facultativo de 24/12/2026?"), "asks first: {confirm}");
+    assert!(page_as(&server, path, &chefe).await.2.contains("Véspera de Natal"), "nothing removed yet");
+    let remove = [("csrf", csrf.as_str()), ("acao", "remover"), ("data", "2026-12-24"), ("confirmado", "sim")];
     let (status, location, _) = post_as(&server, path, &chefe, &remove).await;
     assert_eq!((status, location.as_str()), (303, "/admin/calendario?ano=2026&ok=dia-removido"));
     assert!(!page_as(&server, path, &chefe).await.2.contains("Véspera de Natal"));

@@ -86,6 +86,9 @@ pub struct MemberPost {
     pub administrador: Ticked,
     #[serde(default)]
     pub ativo: Ticked,
+    /// Revoking a member's access asks first (see [`super::forms::Confirmation`]).
+    #[serde(default)]
+    pub confirmado: Ticked,
 }
 
 /// `POST /atendimento/convite/{token}`: the invited member's new password (the link's
@@ -117,6 +120,9 @@ pub struct CalendarPost {
     pub data: String,
     #[serde(default)]
     pub descricao: String,
+    /// Removing a day asks first.
+    #[serde(default)]
+    pub confirmado: Ticked,
 }
 
 /// The audit log's filters, as the query string of `/admin/auditoria` carries them.

@@ -141,6 +141,9 @@ pub struct SystemPost {
     pub titulo: String,
     #[serde(default)]
     pub texto: String,
+    /// Deleting a question or a canned reply asks first.
+    #[serde(default)]
+    pub confirmado: Ticked,
 }
 
 crate::form_actions! {

@@ -33,6 +33,24 @@ impl<F> Feedback<F> {
     }
 }
 
+/// "Are you sure?" for what cannot be undone, without JavaScript: the server answers the
+/// first post of such an action with its page again and this in the context; the page's
+/// [`crate::components::confirm::ConfirmBox`] posts the same fields once more with
+/// `confirmado=sim`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    /// The question, naming the thing: "Excluir a pergunta “Como instalar o SCNES?”?"
+    pub question: String,
+    /// What happens and what cannot be undone.
+    pub consequence: String,
+    /// The confirming button's words.
+    pub confirm: String,
+    /// Where the form posts (the first post's address).
+    pub action: String,
+    /// The first post's fields, posted again.
+    pub fields: Vec<(String, String)>,
+}
+
 /// An HTML checkbox: posted (as `sim`) when ticked, absent when not. Read with
 /// `#[serde(default)]`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

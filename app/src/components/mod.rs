@@ -2,6 +2,7 @@
 
 pub mod captcha;
 pub mod complement_form;
+pub mod confirm;
 pub mod copy_button;
 pub mod error_view;
 pub mod escape;

@@ -125,6 +125,19 @@ impl CatalogAdminService {
     }
 
     /// Applies one form of a system's page.
+    /// The title of a question (`canned` false) or a canned reply of system `slug`, for a
+    /// confirmation that names it.
+    pub async fn item_title(&self, slug: &str, id: i32, canned: bool) -> Result<Option<String>, DbErr> {
+        let Some(sys) = system::Entity::find().filter(system::Column::Slug.eq(slug)).one(&self.db).await? else {
+            return Ok(None);
+        };
+        Ok(if canned {
+            canned_reply::Entity::find_by_id(id).one(&self.db).await?.filter(|c| c.system_id == sys.id).map(|c| c.title)
+        } else {
+            faq_entry::Entity::find_by_id(id).one(&self.db).await?.filter(|e| e.system_id == sys.id).map(|e| e.question)
+        })
+    }
+
     pub async fn change_system(
         &self,
         by: &Principal,

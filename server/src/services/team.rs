@@ -205,6 +205,11 @@ impl AdminService {
         Ok(())
     }
 
+    /// A member's name, if they can sign in now (for the confirmation that revokes it).
+    pub async fn active_member(&self, agent_id: i32) -> Result<Option<String>, DbErr> {
+        Ok(agent::Entity::find_by_id(agent_id).one(&self.db).await?.filter(|a| a.active).map(|a| a.name))
+    }
+
     /// Sends a new invitation to a member who has not chosen a password yet.
     pub async fn reinvite(&self, by: &Principal, agent_id: i32, client: Option<String>) -> Result<(), Refusal> {
         let now = Utc::now();

@@ -5,7 +5,9 @@
 
 use super::checked_post::{read_form, AdminPost, AgentPost};
 use super::client_addr::ClientAddr;
-use super::respond::{forbidden_origin, page_again, render_page_with, SAVING};
+use super::respond::{ask_first, forbidden_origin, page_again, refusal, render_page_with, SAVING};
+use app::domain::calendar::Date;
+use app::domain::pt_br;
 use super::AppState;
 use crate::refusal::Refusal;
 use crate::services::calendar::CalendarChange;
@@ -43,6 +45,20 @@ pub async fn change(
 ) -> Response {
     let AgentPost { parts, form, principal, client } = post;
     let page = format!("/admin/atendentes/{id}");
+    // Revoking someone else's access asks first (one's own is refused by the service).
+    if form.acao == MemberAction::Save && !form.ativo.0 && !form.confirmado.0 && id != principal.id {
+        match state.admin.active_member(id).await {
+            Ok(Some(name)) => {
+                let question = format!("Revogar o acesso de {name}?");
+                let consequence = "A pessoa sai do atendimento na hora, em todos os dispositivos, e não entra mais \
+                                   até que um administrador marque Ativo de novo.";
+                return ask_first(state, parts, &page, &form, question, consequence, "Confirmar e revogar o acesso")
+                    .await;
+            }
+            Ok(None) => {}
+            Err(error) => return refusal(&error.into(), "salvar"),
+        }
+    }
     let outcome = match form.acao {
         MemberAction::Save => {
             let change = AgentChange {
@@ -65,6 +81,14 @@ pub async fn change(
 pub async fn calendar(State(state): State<AppState>, AdminPost(post): AdminPost<CalendarPost>) -> Response {
     let AgentPost { parts, form, principal, client } = post;
     let day = form.data.trim().to_owned();
+    if form.acao == CalendarAction::Remove && !form.confirmado.0 {
+        let shown = Date::parse_iso(&day).map_or_else(|| day.clone(), pt_br::date);
+        let page = format!("/admin/calendario?ano={}", day.get(..4).unwrap_or_default());
+        let question = format!("Remover o ponto facultativo de {shown}?");
+        let consequence = "O dia volta a contar como dia útil nos prazos de contestação e no tempo de espera da fila, \
+                           a partir de agora.";
+        return ask_first(state, parts, &page, &form, question, consequence, "Confirmar remoção").await;
+    }
     let (change, done) = match form.acao {
         CalendarAction::Add => {
             (CalendarChange::Add { day: day.clone(), description: form.descricao.clone() }, "dia-adicionado")

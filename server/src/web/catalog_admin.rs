@@ -3,7 +3,7 @@
 //! administration posts (see `admin`); a refused form comes back as typed.
 
 use super::checked_post::{AdminPost, AgentPost};
-use super::respond::{page_again, SAVING};
+use super::respond::{ask_first, page_again, SAVING};
 use super::AppState;
 use crate::services::catalog_admin::SystemChange;
 use app::api::catalog_admin::{NewSystemPost, SystemAction, SystemPost};
@@ -69,6 +69,27 @@ pub async fn change(
 ) -> Response {
     let AgentPost { parts, form, principal, client } = post;
     let page = format!("/admin/sistemas/{slug}");
+    let deleting = match form.acao {
+        SystemAction::DeleteQuestion => Some(false),
+        SystemAction::DeleteCanned => Some(true),
+        _ => None,
+    };
+    if let (Some(canned), false) = (deleting, form.confirmado.0) {
+        let title = state.catalog_admin.item_title(&slug, form.id.unwrap_or(0), canned).await;
+        let (question, consequence) = match (canned, title) {
+            (false, Ok(Some(title))) => (
+                format!("Excluir a pergunta “{title}”?"),
+                "Ela sai da página de perguntas frequentes na hora, e a exclusão não pode ser desfeita.",
+            ),
+            (true, Ok(Some(title))) => (
+                format!("Excluir a resposta pronta “{title}”?"),
+                "Os atendentes deixam de vê-la na hora, e a exclusão não pode ser desfeita.",
+            ),
+            (_, Ok(None)) => return super::respond::not_found(),
+            (_, Err(error)) => return super::respond::refusal(&error.into(), "excluir"),
+        };
+        return ask_first(state, parts, &page, &form, question, consequence, "Confirmar exclusão").await;
+    }
     match state.catalog_admin.change_system(&principal, &slug, change_of(&form), client.logged()).await {
         Ok(()) => Redirect::to(&format!("{page}?ok=salvo")).into_response(),
         Err(refused) => page_again(state, parts, &page, refused, SAVING, |shown| shown.keeping(form)).await,

@@ -5,7 +5,8 @@
 
 use super::AppState;
 use crate::refusal::{Refusal, WHOLE_FORM};
-use app::api::forms::Feedback;
+use app::api::forms::{Confirmation, Feedback};
+use serde::Serialize;
 use app::api::{could_not, AppError};
 use axum::body::Body;
 use axum::extract::Request;
@@ -157,6 +158,30 @@ where
     }
     let feedback = feedback(shown(refused, wording.doing, wording.conflict));
     render_page_with(state, parts, path, move || provide_context(feedback.clone())).await
+}
+
+/// Asks first, for an action that cannot be undone: the page at `page` again with a
+/// [`Confirmation`] that posts `form`'s fields once more (with `confirmado=sim`) to the
+/// address this post went to.
+pub async fn ask_first<F: Serialize>(
+    state: AppState,
+    parts: http::request::Parts,
+    page: &str,
+    form: &F,
+    question: String,
+    consequence: &str,
+    confirm: &str,
+) -> Response {
+    let encoded = serde_html_form::to_string(form).unwrap_or_default();
+    let fields: Vec<(String, String)> = serde_html_form::from_str::<Vec<(String, String)>>(&encoded)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(name, _)| name != "confirmado")
+        .collect();
+    let action = parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
+    let pending =
+        Confirmation { question, consequence: consequence.to_owned(), confirm: confirm.to_owned(), action, fields };
+    render_page_with(state, parts, page, move || provide_context(pending.clone())).await
 }
 
 /// Renders the page at `path` again (as a GET of it) with `extra` providing the

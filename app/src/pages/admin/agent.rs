@@ -3,6 +3,7 @@
 
 use crate::api::admin::{load_agent_edit, AgentEdit, MemberAction, MemberPost};
 use crate::components::loaded::Loaded;
+use crate::components::confirm::ConfirmBox;
 use crate::components::refused::refused;
 use crate::pages::console::{notice, ConsoleNav};
 use leptos::prelude::*;
@@ -39,6 +40,7 @@ fn AgentEditView(agent: AgentEdit) -> impl IntoView {
             <p>{email}</p>
             {done.map(|text| view! { <p class="console-notice" role="status">{text}</p> })}
             {general.map(|text| view! { <p class="console-alert" role="alert">{text}</p> })}
+            <ConfirmBox cancel=action.clone() />
             <form method="post" action=action.clone() class="console-form">
                 <input type="hidden" name="csrf" value=csrf.clone() />
                 <input type="hidden" name="acao" value=MemberAction::Save.value() />

@@ -4,6 +4,7 @@
 
 use crate::api::admin::{load_calendar_admin, CalendarAction, CalendarPage, CalendarPost};
 use crate::components::loaded::Loaded;
+use crate::components::confirm::ConfirmBox;
 use crate::components::refused::{field_error, refused};
 use crate::domain::pt_br::count;
 use crate::pages::console::{notice, ConsoleNav};
@@ -51,6 +52,7 @@ fn CalendarView(page: CalendarPage) -> impl IntoView {
                 <a href=format!("/admin/calendario?ano={}", year + 1)>{format!("{}", year + 1)}</a>
             </nav>
             {done.map(|text| view! { <p class="console-notice" role="status">{text}</p> })}
+            <ConfirmBox cancel=action.clone() />
             <table class="console-table">
                 <caption>{format!("{} em {year}", count(days.len(), "ponto facultativo", "pontos facultativos"))}</caption>
                 <thead>

@@ -6,6 +6,7 @@
 use crate::api::catalog_admin::{load_system_admin, LogoAction, SystemAction, SystemAdminPage, SystemPost};
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
+use crate::components::confirm::ConfirmBox;
 use crate::components::refused::{field_error, refused};
 use crate::domain::canned::PLACEHOLDERS;
 use crate::pages::console::{notice, ConsoleNav};
@@ -61,6 +62,7 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
             <h1 id="sistema-titulo">{format!("{name} — /faq/{slug}")}</h1>
             {done.map(|text| view! { <p class="console-notice" role="status">{text}</p> })}
             {alert.map(|text| view! { <p class="console-alert" role="alert">{text}</p> })}
+            <ConfirmBox cancel=action.clone() />
 
             <section class="console-box" aria-labelledby="dados-titulo">
                 <h2 id="dados-titulo">"Dados do sistema"</h2>
