@@ -65,8 +65,9 @@ async function inviteAndJoin(admin: Page, browser: Browser, name: string, email:
   await page.getByLabel("Nova senha", { exact: true }).fill(password);
   await page.getByLabel("Confirme a nova senha").fill(password);
   await page.getByRole("button", { name: "Criar senha" }).click();
-  await expect(page.getByText("Senha criada. Entre com seu e-mail e a nova senha.")).toBeVisible();
-  await signIn(page, email, password);
+  // Signed in at once, into the queue.
+  await expect(page.getByText("Senha criada. Você já entrou no atendimento.")).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Fila de atendimento" })).toBeVisible();
   return page;
 }
 

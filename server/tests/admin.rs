@@ -89,7 +89,7 @@ async fn the_team_is_managed_by_administrators_only(server: &TestServer) {
     assert!(body.contains("A senha deve ter pelo menos 12 caracteres."));
     let fields = [("nova", "a senha longa do Rui"), ("confirmacao", "a senha longa do Rui")];
     let (status, location, _) = post_as(server, &link, "", &fields).await;
-    assert_eq!((status, location.as_str()), (303, "/atendimento/entrar?ok=senha-criada"));
+    assert_eq!((status, location.as_str()), (303, "/atendimento?ok=boas-vindas"), "signed in at once");
     assert_eq!(page_as(server, &link, "").await.0, 404, "used once");
     assert_eq!(post_as(server, &link, "", &fields).await.0, 404);
     assert_eq!(page_as(server, "/atendimento/convite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "").await.0, 404);

@@ -335,21 +335,24 @@ async fn agents_work_a_request_through_the_console(server: &TestServer) {
         assert!(page.contains(text), "the request page lacks {text:?}");
     }
     assert!(!page.contains("529.982.247-25"), "the CPF is masked until asked");
-    // The file's preview: served to the agent, and its reading audited.
+    // The file: served to the agent, its opening audited once; its preview on the page is part
+    // of the page's audited reading, not a row of its own.
     let file = page
         .split("/atendimento/solicitacoes/")
-        .find_map(|rest| rest.split('"').next().filter(|url| url.contains("/anexos/")))
+        .find_map(|rest| rest.split('"').next().filter(|url| url.contains("/anexos/") && !url.ends_with("/previa")))
         .map(|url| format!("/atendimento/solicitacoes/{url}"))
         .unwrap_or_else(|| panic!("no attachment link in the page"));
-    let response = server
-        .client
-        .get(format!("{}{file}", server.base))
-        .header("cookie", &lia)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/png"));
+    for url in [format!("{file}/previa"), file.clone()] {
+        let response = server
+            .client
+            .get(format!("{}{url}", server.base))
+            .header("cookie", &lia)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status().as_u16(), 200, "{url}");
+        assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/png"));
+    }
     assert_eq!(page_as(server, &file, "").await.0, 303, "not without a session");
 
     // Revealing the CPF shows it and is audited.

@@ -106,6 +106,12 @@ async fn settings_move_the_form_the_checks_and_the_deadline(server: &TestServer)
     let (_, _, log) = page_as(server, "/admin/auditoria?acao=alterou_configuracoes", &chefe).await;
     assert!(log.contains("prazo de contestação 3 → 5 dias úteis"), "{log}");
     assert!(log.contains("anexos 5 → 1 arquivos de até 3 → 1 MB"), "{log}");
+    // Saved again unchanged: accepted, and no "5 → 5" line in the log.
+    let lines = |log: &str| log.matches("prazo de contestação").count();
+    let before = lines(&log);
+    assert_eq!(post_settings(server, &chefe, "5", "1", "1").await.0, 303);
+    let (_, _, log) = page_as(server, "/admin/auditoria?acao=alterou_configuracoes", &chefe).await;
+    assert_eq!(lines(&log), before, "{log}");
 }
 
 on_both_databases!(settings_move_the_form_the_checks_and_the_deadline);

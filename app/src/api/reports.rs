@@ -69,6 +69,8 @@ pub struct ReportPage {
     pub filter: ReportFilter,
     /// The period actually used, `DD/MM/AAAA`.
     pub period: (String, String),
+    /// The same, `AAAA-MM-DD`, for the form's date fields.
+    pub period_iso: (String, String),
     pub systems: Vec<Choice>,
     pub total: Figures,
     /// By the level at which requests were finalized.

@@ -240,13 +240,15 @@ impl ConsoleService {
     }
 
     /// The stored attachment `id` of request `number`, if the signed-in agent may see it;
-    /// each reading is audited (previews on the request page included: they are readings).
+    /// opening the file itself is audited; its preview on the request page is not on its own,
+    /// since the page's reading ("Visualizou a solicitação") is, once per view.
     pub async fn attachment(
         &self,
         session: Option<&str>,
         number: &ProtocolNumber,
         id: &str,
         client: Option<std::net::IpAddr>,
+        preview: bool,
     ) -> Result<Option<AttachedFile>, AppError> {
         let principal = self.principal(session).await?;
         let Some(row) = self.visible(&principal, number).await? else { return Ok(None) };
@@ -255,7 +257,7 @@ impl ConsoleService {
             .one(&self.db)
             .await
             .map_err(refuse("reading an attachment for the console"))?;
-        if let Some(file) = &file {
+        if let Some(file) = file.as_ref().filter(|_| !preview) {
             let _turn = self.gate.enter().await;
             let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
             audit::record(&self.db, &actor, action::DOWNLOAD, Some(row.id), &file.file_name, Utc::now())

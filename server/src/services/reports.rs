@@ -222,6 +222,7 @@ impl ReportService {
             admin: admin.view(),
             filter: filter.clone(),
             period: (pt_br::date(from), pt_br::date(to)),
+            period_iso: (from.iso(), to.iso()),
             systems: systems.into_iter().map(|s| Choice { value: s.slug, label: s.name }).collect(),
             total,
             per_level,

@@ -150,6 +150,10 @@ impl SettingsService {
             lock.one(&txn).await?;
         }
         let old = load(&txn).await?;
+        if old == new {
+            // Saved unchanged: nothing to store, nothing to audit ("3 → 3" said nothing).
+            return Ok(());
+        }
         store(&txn, new, now).await?;
         let detail = format!(
             "prazo de contestação {} → {} dias úteis; anexos {} → {} arquivos de até {} → {} MB",

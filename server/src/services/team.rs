@@ -244,14 +244,15 @@ impl AdminService {
         Ok(member.map(|member| (invite, member)))
     }
 
-    /// The invited member chooses a password; the link stops working.
+    /// The invited member chooses a password; the link stops working. Their e-mail, so
+    /// that they can be signed in at once.
     pub async fn accept_invite(
         &self,
         token: &str,
         new: &str,
         confirmation: &str,
         client: Option<String>,
-    ) -> Result<(), Refusal> {
+    ) -> Result<String, Refusal> {
         let Some((invite, member)) = self.live_invite(token).await? else { return Err(Refusal::NotFound) };
         check_password(new).map_err(|message| Refusal::invalid("nova", message))?;
         if new != confirmation {
@@ -287,7 +288,7 @@ impl AdminService {
         audit::record(&txn, &Actor { agent_id: Some(member.id), ip: client }, action::ACCEPT_INVITE, None, "", now)
             .await?;
         txn.commit().await?;
-        Ok(())
+        Ok(member.email)
     }
 
     pub(super) async fn load_team(&self, admin: &Principal) -> Result<TeamPage, DbErr> {

@@ -5,7 +5,10 @@
 
 use super::checked_post::{read_form, AdminPost, AgentPost};
 use super::client_addr::ClientAddr;
-use super::respond::{ask_first, forbidden_origin, page_again, refusal, render_page_with, SAVING};
+use super::respond::{
+    ask_first, forbidden_origin, page_again, redirect_with_cookies, refusal, render_page_with, SAVING,
+};
+use crate::services::agents::DEVICE_COOKIE;
 use app::domain::calendar::Date;
 use app::domain::pt_br;
 use super::AppState;
@@ -14,7 +17,7 @@ use crate::services::calendar::CalendarChange;
 use crate::services::team::{AgentChange, NewAgent};
 use app::api::admin::{CalendarAction, CalendarPost, InvitePost, MemberAction, MemberPost, NewPasswordPost};
 use app::api::forms::Feedback;
-use app::request_context::same_origin;
+use app::request_context::{cookie_in, same_origin};
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
@@ -130,7 +133,17 @@ pub async fn accept_invite(
     // The passwords are not shown again.
     let emptied = NewPasswordPost::default();
     match outcome {
-        Ok(()) => Redirect::to("/atendimento/entrar?ok=senha-criada").into_response(),
+        // Signed in at once with the password just chosen, into the queue; should that fail
+        // (the sign-in's own limits), the sign-in page says the password was created.
+        Ok(email) => {
+            let device = cookie_in(&parts.headers, DEVICE_COOKIE);
+            match state.console.agents().sign_in(&email, &form.nova, client.0, None, device.as_deref()).await {
+                Ok(started) => {
+                    redirect_with_cookies("/atendimento?ok=boas-vindas", &[started.set_cookie, started.device_cookie])
+                }
+                Err(_) => Redirect::to("/atendimento/entrar?ok=senha-criada").into_response(),
+            }
+        }
         // Used or expired meanwhile: the page says so.
         Err(Refusal::NotFound) => {
             let feedback =

@@ -182,7 +182,7 @@ pub async fn attachment(
     client: ClientAddr,
     headers: HeaderMap,
 ) -> Response {
-    match readable_attachment(&state, &number, &id, &headers, client).await {
+    match readable_attachment(&state, &number, &id, &headers, client, false).await {
         Ok(file) => send_file(&state, &file).await,
         Err(response) => response,
     }
@@ -196,24 +196,26 @@ pub async fn attachment_preview(
     client: ClientAddr,
     headers: HeaderMap,
 ) -> Response {
-    match readable_attachment(&state, &number, &id, &headers, client).await {
+    match readable_attachment(&state, &number, &id, &headers, client, true).await {
         Ok(file) => send_preview(&state, &file).await,
         Err(response) => response,
     }
 }
 
-/// The attachment `id` of request `number` if the signed-in agent may see it (its reading
-/// audited), or the response to give instead.
+/// The attachment `id` of request `number` if the signed-in agent may see it (opening the
+/// file is audited, a preview is part of the page's audited reading), or the response to
+/// give instead.
 async fn readable_attachment(
     state: &AppState,
     number: &str,
     id: &str,
     headers: &HeaderMap,
     client: ClientAddr,
+    preview: bool,
 ) -> Result<AttachedFile, Response> {
     let Some(number) = ProtocolNumber::parse(number) else { return Err(respond::not_found()) };
     let cookie = cookie_in(headers, AGENT_COOKIE);
-    match state.console.attachment(cookie.as_deref(), &number, id, client.0).await {
+    match state.console.attachment(cookie.as_deref(), &number, id, client.0, preview).await {
         Ok(Some(file)) => Ok(file),
         Ok(None) => Err(respond::not_found()),
         Err(error) => Err(respond::refusal(&Refusal::from(error), "abrir o anexo")),

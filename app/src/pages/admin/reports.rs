@@ -37,7 +37,7 @@ pub fn ReportsPage() -> impl IntoView {
 #[component]
 fn ReportView(page: ReportPage) -> impl IntoView {
     let query = use_query_map();
-    let ReportPage { admin, filter, period, systems, total, per_level, per_agent, deflection } = page;
+    let ReportPage { admin, filter, period, period_iso, systems, total, per_level, per_agent, deflection } = page;
     let csv = format!("/admin/relatorios.csv{}", query.get_untracked().to_query_string());
     let chosen = filter.system.clone();
     view! {
@@ -58,11 +58,11 @@ fn ReportView(page: ReportPage) -> impl IntoView {
                 </div>
                 <div class="form-field">
                     <label for="de">"De"</label>
-                    <input id="de" name="de" type="date" value=filter.from.clone().unwrap_or_default() />
+                    <input id="de" name="de" type="date" value=period_iso.0 />
                 </div>
                 <div class="form-field">
                     <label for="ate">"Até"</label>
-                    <input id="ate" name="ate" type="date" value=filter.to.clone().unwrap_or_default() />
+                    <input id="ate" name="ate" type="date" value=period_iso.1 />
                 </div>
                 <button type="submit" class="br-button secondary">"Gerar relatório"</button>
             </form>

@@ -66,6 +66,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "logotipo-removido" => "Logotipo removido.",
         "aviso" => "Aviso salvo. Ele já aparece na página pública.",
         "senha-criada" => "Senha criada. Entre com seu e-mail e a nova senha.",
+        "boas-vindas" => "Senha criada. Você já entrou no atendimento.",
         _ => return None,
     })
 }
