@@ -50,11 +50,33 @@ pub struct QueueFilter {
     pub level: Option<i16>,
     /// `antigas` (oldest waiting first) or the default, newest activity first.
     pub order: Option<String>,
+    /// Who holds the requests: one of [`HOLDERS`]' values (`minhas`, `livres`, ...).
+    pub holder: Option<String>,
     /// 1-based.
     pub page: Option<u32>,
 }
 
+/// The queue's "Responsável" filter: its values and labels.
+pub const HOLDERS: [(&str, &str); 4] = [
+    (MINE_OR_FREE, "Minhas e sem responsável"),
+    ("minhas", "Atribuídas a mim"),
+    ("livres", "Sem responsável"),
+    ("todas", "Todas"),
+];
+pub const MINE_OR_FREE: &str = "minhas-livres";
+
 impl QueueFilter {
+    /// An agent's queue opens on their own work, what they hold or nobody does, oldest
+    /// waiting first, until they choose otherwise; an administrator's opens on everything.
+    pub fn effective(&self, is_admin: bool) -> QueueFilter {
+        let mut filter = self.clone();
+        if !is_admin && filter.holder.is_none() && filter.order.is_none() {
+            filter.holder = Some(MINE_OR_FREE.to_owned());
+            filter.order = Some("antigas".to_owned());
+        }
+        filter
+    }
+
     /// Whether the oldest-waiting order was chosen.
     pub fn oldest_first(&self) -> bool {
         self.order.as_deref() == Some("antigas")

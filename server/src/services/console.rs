@@ -15,6 +15,7 @@ use crate::db::entities::{
 use crate::db::WriteGate;
 use app::api::console::{
     AgentView, CannedReply, Choice, Colleague, ConsoleEntry, ConsoleFile, ConsoleRequest, Queue, QueueFilter, QueueRow,
+    MINE_OR_FREE,
 };
 use app::api::AppError;
 use app::domain::brasilia::{self, date_time as brasilia_date_time, midnight as brasilia_midnight};
@@ -82,6 +83,7 @@ impl ConsoleService {
     }
 
     async fn load_queue(&self, principal: &Principal, filter: &QueueFilter) -> Result<Queue, DbErr> {
+        let filter = &filter.effective(principal.is_admin);
         let systems = self.systems_of(principal).await?;
         let chosen: Vec<i32> = systems
             .iter()
@@ -122,6 +124,18 @@ impl ConsoleService {
         if let Some(id) = filter.funcionalidade {
             matching = matching.add(request::Column::FuncionalidadeId.eq(id));
         }
+        let mine = request::Column::AssigneeId.eq(principal.id);
+        let free = request::Column::AssigneeId.is_null();
+        let holder = match filter.holder.as_deref() {
+            Some("minhas") => Some(sea_orm::Condition::all().add(mine)),
+            Some("livres") => Some(sea_orm::Condition::all().add(free)),
+            Some(MINE_OR_FREE) => Some(sea_orm::Condition::any().add(mine).add(free)),
+            _ => None,
+        };
+        let by_holder = holder.is_some();
+        if let Some(holder) = holder {
+            matching = matching.add(holder);
+        }
         let calendar = load_calendar(&self.db).await?;
         let now = Utc::now();
         let today = brasilia::date_of(now);
@@ -131,7 +145,11 @@ impl ConsoleService {
             }
         }
         // Without a filter beyond scope and status, the counts already hold the total.
-        let total = if filter.uf.is_none() && filter.funcionalidade.is_none() && filter.min_days.unwrap_or(0) == 0 {
+        let total = if filter.uf.is_none()
+            && filter.funcionalidade.is_none()
+            && filter.min_days.unwrap_or(0) == 0
+            && !by_holder
+        {
             counts.iter().filter(|(status, _)| statuses.contains(&status.code())).map(|(_, n)| n).sum()
         } else {
             request::Entity::find().filter(matching.clone()).count(&self.db).await?

@@ -3,7 +3,7 @@
 //! time each request has waited in business days.
 
 use super::{notice, ConsoleNav};
-use crate::api::console::{load_queue, Choice, Queue, QueueFilter};
+use crate::api::console::{load_queue, Choice, Queue, QueueFilter, HOLDERS};
 use crate::components::loaded::Loaded;
 use crate::domain::lifecycle::Status;
 use crate::domain::pt_br::count;
@@ -24,6 +24,7 @@ fn filter_from_query(query: &leptos_router::params::ParamsMap) -> QueueFilter {
         min_days: text("dias").and_then(|v| v.parse().ok()),
         level: text("nivel").and_then(|v| v.parse().ok()),
         order: text("ordem"),
+        holder: text("responsavel"),
         page: text("pagina").and_then(|v| v.parse().ok()),
     }
 }
@@ -174,6 +175,19 @@ fn QueueView(queue: Queue) -> impl IntoView {
                         </select>
                     </div>
                 })}
+                <div class="form-field">
+                    <label for="responsavel">"Responsável"</label>
+                    <select id="responsavel" name="responsavel">
+                        {HOLDERS
+                            .iter()
+                            .map(|(value, label)| view! {
+                                <option value=*value selected=filter.holder.as_deref().unwrap_or("todas") == *value>
+                                    {*label}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
                 <div class="form-field">
                     <label for="ordem">"Ordem"</label>
                     <select id="ordem" name="ordem">
