@@ -285,3 +285,15 @@ test("a suggestion is shown while the description is typed, opened, marked helpf
   await expectNoAxeViolations(admin);
   expect(problems).toEqual([]);
 });
+
+test("the queue and the reports fit a phone: wide tables scroll in their own box", async ({ page }) => {
+  createAdmin("chefe.celular@saude.gov.br");
+  await signIn(page, "chefe.celular@saude.gov.br", ADMIN_PASSWORD);
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const path of ["/atendimento", "/admin/relatorios"]) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+    await expectNoAxeViolations(page);
+  }
+});

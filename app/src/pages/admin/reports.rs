@@ -95,6 +95,7 @@ fn ReportView(page: ReportPage) -> impl IntoView {
 #[component]
 fn DeflectionTable(rows: Vec<Deflection>) -> impl IntoView {
     view! {
+        <div class="table-scroll" tabindex="0">
         <table class="console-table report-table">
             <caption>"Perguntas frequentes: sugestões no formulário e respostas úteis"</caption>
             <thead>
@@ -122,6 +123,7 @@ fn DeflectionTable(rows: Vec<Deflection>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
@@ -144,17 +146,20 @@ fn SatisfactionChart(figures: Figures) -> impl IntoView {
                 }
             }).collect_view()}
         </svg>
+        <div class="table-scroll" tabindex="0">
         <table class="console-table">
             <caption>{format!("Avaliações ({} no total)", figures.rating_count())}</caption>
             <thead><tr>{RATINGS.iter().map(|(_, label)| view! { <th scope="col">{*label}</th> }).collect_view()}</tr></thead>
             <tbody><tr>{figures.ratings.iter().map(|n| view! { <td>{n.to_string()}</td> }).collect_view()}</tr></tbody>
         </table>
+        </div>
     }
 }
 
 #[component]
 fn FiguresTable(caption: &'static str, rows: Vec<GroupFigures>) -> impl IntoView {
     view! {
+        <div class="table-scroll" tabindex="0">
         <table class="console-table report-table">
             <caption>{caption}</caption>
             <thead>
@@ -185,5 +190,6 @@ fn FiguresTable(caption: &'static str, rows: Vec<GroupFigures>) -> impl IntoView
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }

@@ -197,6 +197,7 @@ fn QueueView(queue: Queue) -> impl IntoView {
                 </div>
                 <button type="submit" class="br-button secondary">"Filtrar"</button>
             </form>
+            <div class="table-scroll" tabindex="0">
             <table class="console-table">
                 <caption>
                     {count(total, "solicitação encontrada", "solicitações encontradas")}
@@ -238,6 +239,7 @@ fn QueueView(queue: Queue) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            </div>
             {(pages > 1).then(|| view! {
                 <nav class="console-pages" aria-label="Páginas da fila">
                     {(page > 1).then(|| view! { <a href=page_link(u64::from(page) - 1)>"Anterior"</a> })}
