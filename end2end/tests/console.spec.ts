@@ -33,13 +33,28 @@ async function compose(page: Page, mode: RegExp, text: string) {
   await composer.getByRole("button", { name: "Enviar", exact: true }).click();
 }
 
+/** Signs in from the sign-in page. In one full run out of five, one sign-in of this file
+ * (all from 127.0.0.1, two at a time) was refused with the generic message; the cause is
+ * not found yet (see issue 15's note). A refused try is made again once, after the sign-in
+ * throttle's first delay; a second refusal fails the test. */
 async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/atendimento/entrar");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Senha").fill(password);
-  await page.getByRole("button", { name: "Entrar" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Fila de atendimento" })).toBeVisible();
+  const queue = page.getByRole("heading", { level: 1, name: "Fila de atendimento" });
+  for (const wait of [0, 16_000]) {
+    await page.waitForTimeout(wait);
+    await page.goto("/atendimento/entrar");
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Senha").fill(password);
+    await page.getByRole("button", { name: "Entrar" }).click();
+    await expect(queue.or(page.getByRole("alert"))).toBeVisible();
+    if (await queue.isVisible()) return;
+  }
+  await expect(queue).toBeVisible();
 }
+
+test.beforeEach(() => {
+  // Room for one delayed sign-in (see `signIn`).
+  test.setTimeout(120_000);
+});
 
 /** An administrator invites a member; the member sets a password from the e-mail's link
  * and signs in, in a browser context of their own. */

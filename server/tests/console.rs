@@ -516,7 +516,8 @@ async fn scripts_in_notes_and_names_are_escaped() {
     assert_eq!(status, 303);
     let (status, _, _) = act(&server, &number, &yara, &[("acao", "atribuir"), ("atendente", &evil.to_string())]).await;
     assert_eq!(status, 303);
-    for path in [format!("/atendimento/solicitacoes/{number}"), "/atendimento".to_owned()] {
+    // The queue of everyone's requests (an agent's own opens on theirs and nobody's).
+    for path in [format!("/atendimento/solicitacoes/{number}"), "/atendimento?responsavel=todas".to_owned()] {
         let (_, _, body) = page_as(&server, &path, &yara).await;
         assert!(!body.contains("<script>alert") && !body.contains("<img src=x"), "{path}: {body}");
         assert!(body.contains("&lt;img src=x onerror=alert(1)&gt;"), "{path}: the name is shown, escaped");
@@ -550,14 +551,21 @@ async fn the_queue_filters_counts_and_tells_the_wait() {
         ))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    // An agent's queue opens on their own and unassigned requests, oldest waiting first.
     let (_, _, queue) = page_as(&server, "/atendimento", &cookie).await;
     assert!(queue.contains("2 solicitações encontradas"), "{queue}");
-    let newest = queue.find(&new).unwrap_or(usize::MAX);
-    let oldest = queue.find(&old).unwrap_or(0);
-    assert!(newest < oldest, "newest activity first by default");
+    assert!(queue.find(&old).unwrap_or(usize::MAX) < queue.find(&new).unwrap_or(0), "oldest waiting first");
     assert!(queue.contains("hoje"));
-    let (_, _, oldest_first) = page_as(&server, "/atendimento?ordem=antigas", &cookie).await;
-    assert!(oldest_first.find(&old).unwrap_or(usize::MAX) < oldest_first.find(&new).unwrap_or(0));
+    assert!(queue.contains("value=\"minhas-livres\" selected"), "the filter says so");
+    let (_, _, newest_first) = page_as(&server, "/atendimento?ordem=recentes", &cookie).await;
+    assert!(newest_first.find(&new).unwrap_or(usize::MAX) < newest_first.find(&old).unwrap_or(0));
+    // Held by someone else: out of "mine and unassigned", in "all"; "mine" holds what one took.
+    let (status, _, _) = common::console::act(&server, &new, &cookie, &[("acao", "assumir")]).await;
+    assert_eq!(status, 303);
+    let (_, _, mine) = page_as(&server, "/atendimento?responsavel=minhas", &cookie).await;
+    assert!(mine.contains(&new) && !mine.contains(&old), "only what Quitéria holds");
+    let (_, _, free) = page_as(&server, "/atendimento?responsavel=livres", &cookie).await;
+    assert!(free.contains(&old) && !free.contains(&new), "only what nobody holds");
     let (_, _, waiting) = page_as(&server, "/atendimento?dias=5", &cookie).await;
     assert!(waiting.contains(&old) && !waiting.contains(&new), "only the one waiting 5+ business days");
     assert!(waiting.contains("dias úteis"));

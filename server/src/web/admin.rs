@@ -8,15 +8,15 @@ use super::client_addr::ClientAddr;
 use super::respond::{
     ask_first, forbidden_origin, page_again, redirect_with_cookies, refusal, render_page_with, SAVING,
 };
-use crate::services::agents::DEVICE_COOKIE;
-use app::domain::calendar::Date;
-use app::domain::pt_br;
 use super::AppState;
 use crate::refusal::Refusal;
+use crate::services::agents::DEVICE_COOKIE;
 use crate::services::calendar::CalendarChange;
 use crate::services::team::{AgentChange, NewAgent};
 use app::api::admin::{CalendarAction, CalendarPost, InvitePost, MemberAction, MemberPost, NewPasswordPost};
 use app::api::forms::Feedback;
+use app::domain::calendar::Date;
+use app::domain::pt_br;
 use app::request_context::{cookie_in, same_origin};
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};

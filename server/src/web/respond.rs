@@ -6,13 +6,13 @@
 use super::AppState;
 use crate::refusal::{Refusal, WHOLE_FORM};
 use app::api::forms::{Confirmation, Feedback};
-use serde::Serialize;
 use app::api::{could_not, AppError};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
+use serde::Serialize;
 
 /// Where an agent without a valid session is sent.
 pub const SIGN_IN_PAGE: &str = "/atendimento/entrar";

@@ -2,8 +2,8 @@
 //! active; and a new invitation when the first one was lost or expired.
 
 use crate::api::admin::{load_agent_edit, AgentEdit, MemberAction, MemberPost};
-use crate::components::loaded::Loaded;
 use crate::components::confirm::ConfirmBox;
+use crate::components::loaded::Loaded;
 use crate::components::refused::refused;
 use crate::pages::console::{notice, ConsoleNav};
 use leptos::prelude::*;

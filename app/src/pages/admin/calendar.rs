@@ -3,8 +3,8 @@
 //! holidays are computed and listed for reference; weekends never count.
 
 use crate::api::admin::{load_calendar_admin, CalendarAction, CalendarPage, CalendarPost};
-use crate::components::loaded::Loaded;
 use crate::components::confirm::ConfirmBox;
+use crate::components::loaded::Loaded;
 use crate::components::refused::{field_error, refused};
 use crate::domain::pt_br::count;
 use crate::pages::console::{notice, ConsoleNav};

@@ -4,9 +4,9 @@
 //! above the forms and what was typed kept in the form it came from.
 
 use crate::api::catalog_admin::{load_system_admin, LogoAction, SystemAction, SystemAdminPage, SystemPost};
+use crate::components::confirm::ConfirmBox;
 use crate::components::escape::textarea_text;
 use crate::components::loaded::Loaded;
-use crate::components::confirm::ConfirmBox;
 use crate::components::refused::{field_error, refused};
 use crate::domain::canned::PLACEHOLDERS;
 use crate::pages::console::{notice, ConsoleNav};
