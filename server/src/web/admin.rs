@@ -3,11 +3,9 @@
 //! [`AdminPost`] (origin, administrator, CSRF token checked); done → 303 with a
 //! confirmation; refused → the page again with the message and what was typed.
 
-use super::checked_post::{read_form, AdminPost, AgentPost};
+use super::checked_post::{AdminPost, AgentPost, SameOriginForm};
 use super::client_addr::ClientAddr;
-use super::respond::{
-    ask_first, forbidden_origin, page_again, redirect_with_cookies, refusal, render_page_with, SAVING,
-};
+use super::respond::{ask_first, page_again, redirect_with_cookies, refusal, render_page_with, SAVING};
 use super::AppState;
 use crate::refusal::Refusal;
 use crate::services::agents::DEVICE_COOKIE;
@@ -17,8 +15,8 @@ use app::api::admin::{CalendarAction, CalendarPost, InvitePost, MemberAction, Me
 use app::api::forms::Feedback;
 use app::domain::calendar::Date;
 use app::domain::pt_br;
-use app::request_context::{cookie_in, same_origin};
-use axum::extract::{Path, Request, State};
+use app::request_context::cookie_in;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 
@@ -118,16 +116,8 @@ pub async fn accept_invite(
     State(state): State<AppState>,
     Path(token): Path<String>,
     client: ClientAddr,
-    request: Request,
+    SameOriginForm { parts, form }: SameOriginForm<NewPasswordPost>,
 ) -> Response {
-    if !same_origin(request.headers()) {
-        return forbidden_origin();
-    }
-    let (parts, body) = request.into_parts();
-    let form: NewPasswordPost = match read_form(&parts, body).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
     let page = format!("/atendimento/convite/{token}");
     let outcome = state.admin.accept_invite(&token, &form.nova, &form.confirmacao, client.logged()).await;
     // The passwords are not shown again.

@@ -103,6 +103,27 @@ async fn checked<T: DeserializeOwned + CarriesCsrf>(
     Ok(AgentPost { parts, form, principal, client })
 }
 
+/// A form post from one of this portal's pages that needs no agent session (the sign-in,
+/// "Criar senha", the citizens' small forms): its origin is checked before the body is
+/// read, then the body is read as the screen's form type.
+pub struct SameOriginForm<T> {
+    pub parts: http::request::Parts,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for SameOriginForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Response> {
+        if !same_origin(request.headers()) {
+            return Err(forbidden_origin());
+        }
+        let (parts, body) = request.into_parts();
+        let form = read_form(&parts, body).await?;
+        Ok(SameOriginForm { parts, form })
+    }
+}
+
 /// A urlencoded form body as `T` (repeated names, such as a group of checkboxes, read
 /// into a `Vec`); anything else is not a form of this portal's pages.
 pub async fn read_form<T: DeserializeOwned>(parts: &http::request::Parts, body: Body) -> Result<T, Response> {

@@ -5,10 +5,10 @@
 //! (303) to the page with a confirmation. Refused: the page again with the message beside
 //! the field and the text as typed (`respond`).
 
-use super::checked_post::{read_form, AgentPost, CsrfOnly};
+use super::checked_post::{AgentPost, CsrfOnly, SameOriginForm};
 use super::client_addr::ClientAddr;
 use super::download::{send_file, send_preview};
-use super::respond::{self, bad_form, forbidden_origin, page_again, redirect_with_cookies, render_page_with, Wording};
+use super::respond::{self, bad_form, page_again, redirect_with_cookies, render_page_with, Wording};
 use super::AppState;
 use crate::attachments::AttachedFile;
 use crate::refusal::Refusal;
@@ -20,8 +20,8 @@ use app::api::console::{
 };
 use app::api::forms::Feedback;
 use app::domain::protocol::ProtocolNumber;
-use app::request_context::{cookie_in, same_origin};
-use axum::extract::{Path, Request, State};
+use app::request_context::cookie_in;
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
@@ -37,15 +37,11 @@ const ACTION: Wording = Wording {
 
 /// `POST /atendimento/entrar`: checked for its origin and for the token that pairs the
 /// form with this browser (there is no session yet).
-pub async fn sign_in(State(state): State<AppState>, client: ClientAddr, request: Request) -> Response {
-    if !same_origin(request.headers()) {
-        return forbidden_origin();
-    }
-    let (parts, body) = request.into_parts();
-    let form: SignInPost = match read_form(&parts, body).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
+pub async fn sign_in(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    SameOriginForm { parts, form }: SameOriginForm<SignInPost>,
+) -> Response {
     let headers = &parts.headers;
     let paired = AgentService::sign_in_token_matches(cookie_in(headers, SIGN_IN_COOKIE).as_deref(), &form.token);
     let outcome = if paired {

@@ -5,14 +5,13 @@
 //! browser decodes nothing) and `POST /api/sugestoes/evento` (204). Each is checked for its
 //! origin first.
 
-use super::checked_post::read_form;
+use super::checked_post::SameOriginForm;
 use super::client_addr::ClientAddr;
-use super::respond::{forbidden_origin, refusal};
+use super::respond::refusal;
 use super::AppState;
 use app::api::faq_help::{HelpfulPost, SuggestionEventPost, SuggestionsPost};
 use app::components::suggestion_list::SuggestionList;
-use app::request_context::same_origin;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
@@ -22,16 +21,8 @@ pub async fn helpful(
     State(state): State<AppState>,
     Path(system): Path<String>,
     client: ClientAddr,
-    request: Request,
+    SameOriginForm { form, .. }: SameOriginForm<HelpfulPost>,
 ) -> Response {
-    if !same_origin(request.headers()) {
-        return forbidden_origin();
-    }
-    let (parts, body) = request.into_parts();
-    let form: HelpfulPost = match read_form(&parts, body).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
     match state.faq_help.faq_answer(&system, form.pergunta, form.resposta, client.0).await {
         Ok(()) => {
             let entry = form.pergunta;
@@ -43,15 +34,11 @@ pub async fn helpful(
 
 /// `POST /api/sugestoes`: up to three FAQ answers for the description typed so far, as HTML
 /// (empty when there are none).
-pub async fn suggestions(State(state): State<AppState>, client: ClientAddr, request: Request) -> Response {
-    if !same_origin(request.headers()) {
-        return forbidden_origin();
-    }
-    let (parts, body) = request.into_parts();
-    let form: SuggestionsPost = match read_form(&parts, body).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
+pub async fn suggestions(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    SameOriginForm { form, .. }: SameOriginForm<SuggestionsPost>,
+) -> Response {
     match state.faq_help.suggest(&form.sistema, &form.descricao, &form.chave, client.0).await {
         Ok(found) if found.is_empty() => StatusCode::NO_CONTENT.into_response(),
         Ok(found) => {
@@ -64,15 +51,11 @@ pub async fn suggestions(State(state): State<AppState>, client: ClientAddr, requ
 }
 
 /// `POST /api/sugestoes/evento`: a suggestion opened, or answered Sim/Não, on the form.
-pub async fn suggestion_event(State(state): State<AppState>, client: ClientAddr, request: Request) -> Response {
-    if !same_origin(request.headers()) {
-        return forbidden_origin();
-    }
-    let (parts, body) = request.into_parts();
-    let form: SuggestionEventPost = match read_form(&parts, body).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
+pub async fn suggestion_event(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    SameOriginForm { form, .. }: SameOriginForm<SuggestionEventPost>,
+) -> Response {
     match state.faq_help.form_event(&form.sistema, form.entrada, form.evento, &form.chave, client.0).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(refused) => refusal(&refused, "registrar a resposta"),
