@@ -351,6 +351,15 @@ async fn administrators_edit_systems_faqs_and_options() {
         post(vec![("acao", "nova_funcionalidade".into()), ("nome", "consulta de procedimentos".into())]).await;
     assert_eq!(status, 422);
     assert!(body.contains("Esta funcionalidade já existe neste sistema."));
+    let (status, _, body) = post(vec![
+        ("acao", "salvar_sistema".into()),
+        ("nome", "SIGTAP".into()),
+        ("nome_completo", "Tabela de Procedimentos do SUS".into()),
+        ("prazo_espera", "0".into()),
+    ])
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Informe de 1 a 30 dias úteis."), "the waiting target is checked");
     let (status, _, _) = post(vec![
         ("acao", "salvar_sistema".into()),
         ("nome", "SIGTAP".into()),

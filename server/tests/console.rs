@@ -569,6 +569,16 @@ async fn the_queue_filters_counts_and_tells_the_wait() {
     let (_, _, waiting) = page_as(&server, "/atendimento?dias=5", &cookie).await;
     assert!(waiting.contains(&old) && !waiting.contains(&new), "only the one waiting 5+ business days");
     assert!(waiting.contains("dias úteis"));
+    // Waiting longer than the system's target (2 business days unless set): marked.
+    let (_, _, marked) = page_as(&server, "/atendimento?ordem=antigas", &cookie).await;
+    assert_eq!(marked.matches("além do prazo do sistema").count(), 1, "only the old one: {marked}");
+    server
+        .db
+        .execute_unprepared("UPDATE systems SET wait_target_days = 30 WHERE slug = 'cnes'")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, _, relaxed) = page_as(&server, "/atendimento?ordem=antigas", &cookie).await;
+    assert!(!relaxed.contains("além do prazo do sistema"), "within a 30-day target");
     let (_, _, by_uf) = page_as(&server, "/atendimento?uf=AC", &cookie).await;
     assert!(by_uf.contains("0 solicitações encontradas"));
     let (_, _, finished) = page_as(&server, "/atendimento?situacao=finalizado", &cookie).await;

@@ -69,6 +69,8 @@ pub struct SystemAdminPage {
     pub full_name: String,
     pub description: String,
     pub active: bool,
+    /// Business days a request may wait in the queue before it is marked late.
+    pub wait_target_days: i16,
     /// The logo citizens see (an uploaded one, or a bundled one for seeded systems).
     pub logo_path: Option<String>,
     /// In display order.
@@ -129,6 +131,9 @@ pub struct SystemPost {
     pub descricao: String,
     #[serde(default)]
     pub ativo: Ticked,
+    /// Business days a request may wait in the queue (the system's data).
+    #[serde(default)]
+    pub prazo_espera: String,
     #[serde(default)]
     pub pergunta: String,
     #[serde(default)]

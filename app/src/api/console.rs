@@ -95,6 +95,8 @@ pub struct QueueRow {
     pub holder: Option<String>,
     /// Business days since the last activity.
     pub waiting_days: u32,
+    /// Waiting longer than its system's target.
+    pub late: bool,
     /// `DD-MM-AAAA HH:MM`, Brasília.
     pub last_activity: String,
 }

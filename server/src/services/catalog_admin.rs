@@ -28,7 +28,7 @@ use std::sync::Arc;
 /// A change to a system's page, as its forms post it.
 #[derive(Debug, Clone)]
 pub enum SystemChange {
-    Save { name: String, full_name: String, description: String, active: bool },
+    Save { name: String, full_name: String, description: String, active: bool, wait_target: String },
     NewQuestion { question: String, answer: String, published: bool },
     SaveQuestion { id: i32, question: String, answer: String, published: bool },
     DeleteQuestion { id: i32 },
@@ -205,6 +205,7 @@ impl CatalogAdminService {
             full_name: sys.full_name,
             description: sys.description,
             active: sys.active,
+            wait_target_days: sys.wait_target_days,
             logo_path: sys.logo_path,
             faq: faq
                 .into_iter()
@@ -238,14 +239,27 @@ async fn apply(
     now: chrono::DateTime<Utc>,
 ) -> Result<String, Refusal> {
     Ok(match change {
-        SystemChange::Save { name, full_name, description, active } => {
+        SystemChange::Save { name, full_name, description, active, wait_target } => {
+            // A form from before the field existed leaves the target as it is.
+            let wait_target = match wait_target.trim() {
+                "" => sys.wait_target_days,
+                typed => typed
+                    .parse::<i16>()
+                    .ok()
+                    .filter(|days| (1..=30).contains(days))
+                    .ok_or_else(|| Refusal::invalid("prazo_espera", "Informe de 1 a 30 dias úteis."))?,
+            };
             let mut row: system::ActiveModel = sys.clone().into();
+            row.wait_target_days = Set(wait_target);
             row.name = Set(text(&name, "nome", 2, 80, "O nome")?);
             row.full_name = Set(text(&full_name, "nome_completo", 2, 200, "O nome completo")?);
             row.description = Set(text(&description, "descricao", 0, 500, "A descrição")?);
             row.active = Set(active);
             row.update(txn).await?;
-            format!("dados do sistema (ativo: {})", if active { "sim" } else { "não" })
+            format!(
+                "dados do sistema (ativo: {}, prazo de espera: {wait_target} dias úteis)",
+                if active { "sim" } else { "não" }
+            )
         }
         SystemChange::NewQuestion { question, answer, published } => {
             let question = text(&question, "pergunta", 5, 300, "A pergunta")?;

@@ -193,24 +193,30 @@ impl ConsoleService {
                 .collect()
         };
         let system_names: HashMap<i32, &str> = systems.iter().map(|s| (s.id, s.name.as_str())).collect();
+        let targets: HashMap<i32, u32> =
+            systems.iter().map(|s| (s.id, u32::try_from(s.wait_target_days).unwrap_or(0))).collect();
         let funcionalidade_names: HashMap<i32, &str> =
             funcionalidades.iter().map(|f| (f.id, f.name.as_str())).collect();
         let rows = rows
             .into_iter()
-            .map(|row| QueueRow {
-                system_name: system_names.get(&row.system_id).copied().unwrap_or_default().to_owned(),
-                funcionalidade: funcionalidade_names
-                    .get(&row.funcionalidade_id)
-                    .copied()
-                    .unwrap_or_default()
-                    .to_owned(),
-                uf: row.uf,
-                status: standing_of_status(&row.status),
-                level: row.level,
-                holder: row.assignee_id.and_then(|id| holders.get(&id).cloned()),
-                waiting_days: calendar.business_days_between(brasilia::date_of(row.updated_at), today),
-                last_activity: brasilia_date_time(row.updated_at),
-                number: row.number,
+            .map(|row| {
+                let waiting_days = calendar.business_days_between(brasilia::date_of(row.updated_at), today);
+                QueueRow {
+                    late: targets.get(&row.system_id).is_some_and(|target| waiting_days > *target),
+                    waiting_days,
+                    system_name: system_names.get(&row.system_id).copied().unwrap_or_default().to_owned(),
+                    funcionalidade: funcionalidade_names
+                        .get(&row.funcionalidade_id)
+                        .copied()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    uf: row.uf,
+                    status: standing_of_status(&row.status),
+                    level: row.level,
+                    holder: row.assignee_id.and_then(|id| holders.get(&id).cloned()),
+                    last_activity: brasilia_date_time(row.updated_at),
+                    number: row.number,
+                }
             })
             .collect();
         let several = systems.len() > 1;

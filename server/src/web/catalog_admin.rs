@@ -33,6 +33,7 @@ fn change_of(form: &SystemPost) -> SystemChange {
             full_name: form.nome_completo.clone(),
             description: form.descricao.clone(),
             active: form.ativo.0,
+            wait_target: form.prazo_espera.clone(),
         },
         SystemAction::NewQuestion => SystemChange::NewQuestion {
             question: form.pergunta.clone(),

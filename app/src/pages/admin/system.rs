@@ -42,14 +42,26 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
     let feedback = refused::<SystemPost>();
     let logo_feedback = refused::<LogoAction>();
     let logo_error = field_error(&logo_feedback, "logotipo");
+    let wait_error = field_error(&feedback, "prazo_espera");
     let alert = feedback.as_ref().map(|f| f.message.clone()).or_else(|| logo_feedback.map(|f| f.message));
     // What was typed in the refused form (identified by its action), kept.
     let posted = feedback.map(|f| f.form);
     let kept = move |action: SystemAction, field: fn(&SystemPost) -> &String, stored: &str| -> String {
         posted.as_ref().filter(|f| f.acao == action).map_or_else(|| stored.to_owned(), |f| field(f).clone())
     };
-    let SystemAdminPage { admin, slug, name, full_name, description, active, logo_path, faq, funcionalidades, canned } =
-        page;
+    let SystemAdminPage {
+        admin,
+        slug,
+        name,
+        full_name,
+        description,
+        active,
+        wait_target_days,
+        logo_path,
+        faq,
+        funcionalidades,
+        canned,
+    } = page;
     let csrf = admin.csrf.clone();
     let action = format!("/admin/sistemas/{slug}");
     let faq_count = faq.len();
@@ -82,6 +94,17 @@ fn SystemView(page: SystemAdminPage) -> impl IntoView {
                         <textarea id="descricao" name="descricao" rows="3" maxlength="500">
                             {textarea_text(&kept(SystemAction::SaveSystem, |f| &f.descricao, &description))}
                         </textarea>
+                    </div>
+                    <div class="form-field">
+                        <label for="prazo_espera">"Prazo de espera na fila (dias úteis)"</label>
+                        <input id="prazo_espera" name="prazo_espera" type="number" inputmode="numeric" min="1" max="30"
+                            required value=kept(SystemAction::SaveSystem, |f| &f.prazo_espera, &wait_target_days.to_string())
+                            aria-describedby="prazo_espera-ajuda prazo_espera-erro"
+                            aria-invalid=wait_error.is_some().then_some("true") autofocus=wait_error.is_some() />
+                        <p id="prazo_espera-ajuda" class="field-hint">
+                            "A fila destaca as solicitações que esperam mais do que isso."
+                        </p>
+                        <p id="prazo_espera-erro" class="field-error">{wait_error.clone()}</p>
                     </div>
                     <div class="form-field">
                         <label for="ativo" class="admin-check">

@@ -231,6 +231,9 @@ fn QueueView(queue: Queue) -> impl IntoView {
                                     <td>{row.holder.unwrap_or_else(|| "—".to_owned())}</td>
                                     <td>
                                         <span>{waiting_label(row.waiting_days)}</span>
+                                        {row.late.then(|| view! {
+                                            <span class="console-late">" · além do prazo do sistema"</span>
+                                        })}
                                         <span class="console-table__date">{row.last_activity}</span>
                                     </td>
                                 </tr>

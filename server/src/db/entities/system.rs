@@ -16,6 +16,8 @@ pub struct Model {
     pub active: bool,
     pub position: i32,
     pub created_at: DateTimeUtc,
+    /// Business days a request may wait in the queue before it is marked late.
+    pub wait_target_days: i16,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

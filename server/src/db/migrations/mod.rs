@@ -11,6 +11,7 @@ mod m20261127_000007_settings_and_logos;
 mod m20261130_000008_idempotency;
 mod m20261130_000009_notices;
 mod m20261130_000010_faq_events;
+mod m20261130_000011_wait_target;
 
 use sea_orm_migration::prelude::*;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_idempotency::Migration),
             Box::new(m20261130_000009_notices::Migration),
             Box::new(m20261130_000010_faq_events::Migration),
+            Box::new(m20261130_000011_wait_target::Migration),
         ]
     }
 }
