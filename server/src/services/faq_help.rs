@@ -65,10 +65,12 @@ impl FaqHelpService {
         Ok(Some((found.id, entries)))
     }
 
-    /// The system of a published entry of `slug`'s system, if `entry` is one.
+    /// The system of `entry`, if it is a published entry of the active system `slug`.
     async fn entry_of(&self, slug: &str, entry: i32) -> Result<Option<i32>, DbErr> {
-        let found = self.published(slug).await?;
-        Ok(found.filter(|(_, entries)| entries.iter().any(|e| e.id == entry)).map(|(system, _)| system))
+        let Some(found) = faq_entry::Entity::find_by_id(entry).one(&self.db).await? else { return Ok(None) };
+        let system = system::Entity::find_by_id(found.system_id).one(&self.db).await?;
+        let belongs = system.is_some_and(|s| s.active && s.slug == slug);
+        Ok((found.published && belongs).then_some(found.system_id))
     }
 
     async fn record(

@@ -41,11 +41,17 @@ pub struct Draft {
     pub text: String,
 }
 
+/// The page's refusal, if the composer's post was the one refused (not "Assumir" or
+/// "Atribuir").
+pub fn composed(feedback: Option<Feedback<RequestActionForm>>) -> Option<Feedback<RequestActionForm>> {
+    feedback.filter(|f| MODES.iter().any(|(mode, _, _)| *mode == f.form.acao))
+}
+
 impl Draft {
-    /// A refused post's mode and text; else a chosen canned reply (as a reply); else empty.
-    pub fn starting(feedback: &Option<Feedback<RequestActionForm>>, canned: Option<String>, open: bool) -> Draft {
-        let composed = feedback.as_ref().map(|f| &f.form).filter(|form| MODES.iter().any(|(m, _, _)| *m == form.acao));
-        match composed {
+    /// A refused composer post's mode and text (see [`composed`]); else a chosen canned
+    /// reply (as a reply); else empty.
+    pub fn starting(composed: &Option<Feedback<RequestActionForm>>, canned: Option<String>, open: bool) -> Draft {
+        match composed.as_ref().map(|f| &f.form) {
             Some(form) => Draft { mode: form.acao, text: form.texto.clone() },
             None if open => Draft { mode: RequestAction::Reply, text: canned.unwrap_or_default() },
             None => Draft { mode: RequestAction::Note, text: String::new() },

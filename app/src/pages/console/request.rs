@@ -5,10 +5,9 @@
 //! and the version the agent saw, so that a change made meanwhile by someone else is
 //! reported instead of overwritten.
 
-use super::composer::{Composer, Draft, Guard};
+use super::composer::{self, Composer, Draft, Guard};
 use super::{notice, ConsoleNav};
 use crate::api::console::{load_console_request, ConsoleRequest, RequestAction, RequestActionForm};
-use crate::api::forms::Feedback;
 use crate::components::loaded::Loaded;
 use crate::components::refused::{form_error, refused};
 use crate::domain::canned;
@@ -36,10 +35,6 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
     let canned_id: Option<i32> = query.read_untracked().get("modelo").and_then(|v| v.parse().ok());
     let feedback = refused::<RequestActionForm>();
     let general = form_error(&feedback);
-    // The refusal of one of the page's forms, if `action` is what that form asks for.
-    let of = move |action: RequestAction| -> Option<Feedback<RequestActionForm>> {
-        feedback.clone().filter(|f| f.form.acao == action)
-    };
     let ConsoleRequest {
         agent,
         number,
@@ -72,10 +67,8 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
     let canned_text = canned_id
         .and_then(|id| canned.iter().find(|c| c.id == id))
         .map(|c| canned::fill(&c.body, &name, &number, &system_name));
-    let composed = of(RequestAction::Reply)
-        .or_else(|| of(RequestAction::Note))
-        .or_else(|| of(RequestAction::Escalate))
-        .or_else(|| of(RequestAction::Finalize));
+    let assign_error = form_error(&feedback.clone().filter(|f| f.form.acao == RequestAction::Assign));
+    let composed = composer::composed(feedback);
     let draft = Draft::starting(&composed, canned_text, open);
     let holds = holder.as_ref().is_some_and(|h| h.id == agent.id);
     let other_levels: Vec<i16> = (1..=3).filter(|l| *l != level).collect();
@@ -83,7 +76,6 @@ fn RequestView(request: ConsoleRequest) -> impl IntoView {
         let agent = agent.clone();
         move || view! { <Guard agent=agent.clone() version /> }
     };
-    let assign_error = form_error(&of(RequestAction::Assign));
     let mut entries = entries;
     entries.reverse();
     view! {
