@@ -78,7 +78,13 @@ pub trait ConsoleDesk: Send + Sync {
     fn sign_in_token(&self) -> (String, String);
     /// The agent of this session, if it is valid and the agent active.
     async fn agent(&self, session: Option<&str>) -> Result<Option<AgentView>, AppError>;
-    async fn queue(&self, session: Option<&str>, filter: &QueueFilter) -> Result<Queue, AppError>;
+    /// `client`: where the agent is, for the audit line of a search by a full CPF.
+    async fn queue(
+        &self,
+        session: Option<&str>,
+        filter: &QueueFilter,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<Queue, AppError>;
     async fn request(
         &self,
         session: Option<&str>,
@@ -86,6 +92,8 @@ pub trait ConsoleDesk: Send + Sync {
         reveal_cpf: bool,
         client: Option<std::net::IpAddr>,
     ) -> Result<ConsoleRequest, AppError>;
+    /// The agent's own profile.
+    async fn profile(&self, session: Option<&str>) -> Result<crate::api::profile::Profile, AppError>;
 }
 
 /// Administration, read side: every method but `invite` refuses anyone who is not a

@@ -7,7 +7,8 @@ use crate::pages::admin::{
     team::TeamPage, AdminHomePage,
 };
 use crate::pages::console::{
-    invite::InvitePage, password::PasswordPage, queue::QueuePage, request::ConsoleRequestPage, sign_in::SignInPage,
+    invite::InvitePage, password::PasswordPage, profile::ProfilePage, queue::QueuePage, request::ConsoleRequestPage,
+    sign_in::SignInPage,
 };
 use crate::pages::{
     faq::FaqPage,
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/atendimento") view=QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/atendimento/entrar") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/atendimento/senha") view=PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/atendimento/perfil") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/atendimento/convite/:token") view=InvitePage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/atendentes") view=TeamPage ssr=SsrMode::Async />

@@ -81,21 +81,22 @@ export async function fillValid(page: Page, cpf = "52998224725") {
     .fill("Não consigo transmitir os dados do estabelecimento desde ontem à tarde.");
 }
 
-/** Waits for the delivery job to write an e-mail about `number` (that also contains
- * `also`, when given) into the mail folder; returns it with quoted-printable undone
- * where it matters for reading links. */
-export async function mailWith(number: string, also = ""): Promise<string> {
+/** Waits (up to `seconds`) for the delivery job to write an e-mail about `number` that
+ * also contains `also` (one text or all of several) into the mail folder; returns it with
+ * quoted-printable undone where it matters for reading links. */
+export async function mailWith(number: string, also: string | string[] = "", seconds = 10): Promise<string> {
   const dir = path.join(process.env.E2E_DATA_DIR ?? "", "mail");
-  for (let i = 0; i < 100; i++) {
+  const wanted = [number, ...(Array.isArray(also) ? also : [also])];
+  for (let i = 0; i < seconds * 10; i++) {
     if (fs.existsSync(dir)) {
       for (const name of fs.readdirSync(dir)) {
         const text = fs.readFileSync(path.join(dir, name), "utf8").replace(/=\r\n/g, "").replace(/=3D/g, "=");
-        if (text.includes(number) && text.includes(also)) return text;
+        if (wanted.every((part) => text.includes(part))) return text;
       }
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`no e-mail with ${number} in ${dir}`);
+  throw new Error(`no e-mail with ${wanted.join(", ")} in ${dir}`);
 }
 
 /** Looks request `number` up by its CPF, as a citizen does, and opens its history. */

@@ -2,17 +2,20 @@
 //!
 //! - `fill --database-url URL --open 100000`: migrates the database and writes that many
 //!   open requests (Recebido, Em análise, Reaberto) spread over both systems, the three
-//!   levels, the 27 UFs and the last 60 days of activity, each with its opening entry;
-//!   then two agents: a level-1 CNES agent and an administrator (who sees everything).
+//!   levels, the 27 UFs and the last 60 days of activity, from 480 names in 10 towns,
+//!   each with its opening entry; then two agents: a level-1 CNES agent and an
+//!   administrator (who sees everything).
 //! - `queue --base URL --clients 16 --pages N --email E`: signs in through the real form,
-//!   then the clients read queue pages (the default view and the usual filters, in turn)
-//!   as fast as the server answers; prints pages per second and p50/p99 latency.
+//!   then the clients read queue pages (the default view, the usual filters and searches,
+//!   in turn) as fast as the server answers; prints pages per second and p50/p99 latency,
+//!   over all and per view.
 #![allow(clippy::print_stdout, clippy::expect_used)]
 
 // Shared with the other generators; this one needs no captchas.
 #[allow(dead_code)]
 mod support;
 
+use app::domain::queue_search::index_text;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
 use server::db::entities::{agent, agent_system};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -90,7 +93,7 @@ async fn fill(args: &[String]) {
         let txn = db.begin().await.expect("begin");
         let mut requests = String::from(
             "INSERT INTO requests (number, system_id, funcionalidade_id, status, level, email, name, cpf, cns, \
-             phone, uf, description, version, created_at, updated_at) VALUES ",
+             phone, uf, description, search_text, version, created_at, updated_at) VALUES ",
         );
         for i in first..last {
             let (system, low, high) = systems[i % 2];
@@ -101,12 +104,17 @@ async fn fill(args: &[String]) {
             // Activity spread over 60 days; opened up to a week before that.
             let active = ((i * 7919) % (60 * 86_400)) as i64;
             let sep = if i == first { "" } else { "," };
+            let number = format!("2024{:08}", i + 1);
+            let citizen = Citizen::of(i);
+            let search_text = index_text(&number, &citizen.name, &citizen.email, &citizen.phone, &citizen.description);
             requests.push_str(&format!(
-                "{sep}('2024{:08}', {system}, {funcionalidade}, '{status}', {level}, 'cidadao{i}@saude.gov.br', \
-                 'Maria da Silva', '{}', NULL, '61999998888', '{uf}', \
-                 'Não consigo transmitir os dados do estabelecimento desde ontem.', 1, '{}', '{}')",
-                i + 1,
+                "{sep}('{number}', {system}, {funcionalidade}, '{status}', {level}, '{}', '{}', '{}', NULL, '{}', \
+                 '{uf}', '{}', '{search_text}', 1, '{}', '{}')",
+                citizen.email,
+                citizen.name,
                 support::cpf(i),
+                citizen.phone,
+                citizen.description,
                 stamp(active + 7 * 86_400),
                 stamp(active),
             ));
@@ -131,15 +139,128 @@ async fn fill(args: &[String]) {
     println!("filled {total} open requests and their opening entries in {:.1} s", started.elapsed().as_secs_f64());
 }
 
-/// The queue views an agent moves between, in turn.
-const VIEWS: [&str; 6] = [
-    "/atendimento",
-    "/atendimento?ordem=antigas",
-    "/atendimento?uf=SP",
-    "/atendimento?dias=5",
-    "/atendimento?situacao=reaberto",
-    "/atendimento?pagina=3",
+const FIRST_NAMES: [&str; 24] = [
+    "Maria",
+    "Ana",
+    "Francisca",
+    "Antonia",
+    "Adriana",
+    "Juliana",
+    "Marcia",
+    "Fernanda",
+    "Patricia",
+    "Aline",
+    "Sandra",
+    "Camila",
+    "Jose",
+    "Joao",
+    "Antonio",
+    "Francisco",
+    "Carlos",
+    "Paulo",
+    "Pedro",
+    "Lucas",
+    "Luiz",
+    "Marcos",
+    "Luis",
+    "Gabriel",
 ];
+const SURNAMES: [&str; 20] = [
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Souza",
+    "Rodrigues",
+    "Ferreira",
+    "Alves",
+    "Pereira",
+    "Lima",
+    "Gomes",
+    "Costa",
+    "Ribeiro",
+    "Martins",
+    "Carvalho",
+    "Almeida",
+    "Lopes",
+    "Soares",
+    "Fernandes",
+    "Vieira",
+    "Barbosa",
+];
+const PROBLEMS: [&str; 8] = [
+    "Não consigo transmitir os dados do estabelecimento desde ontem.",
+    "O sistema pede a senha de novo a cada tela e não salva a ficha.",
+    "A exportação do arquivo XML termina com erro de validação.",
+    "Preciso incluir um profissional que já está vinculado em outro município.",
+    "A importação da competência anterior ficou parada em processamento.",
+    "Ao atualizar a versão, o banco local não abre mais.",
+    "O relatório de equipes mostra profissionais que já foram desligados.",
+    "Não encontro onde alterar o endereço da unidade de saúde.",
+];
+const PLACES: [&str; 10] =
+    ["Anápolis", "Itabuna", "Caruaru", "Sobral", "Marabá", "Chapecó", "Uberaba", "Parnaíba", "Macaé", "Rondonópolis"];
+
+/// The made-up person behind the `i`-th request: 480 names in 10 towns, each request
+/// with its own e-mail and phone.
+struct Citizen {
+    name: String,
+    email: String,
+    phone: String,
+    description: String,
+}
+
+impl Citizen {
+    fn of(i: usize) -> Citizen {
+        let first = FIRST_NAMES[i % FIRST_NAMES.len()];
+        let last = SURNAMES[(i / FIRST_NAMES.len()) % SURNAMES.len()];
+        let place = PLACES[(i / 7) % PLACES.len()];
+        Citizen {
+            name: format!("{first} {last}"),
+            email: format!("{}.{}{i}@saude.gov.br", first.to_lowercase(), last.to_lowercase()),
+            phone: format!("61{:09}", 900_000_000 + i),
+            description: format!("{} Secretaria de Saúde de {place}.", PROBLEMS[(i / 3) % PROBLEMS.len()]),
+        }
+    }
+}
+
+/// One queue view: an address, or a search posted to the queue (with no other filter).
+#[derive(Clone, Copy)]
+enum View {
+    Get(&'static str),
+    Search(&'static str, &'static str),
+}
+
+impl View {
+    fn label(&self) -> String {
+        match self {
+            View::Get(path) => path.to_string(),
+            View::Search(what, _) => format!("busca: {what}"),
+        }
+    }
+}
+
+/// The queue views an agent moves between, in turn: the default view, the usual filters,
+/// and searches by each thing the box finds (a name shared by ~200 requests, a number, an
+/// e-mail, a phone, words of the description, a full CPF).
+const VIEWS: [View; 12] = [
+    View::Get("/atendimento"),
+    View::Get("/atendimento?ordem=antigas"),
+    View::Get("/atendimento?uf=SP"),
+    View::Get("/atendimento?dias=5"),
+    View::Get("/atendimento?situacao=reaberto"),
+    View::Get("/atendimento?pagina=3"),
+    View::Search("nome", "Juliana Costa"),
+    View::Search("número", "202400031416"),
+    View::Search("e-mail", "camila.lopes31331@saude.gov.br"),
+    View::Search("telefone", "(61) 90005-4321"),
+    View::Search("descrição", "exportação xml"),
+    View::Search("CPF completo", "CPF"),
+];
+
+/// The value of the first `name="…"` input of a page.
+fn field_value(page: &str, name: &str) -> Option<String> {
+    page.split(&format!("name=\"{name}\" value=\"")).nth(1).and_then(|rest| rest.split('"').next()).map(str::to_owned)
+}
 
 async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> String {
     let form = client.get(format!("{base}/atendimento/entrar")).send().await.expect("sign-in form");
@@ -185,30 +306,48 @@ async fn queue(args: &[String]) {
         .build()
         .expect("client");
     let cookie = Arc::new(sign_in(&client, &base, &email).await);
+    let queue_page = client
+        .get(format!("{base}/atendimento"))
+        .header("cookie", cookie.as_str())
+        .send()
+        .await
+        .expect("queue page")
+        .text()
+        .await
+        .expect("queue body");
+    let csrf = Arc::new(field_value(&queue_page, "csrf").expect("the queue's CSRF token"));
+    let some_cpf = Arc::new(support::cpf(4_242));
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..clients {
         let (client, next, cookie, base) = (client.clone(), next.clone(), cookie.clone(), base.clone());
+        let (csrf, some_cpf) = (csrf.clone(), some_cpf.clone());
         workers.push(tokio::spawn(async move {
-            let mut latencies: Vec<Duration> = Vec::new();
+            let mut latencies: Vec<(usize, Duration)> = Vec::new();
             let mut failures = 0usize;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= pages {
                     break;
                 }
+                let view = i % VIEWS.len();
                 let sent = Instant::now();
-                let response = client
-                    .get(format!("{base}{}", VIEWS[i % VIEWS.len()]))
-                    .header("cookie", cookie.as_str())
-                    .header("accept-encoding", "br")
-                    .send()
-                    .await;
+                let request = match VIEWS[view] {
+                    View::Get(path) => client.get(format!("{base}{path}")),
+                    View::Search(what, typed) => {
+                        let typed = if what == "CPF completo" { some_cpf.as_str() } else { typed };
+                        client
+                            .post(format!("{base}/atendimento"))
+                            .header("origin", base.as_str())
+                            .form(&[("csrf", csrf.as_str()), ("busca", typed)])
+                    }
+                };
+                let response = request.header("cookie", cookie.as_str()).header("accept-encoding", "br").send().await;
                 match response {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
-                        latencies.push(sent.elapsed());
+                        latencies.push((view, sent.elapsed()));
                     }
                     Ok(r) => {
                         if failures < 3 {
@@ -235,15 +374,27 @@ async fn queue(args: &[String]) {
         failures += f;
     }
     let wall = started.elapsed();
-    latencies.sort();
+    let mut all: Vec<Duration> = latencies.iter().map(|(_, d)| *d).collect();
+    all.sort();
     println!(
         "{label:<44} clients {clients:>3}  ok {:>6}  failed {failures:>3}  {:>7.1} pages/s  p50 {:>6.1} ms  p99 {:>6.1} ms  max {:>6.1} ms",
-        latencies.len(),
-        latencies.len() as f64 / wall.as_secs_f64(),
-        percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
-        percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
-        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+        all.len(),
+        all.len() as f64 / wall.as_secs_f64(),
+        percentile(&all, 0.50).as_secs_f64() * 1000.0,
+        percentile(&all, 0.99).as_secs_f64() * 1000.0,
+        all.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
     );
+    for (index, view) in VIEWS.iter().enumerate() {
+        let mut own: Vec<Duration> = latencies.iter().filter(|(v, _)| *v == index).map(|(_, d)| *d).collect();
+        own.sort();
+        println!(
+            "    {:<40} ok {:>6}  p50 {:>6.1} ms  p99 {:>6.1} ms",
+            view.label(),
+            own.len(),
+            percentile(&own, 0.50).as_secs_f64() * 1000.0,
+            percentile(&own, 0.99).as_secs_f64() * 1000.0,
+        );
+    }
 }
 
 #[tokio::main]

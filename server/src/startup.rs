@@ -25,8 +25,10 @@ use crate::services::logos::LogoService;
 use crate::services::lookup::{LookupLimits, Lookups};
 use crate::services::notices::NoticeService;
 use crate::services::opening::{OpeningLimits, Outgoing, RequestParts, RequestService};
+use crate::services::queue_counts::QueueCounts;
 use crate::services::reports::ReportService;
 use crate::services::settings::{SettingsService, SettingsStore};
+use crate::services::team_notices::TeamNotices;
 use crate::session::Sessions;
 use crate::spent_captchas::{Captchas, SpentCaptchas};
 use crate::web::{self, AppState};
@@ -53,6 +55,10 @@ pub struct Portal {
     pub acceptance: AcceptanceJob,
     /// Purges expired captchas and idle sign-in throttles (spawned by `serve`).
     pub housekeeping: Housekeeping,
+    /// Folds the queue's count deltas (spawned by `serve`).
+    pub queue_counts: QueueCounts,
+    /// Tells agents of the work arriving in their queues (spawned by `serve`).
+    pub team_notices: TeamNotices,
     pub desk: Arc<DeskService>,
     pub agents: AgentService,
 }
@@ -98,7 +104,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         keys,
         captchas,
         sessions.clone(),
-        outgoing,
+        outgoing.clone(),
         LookupLimits { per_ip: limits.lookups_per_ip_per_hour, per_cpf: limits.lookups_per_cpf_per_hour },
     );
     let follow = Arc::new(FollowService::new(db.clone(), gate.clone(), sessions.clone(), lookups));
@@ -127,6 +133,8 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     ));
     let acceptance = AcceptanceJob::new(db.clone(), gate.clone(), limits.acceptance_interval);
     let housekeeping = Housekeeping::new(db.clone(), gate.clone(), agents.throttle());
+    let queue_counts = QueueCounts::new(db.clone(), gate.clone());
+    let team_notices = TeamNotices::new(db.clone(), gate.clone(), outgoing.clone());
     let transport = match &settings.mail {
         MailSettings::Files(dir) => MailTransport::files(dir.clone()),
         MailSettings::Smtp(smtp) => MailTransport::smtp(smtp).context("setting up SMTP (WEBATEND_SMTP_*)")?,
@@ -163,7 +171,17 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
         https,
     };
-    Ok(Portal { router: web::router(state), db, delivery, acceptance, housekeeping, desk, agents })
+    Ok(Portal {
+        router: web::router(state),
+        db,
+        delivery,
+        acceptance,
+        housekeeping,
+        queue_counts,
+        team_notices,
+        desk,
+        agents,
+    })
 }
 
 /// Applies pending migrations and the seed in one transaction (PostgreSQL and SQLite
@@ -206,11 +224,15 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let delivery = portal.delivery.spawn();
     let acceptance = portal.acceptance.spawn();
     let housekeeping = portal.housekeeping.spawn();
+    let queue_counts = portal.queue_counts.spawn();
+    let team_notices = portal.team_notices.spawn();
     web::listener::serve(listener, portal.router, settings.connections, shutdown_signal()).await;
     // Unsent mail stays in the outbox; the next start delivers it.
     delivery.abort();
     acceptance.abort();
     housekeeping.abort();
+    queue_counts.abort();
+    team_notices.abort();
     // Connections still held by unfinished work would make closing wait forever.
     match tokio::time::timeout(std::time::Duration::from_secs(10), portal.db.close()).await {
         Ok(closed) => closed.context("closing the database")?,

@@ -1,6 +1,6 @@
 //! The support team's console over HTTP: sign-in and its sessions (fixation, sign-out,
 //! brute-force delays, login CSRF), the authorization matrix of every console page and
-//! action, CSRF on every post, the queue's scope and filters, the actions on a request
+//! action, CSRF on every post, the queue's scope, the actions on a request
 //! (claim, internal note, escalate, finalize, assign), optimistic versioning, the audit
 //! log, and escaping of what agents and citizens write.
 
@@ -536,56 +536,6 @@ async fn scripts_in_notes_and_names_are_escaped() {
 }
 
 /// The queue: counts per status, filters, oldest first, and the business days waiting.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_queue_filters_counts_and_tells_the_wait() {
-    let server = TestServer::sqlite().await;
-    let old = open_request(&server, CPF).await;
-    let new = open_request(&server, "111.444.777-35").await;
-    create_agent(&server, "q@saude.gov.br", "Quitéria", 1, &["cnes"]).await;
-    let cookie = sign_in(&server, "q@saude.gov.br").await;
-    // The old one last moved on Monday 2026-11-09 (Brasília): ten business days or more ago.
-    server
-        .db
-        .execute_unprepared(&format!(
-            "UPDATE requests SET updated_at = '2026-11-09T15:00:00+00:00' WHERE number = '{old}'"
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    // An agent's queue opens on their own and unassigned requests, oldest waiting first.
-    let (_, _, queue) = page_as(&server, "/atendimento", &cookie).await;
-    assert!(queue.contains("2 solicitações encontradas"), "{queue}");
-    assert!(queue.find(&old).unwrap_or(usize::MAX) < queue.find(&new).unwrap_or(0), "oldest waiting first");
-    assert!(queue.contains("hoje"));
-    assert!(queue.contains("value=\"minhas-livres\" selected"), "the filter says so");
-    let (_, _, newest_first) = page_as(&server, "/atendimento?ordem=recentes", &cookie).await;
-    assert!(newest_first.find(&new).unwrap_or(usize::MAX) < newest_first.find(&old).unwrap_or(0));
-    // Held by someone else: out of "mine and unassigned", in "all"; "mine" holds what one took.
-    let (status, _, _) = common::console::act(&server, &new, &cookie, &[("acao", "assumir")]).await;
-    assert_eq!(status, 303);
-    let (_, _, mine) = page_as(&server, "/atendimento?responsavel=minhas", &cookie).await;
-    assert!(mine.contains(&new) && !mine.contains(&old), "only what Quitéria holds");
-    let (_, _, free) = page_as(&server, "/atendimento?responsavel=livres", &cookie).await;
-    assert!(free.contains(&old) && !free.contains(&new), "only what nobody holds");
-    let (_, _, waiting) = page_as(&server, "/atendimento?dias=5", &cookie).await;
-    assert!(waiting.contains(&old) && !waiting.contains(&new), "only the one waiting 5+ business days");
-    assert!(waiting.contains("dias úteis"));
-    // Waiting longer than the system's target (2 business days unless set): marked.
-    let (_, _, marked) = page_as(&server, "/atendimento?ordem=antigas", &cookie).await;
-    assert_eq!(marked.matches("além do prazo do sistema").count(), 1, "only the old one: {marked}");
-    server
-        .db
-        .execute_unprepared("UPDATE systems SET wait_target_days = 30 WHERE slug = 'cnes'")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let (_, _, relaxed) = page_as(&server, "/atendimento?ordem=antigas", &cookie).await;
-    assert!(!relaxed.contains("além do prazo do sistema"), "within a 30-day target");
-    let (_, _, by_uf) = page_as(&server, "/atendimento?uf=AC", &cookie).await;
-    assert!(by_uf.contains("0 solicitações encontradas"));
-    let (_, _, finished) = page_as(&server, "/atendimento?situacao=finalizado", &cookie).await;
-    assert!(finished.contains("0 solicitações encontradas"));
-    server.finish().await;
-}
-
 /// Changing the password: the current one is checked, the new one must follow the rule
 /// and match its confirmation; other sessions end; the old password stops working.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -54,6 +54,9 @@ pub struct QueueFilter {
     pub holder: Option<String>,
     /// 1-based.
     pub page: Option<u32>,
+    /// What was typed in the search box. Never read from the address: names, e-mails and
+    /// CPFs must stay out of URLs, so a search arrives in a post ([`QueueSearchPost`]).
+    pub search: Option<String>,
 }
 
 /// The queue's "Responsável" filter: its values and labels.
@@ -64,17 +67,32 @@ pub const HOLDERS: [(&str, &str); 4] = [
     ("todas", "Todas"),
 ];
 pub const MINE_OR_FREE: &str = "minhas-livres";
+/// The names of the queue's filters in its address (the page aside).
+pub const QUEUE_FILTERS: [&str; 8] =
+    ["situacao", "sistema", "uf", "funcionalidade", "dias", "nivel", "ordem", "responsavel"];
+/// The "Situação" filter's value for every status (what a search looks in by default).
+pub const ALL_STATUSES: &str = "todas";
 
 impl QueueFilter {
     /// An agent's queue opens on their own work, what they hold or nobody does, oldest
     /// waiting first, until they choose otherwise; an administrator's opens on everything.
     pub fn effective(&self, is_admin: bool) -> QueueFilter {
         let mut filter = self.clone();
+        if filter.searching() {
+            // A search looks for a request wherever it is: closed ones and colleagues' too.
+            filter.status.get_or_insert_with(|| ALL_STATUSES.to_owned());
+            return filter;
+        }
         if !is_admin && filter.holder.is_none() && filter.order.is_none() {
             filter.holder = Some(MINE_OR_FREE.to_owned());
             filter.order = Some("antigas".to_owned());
         }
         filter
+    }
+
+    /// Whether something was typed in the search box.
+    pub fn searching(&self) -> bool {
+        self.search.as_deref().is_some_and(|typed| !typed.trim().is_empty())
     }
 
     /// Whether the oldest-waiting order was chosen.
@@ -116,8 +134,10 @@ pub struct Queue {
     /// Requests per status within the agent's systems and level (the filters aside).
     pub counts: Vec<(Status, u64)>,
     pub rows: Vec<QueueRow>,
-    /// Rows matching the filters, over all pages.
+    /// Rows matching the filters, over all pages (up to the server's count cap).
     pub total: u64,
+    /// More rows match than `total` says: the count stopped at its cap.
+    pub more: bool,
     pub page_size: u32,
     pub systems: Vec<Choice>,
     pub funcionalidades: Vec<Choice>,
@@ -287,9 +307,67 @@ pub async fn load_agent() -> Result<AgentView, AppError> {
 /// The queue of the signed-in agent.
 #[server(endpoint = "atendimento/fila")]
 pub async fn load_queue(filter: QueueFilter) -> Result<Queue, AppError> {
+    let mut filter = filter;
+    filter.search = use_context::<QueueSearchTyped>().map(|typed| typed.0);
     let ports = crate::ports::from_context()?;
+    let parts = use_context::<http::request::Parts>();
+    let client = parts.as_ref().and_then(crate::request_context::client_ip);
     let session = crate::request_context::cookie(AGENT_COOKIE);
-    ports.console.queue(session.as_deref(), &filter).await
+    ports.console.queue(session.as_deref(), &filter, client).await
+}
+
+/// Put in the context by the server's handler of the queue's search (a post checked for
+/// its origin and CSRF token): what was typed, which the queue then looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueSearchTyped(pub String);
+
+/// `POST /atendimento`: the queue's search, with the filters and page it applies to
+/// (the same names as the queue's address, which the search never goes into).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueSearchPost {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub busca: String,
+    #[serde(default)]
+    pub situacao: String,
+    #[serde(default)]
+    pub sistema: String,
+    #[serde(default)]
+    pub uf: String,
+    #[serde(default)]
+    pub funcionalidade: String,
+    #[serde(default)]
+    pub dias: String,
+    #[serde(default)]
+    pub nivel: String,
+    #[serde(default)]
+    pub ordem: String,
+    #[serde(default)]
+    pub responsavel: String,
+    #[serde(default)]
+    pub pagina: String,
+}
+
+impl QueueSearchPost {
+    /// The filters and page as the queue's address carries them (`uf=SP&pagina=2`).
+    pub fn filters(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("situacao", &self.situacao),
+            ("sistema", &self.sistema),
+            ("uf", &self.uf),
+            ("funcionalidade", &self.funcionalidade),
+            ("dias", &self.dias),
+            ("nivel", &self.nivel),
+            ("ordem", &self.ordem),
+            ("responsavel", &self.responsavel),
+            ("pagina", &self.pagina),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key, value.trim()))
+        .filter(|(_, value)| !value.is_empty())
+        .collect()
+    }
 }
 
 /// Put in the context by the server's handler of "Mostrar CPF completo" (a post checked

@@ -31,6 +31,19 @@ pub fn size(bytes: u64) -> String {
     }
 }
 
+/// `1.000`, `12.345`: a whole number with Brazilian thousands separators.
+pub fn integer(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// "1 arquivo", "5 arquivos": a count with its noun in the right number.
 pub fn count<N: fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
     let word = if n == N::from(1) { one } else { many };
@@ -47,6 +60,14 @@ mod tests {
         assert_eq!(date(christmas), "25/12/2026");
         assert_eq!(day_and_month(christmas), "25/12");
         assert_eq!(weekday(christmas), "sexta-feira");
+    }
+
+    #[test]
+    fn thousands_are_separated_by_dots() {
+        assert_eq!(integer(0), "0");
+        assert_eq!(integer(999), "999");
+        assert_eq!(integer(1_000), "1.000");
+        assert_eq!(integer(1_234_567), "1.234.567");
     }
 
     #[test]

@@ -31,7 +31,12 @@ pub fn fold(text: &str) -> String {
 /// The folded terms of a query, at most [`MAX_QUERY_CHARS`] characters of it.
 pub fn terms(query: &str) -> Vec<String> {
     let bounded: String = query.chars().take(MAX_QUERY_CHARS).collect();
-    fold(&bounded).split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+    words(&bounded)
+}
+
+/// The folded words of `text`, split at anything that is neither a letter nor a digit.
+pub fn words(text: &str) -> Vec<String> {
+    fold(text).split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 /// Whether every term occurs in `text`. No terms match everything.

@@ -1,4 +1,4 @@
-//! E-mail to citizens (and invitations to the support team): composed once into an
+//! E-mail to citizens (and invitations and notices to the support team): composed once into an
 //! outbox row, delivered later by a job.
 pub mod access_link;
 pub mod answered;
@@ -6,4 +6,5 @@ pub mod compose;
 pub mod delivery;
 pub mod finalized;
 pub mod invite;
+pub mod team_notice;
 pub mod transport;

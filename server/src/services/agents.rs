@@ -1,7 +1,8 @@
 //! The support team's accounts: sign-in (Argon2id, growing delays after repeated
 //! failures kept by `sign_in_throttle`, one message whatever went wrong), sessions kept
 //! in the database (so every instance knows them; a new id at every sign-in), the CSRF
-//! token of each session, sign-out, password change, and the first administrator.
+//! token of each session, sign-out, password change, how the agent is told of arriving
+//! work, and the first administrator.
 
 use super::audit::{self, action, Actor};
 use super::sign_in_throttle::SignInThrottle;
@@ -13,6 +14,7 @@ use crate::secret::{constant_time_eq, Keys};
 use app::api::console::{AgentView, AGENT_COOKIE, SIGN_IN_COOKIE};
 use app::domain::agent::{check_password, PASSWORD_MAX_CHARS};
 use app::domain::email::Email;
+use app::domain::team_notices::{valid_hour, NoticeChoice};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -319,6 +321,26 @@ impl AgentService {
         audit::record(&txn, &actor, action::PASSWORD, None, "", Utc::now()).await?;
         txn.commit().await?;
         tracing::info!(agent = principal.id, "agent changed the password");
+        Ok(())
+    }
+
+    /// How the agent is told of work arriving ("Avisos por e-mail" on the profile).
+    pub async fn save_notices(&self, principal: &Principal, choice: &str, hour: &str) -> Result<(), Refusal> {
+        let Some(choice) = NoticeChoice::ALL.iter().copied().find(|c| c.value() == choice.trim()) else {
+            return Err(Refusal::invalid("avisos", "Escolha uma das formas de aviso."));
+        };
+        let hour = hour.trim().parse::<i16>().ok().filter(|h| valid_hour(*h));
+        let Some(hour) = hour else {
+            return Err(Refusal::invalid("hora", "Escolha um horário entre 00:00 e 23:00."));
+        };
+        let _turn = self.gate.enter().await;
+        agent::Entity::update_many()
+            .col_expr(agent::Column::Notify, Expr::value(choice.value()))
+            .col_expr(agent::Column::DigestHour, Expr::value(hour))
+            .filter(agent::Column::Id.eq(principal.id))
+            .exec(&self.db)
+            .await?;
+        tracing::info!(agent = principal.id, notices = choice.value(), hour, "agent chose how to be told");
         Ok(())
     }
 

@@ -24,6 +24,7 @@ pub mod action {
     pub const PASSWORD: &str = "senha_alterada";
     pub const VIEW: &str = "visualizou";
     pub const REVEAL_CPF: &str = "revelou_cpf";
+    pub const SEARCH_CPF: &str = "buscou_cpf";
     pub const DOWNLOAD: &str = "baixou_anexo";
     pub const REPLY: &str = "respondeu";
     pub const NOTE: &str = "nota_interna";
@@ -81,6 +82,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     (action::PASSWORD, "Alterou a senha"),
     (action::VIEW, "Visualizou a solicitação"),
     (action::REVEAL_CPF, "Revelou o CPF"),
+    (action::SEARCH_CPF, "Buscou na fila por CPF"),
     (action::REPLY, "Respondeu ao cidadão"),
     (action::NOTE, "Registrou nota interna"),
     (action::ESCALATE, "Encaminhou"),

@@ -17,10 +17,13 @@ pub mod logos;
 pub mod lookup;
 pub mod notices;
 pub mod opening;
+pub mod queue;
+pub mod queue_counts;
 pub mod reports;
 pub mod settings;
 pub mod sign_in_throttle;
 pub mod team;
+pub mod team_notices;
 
 use crate::db::entities::{optional_day_off, outbox_message};
 use crate::mail::compose::ComposedMail;

@@ -12,8 +12,9 @@ use crate::services::agents::Principal;
 use app::api::admin::{CalendarPost, InvitePost, MemberPost};
 use app::api::catalog_admin::{NewSystemPost, SystemPost};
 use app::api::console::AGENT_COOKIE;
-use app::api::console::{PasswordPost, RequestActionForm};
+use app::api::console::{PasswordPost, QueueSearchPost, RequestActionForm};
 use app::api::notices::NoticePost;
+use app::api::profile::ProfilePost;
 use app::api::settings::SettingsPost;
 use app::request_context::{cookie_in, same_origin};
 use axum::body::{Body, Bytes};
@@ -50,6 +51,8 @@ macro_rules! carries_csrf {
 carries_csrf!(
     CsrfOnly,
     PasswordPost,
+    ProfilePost,
+    QueueSearchPost,
     RequestActionForm,
     InvitePost,
     MemberPost,

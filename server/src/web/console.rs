@@ -1,9 +1,9 @@
-//! The console's form posts: sign-in, sign-out, password change, and the actions on a
-//! request (reply, internal note, escalate, finalize, claim, assign, reveal the CPF);
-//! the agent's download of an attachment, and its still preview. Every post but the
-//! sign-in is an [`AgentPost`] (origin, session, CSRF token checked). Done: a redirect
-//! (303) to the page with a confirmation. Refused: the page again with the message beside
-//! the field and the text as typed (`respond`).
+//! The console's form posts: sign-in, sign-out, password change, notice preferences, the
+//! queue's search, and the actions on a request (reply, internal note, escalate, finalize,
+//! claim, assign, reveal the CPF); the agent's download of an attachment, and its still
+//! preview. Every post but the sign-in is an [`AgentPost`] (origin, session, CSRF token
+//! checked). Done: a redirect (303) to the page with a confirmation. Refused: the page
+//! again with the message beside the field and the text as typed (`respond`).
 
 use super::checked_post::{AgentPost, CsrfOnly, SameOriginForm};
 use super::client_addr::ClientAddr;
@@ -15,10 +15,11 @@ use crate::refusal::Refusal;
 use crate::services::agents::{sign_in_refused, AgentService, DEVICE_COOKIE};
 use crate::services::desk::{clean_text, By};
 use app::api::console::{
-    FinalizeConfirmation, PasswordPost, RequestAction, RequestActionForm, RevealCpf, SignInPost, AGENT_COOKIE,
-    SIGN_IN_COOKIE,
+    FinalizeConfirmation, PasswordPost, QueueSearchPost, QueueSearchTyped, RequestAction, RequestActionForm, RevealCpf,
+    SignInPost, AGENT_COOKIE, SIGN_IN_COOKIE,
 };
 use app::api::forms::Feedback;
+use app::api::profile::ProfilePost;
 use app::domain::protocol::ProtocolNumber;
 use app::request_context::cookie_in;
 use axum::extract::{Path, State};
@@ -29,6 +30,7 @@ use leptos::prelude::provide_context;
 /// The words of the console's refusals.
 const SIGN_IN: Wording = Wording { doing: "entrar", conflict: "" };
 const PASSWORD: Wording = Wording { doing: "salvar", conflict: "" };
+const PROFILE: Wording = Wording { doing: "salvar", conflict: "" };
 const ACTION: Wording = Wording {
     doing: "registrar",
     conflict: "Outra pessoa alterou esta solicitação enquanto você escrevia. \
@@ -85,6 +87,34 @@ pub async fn change_password(State(state): State<AppState>, post: AgentPost<Pass
             // Nothing of a password form is shown again.
             let emptied = PasswordPost::default();
             page_again(state, parts, "/atendimento/senha", refused, PASSWORD, |shown| shown.keeping(emptied)).await
+        }
+    }
+}
+
+/// `POST /atendimento`: the queue's search. The queue is rendered for what was typed,
+/// with the filters and page posted beside it; nothing of it goes into an address (an
+/// empty search goes back to the queue's plain address).
+pub async fn search_queue(State(state): State<AppState>, post: AgentPost<QueueSearchPost>) -> Response {
+    let AgentPost { parts, form, .. } = post;
+    let mut address = leptos_router::params::ParamsMap::new();
+    for (key, value) in form.filters() {
+        address.insert(key, value.to_owned());
+    }
+    let page = format!("/atendimento{}", address.to_query_string());
+    let typed = form.busca.trim().to_owned();
+    if typed.is_empty() {
+        return Redirect::to(&page).into_response();
+    }
+    render_page_with(state, parts, &page, move || provide_context(QueueSearchTyped(typed.clone()))).await
+}
+
+/// `POST /atendimento/perfil`: how the agent is told of arriving work.
+pub async fn save_profile(State(state): State<AppState>, post: AgentPost<ProfilePost>) -> Response {
+    let AgentPost { parts, form, principal, .. } = post;
+    match state.console.agents().save_notices(&principal, &form.avisos, &form.hora).await {
+        Ok(()) => Redirect::to("/atendimento/perfil?ok=perfil").into_response(),
+        Err(refused) => {
+            page_again(state, parts, "/atendimento/perfil", refused, PROFILE, |shown| shown.keeping(form)).await
         }
     }
 }

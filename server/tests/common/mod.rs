@@ -40,6 +40,10 @@ pub struct TestServer {
     pub acceptance: server::services::acceptance::AcceptanceJob,
     /// The housekeeping job, likewise run by tests.
     pub housekeeping: server::services::housekeeping::Housekeeping,
+    /// The job folding the queue's count deltas, likewise run by tests.
+    pub queue_counts: server::services::queue_counts::QueueCounts,
+    /// The job telling agents of arrivals, likewise run by tests.
+    pub team_notices: server::services::team_notices::TeamNotices,
     _dir: tempfile::TempDir,
 }
 
@@ -165,7 +169,7 @@ impl TestServer {
         if let Ok(filter) = std::env::var("WEBATEND_TEST_LOG") {
             server::telemetry::init(tracing_subscriber::EnvFilter::new(filter));
         }
-        let Portal { router, db, delivery, acceptance, housekeeping, desk, agents } =
+        let Portal { router, db, delivery, acceptance, housekeeping, queue_counts, team_notices, desk, agents } =
             startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
         let delivery = delivery.spawn();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
@@ -190,6 +194,8 @@ impl TestServer {
             agents,
             acceptance,
             housekeeping,
+            queue_counts,
+            team_notices,
             _dir: dir,
         }
     }

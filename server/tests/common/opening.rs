@@ -148,6 +148,19 @@ pub async fn open_request_with(server: &TestServer, cpf: &str, files: Files) -> 
     }
 }
 
+/// Opens a valid request with these fields changed (`("nome", "Ana")`, …) and returns its number.
+pub async fn open_request_as(server: &TestServer, changes: &[(&str, &str)]) -> String {
+    let mut fields = valid_fields(server).await;
+    for (name, value) in changes {
+        fields = with(fields, name, value);
+    }
+    let captcha = solved_captcha(server).await;
+    match post(server, "cnes", form(&fields, &captcha, Vec::new())).await {
+        (201, SubmitOutcome::Created { number, .. }) => number,
+        other => panic!("opening a request: {other:?}"),
+    }
+}
+
 /// Opens a valid request with this CPF and returns its number.
 pub async fn open_request(server: &TestServer, cpf: &str) -> String {
     open_request_with(server, cpf, Vec::new()).await

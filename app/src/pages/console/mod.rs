@@ -5,6 +5,7 @@
 pub mod composer;
 pub mod invite;
 pub mod password;
+pub mod profile;
 pub mod queue;
 pub mod request;
 pub mod sign_in;
@@ -33,6 +34,7 @@ pub fn ConsoleNav(agent: AgentView) -> impl IntoView {
             <ul class="console-nav__links">
                 <li><a href="/atendimento">"Fila de atendimento"</a></li>
                 {agent.is_admin.then(|| view! { <li><a href="/admin">"Administração"</a></li> })}
+                <li><a href="/atendimento/perfil">"Meu perfil"</a></li>
                 <li><a href="/atendimento/senha">"Alterar senha"</a></li>
                 <li>
                     <form method="post" action="/atendimento/sair" class="console-nav__leave">
@@ -55,6 +57,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "assumida" => "Você assumiu esta solicitação.",
         "atribuida" => "Solicitação atribuída.",
         "senha" => "Senha alterada.",
+        "perfil" => "Preferências de aviso salvas.",
         "convidado" => "Convite enviado por e-mail.",
         "convite" => "Novo convite enviado por e-mail.",
         "salvo" => "Alterações salvas.",

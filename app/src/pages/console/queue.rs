@@ -1,12 +1,13 @@
 //! `/atendimento`: the queue of the agent's systems and level. Filters are a GET form
-//! (the address can be bookmarked and shared between agents); counts per status; the
-//! time each request has waited in business days.
+//! (the address can be bookmarked and shared between agents); the search box posts, since
+//! what it holds (names, e-mails, CPFs) must never go into an address; counts per status;
+//! the time each request has waited in business days.
 
 use super::{notice, ConsoleNav};
-use crate::api::console::{load_queue, Choice, Queue, QueueFilter, HOLDERS};
+use crate::api::console::{load_queue, Choice, Queue, QueueFilter, ALL_STATUSES, HOLDERS, QUEUE_FILTERS};
 use crate::components::loaded::Loaded;
 use crate::domain::lifecycle::Status;
-use crate::domain::pt_br::count;
+use crate::domain::pt_br::{count, integer};
 use crate::domain::uf::UFS;
 use crate::pages::follow::StatusBadge;
 use leptos::prelude::*;
@@ -26,6 +27,7 @@ fn filter_from_query(query: &leptos_router::params::ParamsMap) -> QueueFilter {
         order: text("ordem"),
         holder: text("responsavel"),
         page: text("pagina").and_then(|v| v.parse().ok()),
+        search: None,
     }
 }
 
@@ -57,7 +59,16 @@ fn QueueView(queue: Queue) -> impl IntoView {
     let done = query.read_untracked().get("ok").and_then(|code| notice(&code));
     let moved =
         query.read_untracked().get("numero").filter(|n| crate::domain::protocol::ProtocolNumber::parse(n).is_some());
-    let Queue { agent, filter, counts, rows, total, page_size, systems, funcionalidades } = queue;
+    let Queue { agent, filter, counts, rows, total, more, page_size, systems, funcionalidades } = queue;
+    let searching = filter.searching();
+    let typed = filter.search.clone().unwrap_or_default();
+    // The filters chosen in the address (not the defaults an agent's queue opens on),
+    // which a search keeps.
+    let pairs: Vec<(&'static str, String)> = QUEUE_FILTERS
+        .iter()
+        .filter_map(|key| query.read_untracked().get(key).filter(|v| !v.trim().is_empty()).map(|v| (*key, v)))
+        .collect();
+    let csrf = agent.csrf.clone();
     let is_admin = agent.is_admin;
     let scope = if is_admin {
         "Todos os sistemas e níveis".to_owned()
@@ -70,6 +81,7 @@ fn QueueView(queue: Queue) -> impl IntoView {
     };
     let page = filter.page.unwrap_or(1).max(1);
     let pages = total.div_ceil(u64::from(page_size)).max(1);
+    let has_next = u64::from(page) < pages || more;
     let page_link = move |to: u64| {
         let mut map = query.get_untracked();
         for key in ["pagina", "ok", "numero"] {
@@ -92,6 +104,22 @@ fn QueueView(queue: Queue) -> impl IntoView {
                     }}
                 </p>
             })}
+            <form method="post" action="/atendimento" class="console-search" role="search" aria-label="Buscar na fila">
+                <input type="hidden" name="csrf" value=csrf.clone() />
+                {hidden_fields(&pairs)}
+                <div class="form-field">
+                    <label for="busca">"Buscar"</label>
+                    <input id="busca" name="busca" type="search" value=typed.clone() maxlength="120"
+                        autocomplete="off" aria-describedby="busca-ajuda" />
+                    <p id="busca-ajuda" class="field-hint">
+                        "Número, nome, e-mail, telefone ou palavras da descrição. O CPF completo também é aceito, e essa busca fica registrada na auditoria."
+                    </p>
+                </div>
+                <button type="submit" class="br-button primary">"Buscar"</button>
+                {searching.then(|| view! {
+                    <a class="console-search__clear" href=address(&pairs)>"Limpar busca"</a>
+                })}
+            </form>
             <ul class="console-counts" aria-label="Solicitações por situação">
                 {counts
                     .into_iter()
@@ -107,11 +135,17 @@ fn QueueView(queue: Queue) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <form method="get" action="/atendimento" class="console-filters" aria-label="Filtros da fila">
+            <form method=if searching { "post" } else { "get" } action="/atendimento" class="console-filters"
+                aria-label="Filtros da fila">
+                {searching.then(|| view! {
+                    <input type="hidden" name="csrf" value=csrf.clone() />
+                    <input type="hidden" name="busca" value=typed.clone() />
+                })}
                 <div class="form-field">
                     <label for="situacao">"Situação"</label>
                     <select id="situacao" name="situacao">
                         <option value="" selected=filter.status.is_none()>"Em aberto"</option>
+                        <option value=ALL_STATUSES selected=selected(&filter.status, ALL_STATUSES)>"Todas"</option>
                         {Status::ALL
                             .into_iter()
                             .map(|status| view! {
@@ -200,7 +234,12 @@ fn QueueView(queue: Queue) -> impl IntoView {
             <div class="table-scroll" tabindex="0">
             <table class="console-table">
                 <caption>
-                    {count(total, "solicitação encontrada", "solicitações encontradas")}
+                    {if more {
+                        format!("Mais de {} solicitações encontradas", integer(total))
+                    } else {
+                        count(total, "solicitação encontrada", "solicitações encontradas")
+                    }}
+                    {searching.then(|| format!(" na busca por “{typed}”"))}
                 </caption>
                 <thead>
                     <tr>
@@ -243,15 +282,53 @@ fn QueueView(queue: Queue) -> impl IntoView {
                 </tbody>
             </table>
             </div>
-            {(pages > 1).then(|| view! {
-                <nav class="console-pages" aria-label="Páginas da fila">
-                    {(page > 1).then(|| view! { <a href=page_link(u64::from(page) - 1)>"Anterior"</a> })}
-                    <span>{format!(" Página {page} de {pages} ")}</span>
-                    {(u64::from(page) < pages).then(|| view! { <a href=page_link(u64::from(page) + 1)>"Próxima"</a> })}
-                </nav>
+            {(page > 1 || has_next).then(|| {
+                let where_ = if more { format!(" Página {page} ") } else { format!(" Página {page} de {pages} ") };
+                if searching {
+                    // A search's pages post it again: it never goes into a link.
+                    let turn = move |to: u32, label: &'static str| view! {
+                        <form method="post" action="/atendimento" class="console-pages__turn">
+                            <input type="hidden" name="csrf" value=csrf.clone() />
+                            <input type="hidden" name="busca" value=typed.clone() />
+                            {hidden_fields(&pairs)}
+                            <button type="submit" name="pagina" value=to.to_string() class="br-button secondary">{label}</button>
+                        </form>
+                    };
+                    view! {
+                        <nav class="console-pages" aria-label="Páginas da fila">
+                            {(page > 1).then(|| turn(page - 1, "Anterior"))}
+                            <span>{where_}</span>
+                            {has_next.then(|| turn(page + 1, "Próxima"))}
+                        </nav>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <nav class="console-pages" aria-label="Páginas da fila">
+                            {(page > 1).then(|| view! { <a href=page_link(u64::from(page) - 1)>"Anterior"</a> })}
+                            <span>{where_}</span>
+                            {has_next.then(|| view! { <a href=page_link(u64::from(page) + 1)>"Próxima"</a> })}
+                        </nav>
+                    }
+                    .into_any()
+                }
             })}
         </section>
     }
+}
+
+/// The queue's address with these filters.
+fn address(pairs: &[(&'static str, String)]) -> String {
+    let mut map = leptos_router::params::ParamsMap::new();
+    for (key, value) in pairs {
+        map.insert(*key, value.clone());
+    }
+    format!("/atendimento{}", map.to_query_string())
+}
+
+/// The filters as hidden fields, so that a post of the search keeps them.
+fn hidden_fields(pairs: &[(&'static str, String)]) -> impl IntoView {
+    pairs.iter().map(|(key, value)| view! { <input type="hidden" name=*key value=value.clone() /> }).collect_view()
 }
 
 fn choices(options: &[Choice], current: &Option<String>) -> impl IntoView {

@@ -18,6 +18,12 @@ pub struct Model {
     pub is_admin: bool,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    /// `imediato`, `diario` or `nenhum` (`app::domain::team_notices::NoticeChoice`).
+    pub notify: String,
+    /// The daily summary's hour, Brasília time (0–23).
+    pub digest_hour: i16,
+    /// The end of what the last daily summary covered.
+    pub digest_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,9 @@ pub struct Model {
     pub phone: String,
     pub uf: String,
     pub description: String,
+    /// What the console's search box finds it by (`app::domain::queue_search::index_text`),
+    /// indexed by FTS5 on SQLite and a GIN text-search index on PostgreSQL.
+    pub search_text: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

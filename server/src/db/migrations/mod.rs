@@ -12,6 +12,8 @@ mod m20261130_000008_idempotency;
 mod m20261130_000009_notices;
 mod m20261130_000010_faq_events;
 mod m20261130_000011_wait_target;
+mod m20261130_000012_queue_search;
+mod m20261130_000013_team_notices;
 
 use sea_orm_migration::prelude::*;
 
@@ -32,6 +34,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_notices::Migration),
             Box::new(m20261130_000010_faq_events::Migration),
             Box::new(m20261130_000011_wait_target::Migration),
+            Box::new(m20261130_000012_queue_search::Migration),
+            Box::new(m20261130_000013_team_notices::Migration),
         ]
     }
 }

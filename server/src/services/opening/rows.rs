@@ -7,6 +7,7 @@ use super::{OpenError, Pending, Submission};
 use crate::db::entities::{attachment, outbox_message, request, request_event};
 use crate::mail::compose::{self, ComposedMail, RequestRegistered, Sender};
 use app::domain::lifecycle::{EventKind, Status};
+use app::domain::queue_search::index_text;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryTrait, Set};
@@ -39,6 +40,13 @@ impl Writer {
                 phone: Set(draft.telefone.digits()),
                 uf: Set(draft.uf.acronym.to_owned()),
                 description: Set(draft.descricao.as_str().to_owned()),
+                search_text: Set(index_text(
+                    &number_of(index),
+                    draft.nome.as_str(),
+                    draft.email.as_str(),
+                    &draft.telefone.digits(),
+                    draft.descricao.as_str(),
+                )),
                 idempotency_key: Set(submission.idempotency_key.clone()),
                 version: Set(1),
                 created_at: Set(now),

@@ -1,0 +1,281 @@
+//! The console's queue: the open requests of an agent's systems and level, filtered,
+//! searched and ordered, 50 to a page, with the counts per status and the business days
+//! each has waited. It shows no personal data and is not audited, except a search by a
+//! full CPF, which is.
+//!
+//! Each page costs a handful of indexed reads whatever the queue holds: the counts come
+//! from `queue_counts` (see [`super::queue_counts`]), a filtered total is counted only up
+//! to [`COUNT_CAP`], and the page's ids are cut from an index before its rows are read.
+
+use super::agents::Principal;
+use super::audit::{self, action, Actor};
+use super::{load_calendar, queue_counts};
+use crate::db::entities::{agent, funcionalidade, request, system};
+use crate::db::WriteGate;
+use app::api::console::{Choice, Queue, QueueFilter, QueueRow, ALL_STATUSES, MINE_OR_FREE};
+use app::domain::brasilia::{self, date_time as brasilia_date_time, midnight as brasilia_midnight};
+use app::domain::calendar::{Calendar, Date};
+use app::domain::lifecycle::Status;
+use app::domain::queue_search::QueueSearch;
+use app::domain::uf::Uf;
+use chrono::Utc;
+use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
+};
+use std::collections::HashMap;
+
+/// Rows per queue page.
+pub const PAGE_SIZE: u32 = 50;
+/// What "em aberto" means in the queue: waiting for the support team.
+pub const OPEN: [Status; 3] = [Status::Recebido, Status::EmAnalise, Status::Reaberto];
+/// A filtered or searched queue counts its requests up to this many; beyond, it says
+/// "mais de 1.000" (counting a whole national queue at each page would cost more than
+/// the page itself).
+pub const COUNT_CAP: u64 = 1_000;
+
+/// The latest date from which at least `days` business days have passed by `today`:
+/// a request whose last activity is on or before it has waited `days` or more.
+pub fn waited_since(calendar: &Calendar, today: Date, days: u32) -> Date {
+    let mut date = today;
+    let mut counted = 0;
+    while counted < days {
+        if calendar.is_business_day(date) {
+            counted += 1;
+        }
+        date = date.plus_days(-1);
+    }
+    date
+}
+
+/// The systems `principal` works on (all for an administrator), in display order.
+async fn systems_of(db: &DatabaseConnection, principal: &Principal) -> Result<Vec<system::Model>, DbErr> {
+    let all = system::Entity::find().order_by_asc(system::Column::Position).all(db).await?;
+    Ok(all.into_iter().filter(|s| principal.is_admin || principal.systems.contains(&s.id)).collect())
+}
+
+/// The requests whose indexed text holds every term of `search` at the start of a word,
+/// and with a full CPF, that CPF's requests as well.
+fn matching_search(backend: DatabaseBackend, search: &QueueSearch) -> Condition {
+    // Terms hold only letters and digits (`queue_search`), so they need no escaping in
+    // either query language; they are bound as values all the same (a custom expression
+    // takes PostgreSQL's `$1` or SQLite's `?` as written).
+    let text: SimpleExpr = match backend {
+        DatabaseBackend::Postgres => {
+            let query = search.terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
+            Expr::cust_with_values("to_tsvector('simple', requests.search_text) @@ to_tsquery('simple', $1)", [query])
+        }
+        _ => {
+            let query = search.terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
+            Expr::cust_with_values(
+                "requests.id IN (SELECT rowid FROM request_search WHERE request_search MATCH ?)",
+                [query],
+            )
+        }
+    };
+    let mut any = Condition::any().add(text);
+    if let Some(cpf) = &search.cpf {
+        any = any.add(request::Column::Cpf.eq(cpf.digits()));
+    }
+    any
+}
+
+/// Rows matching `condition`, counted up to [`COUNT_CAP`] + 1.
+async fn capped_count(db: &DatabaseConnection, condition: Condition) -> Result<u64, DbErr> {
+    let some =
+        request::Entity::find().select_only().expr(Expr::val(1)).filter(condition).limit(COUNT_CAP + 1).into_query();
+    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(some, Alias::new("m")).to_owned();
+    let row = db.query_one(db.get_database_backend().build(&count)).await?;
+    let n: i64 = match row {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+pub async fn load(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    principal: &Principal,
+    filter: &QueueFilter,
+    client: Option<std::net::IpAddr>,
+) -> Result<Queue, DbErr> {
+    let filter = &filter.effective(principal.is_admin);
+    let systems = systems_of(db, principal).await?;
+    let chosen: Vec<i32> =
+        systems.iter().filter(|s| filter.system.as_deref().is_none_or(|slug| slug == s.slug)).map(|s| s.id).collect();
+    let level = if principal.is_admin { filter.level.filter(|l| (1..=3).contains(l)) } else { Some(principal.level) };
+    let mut scope = Condition::all().add(request::Column::SystemId.is_in(chosen.clone()));
+    if let Some(level) = level {
+        scope = scope.add(request::Column::Level.eq(level));
+    }
+    let counted = queue_counts::by_status(db, &chosen, level).await?;
+    let counts: Vec<(Status, u64)> =
+        Status::ALL.into_iter().map(|status| (status, counted.get(status.code()).copied().unwrap_or(0))).collect();
+
+    let statuses: Vec<&str> = match filter.status.as_deref() {
+        Some(ALL_STATUSES) => Status::ALL.iter().map(|s| s.code()).collect(),
+        chosen => match chosen.and_then(Status::from_code) {
+            Some(status) => vec![status.code()],
+            None => OPEN.iter().map(|s| s.code()).collect(),
+        },
+    };
+    let mut matching = scope.add(request::Column::Status.is_in(statuses.clone()));
+    let mut narrowed = false;
+    if let Some(uf) = filter.uf.as_deref().and_then(|uf| Uf::parse(uf).ok()) {
+        matching = matching.add(request::Column::Uf.eq(uf.acronym));
+        narrowed = true;
+    }
+    if let Some(id) = filter.funcionalidade {
+        matching = matching.add(request::Column::FuncionalidadeId.eq(id));
+        narrowed = true;
+    }
+    let mine = request::Column::AssigneeId.eq(principal.id);
+    let free = request::Column::AssigneeId.is_null();
+    let holder = match filter.holder.as_deref() {
+        Some("minhas") => Some(Condition::all().add(mine)),
+        Some("livres") => Some(Condition::all().add(free)),
+        Some(MINE_OR_FREE) => Some(Condition::any().add(mine).add(free)),
+        _ => None,
+    };
+    if let Some(holder) = holder {
+        matching = matching.add(holder);
+        narrowed = true;
+    }
+    let search = filter.search.as_deref().and_then(QueueSearch::parse);
+    if let Some(search) = &search {
+        matching = matching.add(matching_search(db.get_database_backend(), search));
+        narrowed = true;
+        if let Some(cpf) = &search.cpf {
+            // The only reading of the queue that is audited: it tells whether a person
+            // has requests, so who asked is kept (the CPF itself only masked).
+            let _turn = gate.enter().await;
+            let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
+            audit::record(db, &actor, action::SEARCH_CPF, None, &cpf.masked(), Utc::now()).await?;
+        }
+    }
+    let calendar = load_calendar(db).await?;
+    let now = Utc::now();
+    let today = brasilia::date_of(now);
+    if let Some(days) = filter.min_days.filter(|d| *d > 0 && *d <= 365) {
+        if let Some(before) = brasilia_midnight(waited_since(&calendar, today, days).plus_days(1)) {
+            matching = matching.add(request::Column::UpdatedAt.lt(before));
+            narrowed = true;
+        }
+    }
+    // Without a filter beyond scope and status, the counts already hold the total.
+    let (total, more) = if narrowed {
+        let n = capped_count(db, matching.clone()).await?;
+        (n.min(COUNT_CAP), n > COUNT_CAP)
+    } else {
+        (counts.iter().filter(|(status, _)| statuses.contains(&status.code())).map(|(_, n)| n).sum(), false)
+    };
+    let page = filter.page.unwrap_or(1).clamp(1, 10_000);
+    let mut query = request::Entity::find().filter(matching);
+    query = if filter.oldest_first() {
+        query.order_by_asc(request::Column::UpdatedAt).order_by_asc(request::Column::Id)
+    } else {
+        query.order_by_desc(request::Column::UpdatedAt).order_by_desc(request::Column::Id)
+    };
+    // Ids first (ordered and cut from the index alone), then the 50 rows: sorting whole
+    // rows would read every matching row from the table.
+    let ids: Vec<i32> = query
+        .select_only()
+        .column(request::Column::Id)
+        .offset(u64::from((page - 1) * PAGE_SIZE))
+        .limit(u64::from(PAGE_SIZE))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut rows = request::Entity::find().filter(request::Column::Id.is_in(ids.clone())).all(db).await?;
+    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+
+    let funcionalidades = funcionalidade::Entity::find()
+        .filter(funcionalidade::Column::SystemId.is_in(systems.iter().map(|s| s.id)))
+        .order_by_asc(funcionalidade::Column::SystemId)
+        .order_by_asc(funcionalidade::Column::Position)
+        .all(db)
+        .await?;
+    let holder_ids: Vec<i32> = rows.iter().filter_map(|r| r.assignee_id).collect();
+    let holders: HashMap<i32, String> = if holder_ids.is_empty() {
+        HashMap::new()
+    } else {
+        agent::Entity::find()
+            .filter(agent::Column::Id.is_in(holder_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect()
+    };
+    let system_names: HashMap<i32, &str> = systems.iter().map(|s| (s.id, s.name.as_str())).collect();
+    let targets: HashMap<i32, u32> =
+        systems.iter().map(|s| (s.id, u32::try_from(s.wait_target_days).unwrap_or(0))).collect();
+    let funcionalidade_names: HashMap<i32, &str> = funcionalidades.iter().map(|f| (f.id, f.name.as_str())).collect();
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let waiting_days = calendar.business_days_between(brasilia::date_of(row.updated_at), today);
+            QueueRow {
+                late: targets.get(&row.system_id).is_some_and(|target| waiting_days > *target),
+                waiting_days,
+                system_name: system_names.get(&row.system_id).copied().unwrap_or_default().to_owned(),
+                funcionalidade: funcionalidade_names
+                    .get(&row.funcionalidade_id)
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
+                uf: row.uf,
+                status: Status::from_code(&row.status).unwrap_or(Status::Recebido),
+                level: row.level,
+                holder: row.assignee_id.and_then(|id| holders.get(&id).cloned()),
+                last_activity: brasilia_date_time(row.updated_at),
+                number: row.number,
+            }
+        })
+        .collect();
+    let several = systems.len() > 1;
+    Ok(Queue {
+        agent: principal.view(),
+        filter: filter.clone(),
+        counts,
+        rows,
+        total,
+        more,
+        page_size: PAGE_SIZE,
+        funcionalidades: funcionalidades
+            .iter()
+            .map(|f| Choice {
+                value: f.id.to_string(),
+                label: match (several, system_names.get(&f.system_id)) {
+                    (true, Some(system)) => format!("{system}: {}", f.name),
+                    _ => f.name.clone(),
+                },
+            })
+            .collect(),
+        systems: systems.into_iter().map(|s| Choice { value: s.slug, label: s.name }).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_cutoffs_count_business_days_back() {
+        let calendar = Calendar::national();
+        // Thursday 2026-11-26; Friday 20 is Consciência Negra (a national holiday).
+        let today = Date { year: 2026, month: 11, day: 26 };
+        assert_eq!(waited_since(&calendar, today, 0), today);
+        assert_eq!(waited_since(&calendar, today, 1), Date { year: 2026, month: 11, day: 25 });
+        assert_eq!(waited_since(&calendar, today, 4), Date { year: 2026, month: 11, day: 22 });
+        // The weekend and the holiday do not count: the fifth business day back is the 19th.
+        assert_eq!(waited_since(&calendar, today, 5), Date { year: 2026, month: 11, day: 18 });
+        for days in 0..30 {
+            let since = waited_since(&calendar, today, days);
+            assert_eq!(calendar.business_days_between(since, today), days, "{days}");
+            assert!(calendar.business_days_between(since.plus_days(1), today) < days.max(1));
+        }
+    }
+}
