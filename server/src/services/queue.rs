@@ -56,8 +56,10 @@ async fn systems_of(db: &DatabaseConnection, principal: &Principal) -> Result<Ve
 }
 
 /// The requests whose indexed text holds every term of `search` at the start of a word,
-/// and with a full CPF, that CPF's requests as well.
-fn matching_search(backend: DatabaseBackend, search: &QueueSearch) -> Condition {
+/// and with a full CPF, that CPF's requests as well. `common`: the terms match many
+/// requests, so SQLite had better walk the queue's order and check each against the
+/// matches (a unary `+` keeps it from starting with them and sorting them all).
+fn matching_search(backend: DatabaseBackend, search: &QueueSearch, common: bool) -> Condition {
     // Terms hold only letters and digits (`queue_search`), so they need no escaping in
     // either query language; they are bound as values all the same (a custom expression
     // takes PostgreSQL's `$1` or SQLite's `?` as written).
@@ -68,10 +70,12 @@ fn matching_search(backend: DatabaseBackend, search: &QueueSearch) -> Condition 
         }
         _ => {
             let query = search.terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
-            Expr::cust_with_values(
-                "requests.id IN (SELECT rowid FROM request_search WHERE request_search MATCH ?)",
-                [query],
-            )
+            let sql = if common {
+                "+requests.id IN (SELECT rowid FROM request_search WHERE request_search MATCH ?)"
+            } else {
+                "requests.id IN (SELECT rowid FROM request_search WHERE request_search MATCH ?)"
+            };
+            Expr::cust_with_values(sql, [query])
         }
     };
     let mut any = Condition::any().add(text);
@@ -106,7 +110,13 @@ pub async fn load(
     let chosen: Vec<i32> =
         systems.iter().filter(|s| filter.system.as_deref().is_none_or(|slug| slug == s.slug)).map(|s| s.id).collect();
     let level = if principal.is_admin { filter.level.filter(|l| (1..=3).contains(l)) } else { Some(principal.level) };
-    let mut scope = Condition::all().add(request::Column::SystemId.is_in(chosen.clone()));
+    // An administrator's queue over every system needs no condition on the system (which
+    // would only keep SQLite from walking the queue's order).
+    let every_system = principal.is_admin && filter.system.is_none();
+    let mut scope = Condition::all();
+    if !every_system {
+        scope = scope.add(request::Column::SystemId.is_in(chosen.clone()));
+    }
     if let Some(level) = level {
         scope = scope.add(request::Column::Level.eq(level));
     }
@@ -143,18 +153,6 @@ pub async fn load(
         matching = matching.add(holder);
         narrowed = true;
     }
-    let search = filter.search.as_deref().and_then(QueueSearch::parse);
-    if let Some(search) = &search {
-        matching = matching.add(matching_search(db.get_database_backend(), search));
-        narrowed = true;
-        if let Some(cpf) = &search.cpf {
-            // The only reading of the queue that is audited: it tells whether a person
-            // has requests, so who asked is kept (the CPF itself only masked).
-            let _turn = gate.enter().await;
-            let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
-            audit::record(db, &actor, action::SEARCH_CPF, None, &cpf.masked(), Utc::now()).await?;
-        }
-    }
     let calendar = load_calendar(db).await?;
     let now = Utc::now();
     let today = brasilia::date_of(now);
@@ -162,6 +160,19 @@ pub async fn load(
         if let Some(before) = brasilia_midnight(waited_since(&calendar, today, days).plus_days(1)) {
             matching = matching.add(request::Column::UpdatedAt.lt(before));
             narrowed = true;
+        }
+    }
+    let search = filter.search.as_deref().and_then(QueueSearch::parse);
+    let unsearched = matching.clone();
+    if let Some(search) = &search {
+        matching = matching.add(matching_search(db.get_database_backend(), search, false));
+        narrowed = true;
+        if let Some(cpf) = &search.cpf {
+            // The only reading of the queue that is audited: it tells whether a person
+            // has requests, so who asked is kept (the CPF itself only masked).
+            let _turn = gate.enter().await;
+            let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
+            audit::record(db, &actor, action::SEARCH_CPF, None, &cpf.masked(), Utc::now()).await?;
         }
     }
     // Without a filter beyond scope and status, the counts already hold the total.
@@ -172,6 +183,9 @@ pub async fn load(
         (counts.iter().filter(|(status, _)| statuses.contains(&status.code())).map(|(_, n)| n).sum(), false)
     };
     let page = filter.page.unwrap_or(1).clamp(1, 10_000);
+    if let Some(search) = search.as_ref().filter(|_| more) {
+        matching = unsearched.add(matching_search(db.get_database_backend(), search, true));
+    }
     let mut query = request::Entity::find().filter(matching);
     query = if filter.oldest_first() {
         query.order_by_asc(request::Column::UpdatedAt).order_by_asc(request::Column::Id)

@@ -97,6 +97,24 @@ impl MigrationTrait for Migration {
         manager
             .create_index(Index::create().name("idx_requests_cpf").table(Requests::Table).col(Requests::Cpf).to_owned())
             .await?;
+        // The UF and funcionalidade filters: counted from the index alone (without them
+        // a level-1 agent's "uf=SP" read every open request of the level to count 600).
+        for (name, column) in
+            [("idx_requests_scope_uf", Requests::Uf), ("idx_requests_scope_feature", Requests::FuncionalidadeId)]
+        {
+            manager
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(Requests::Table)
+                        .col(Requests::SystemId)
+                        .col(Requests::Level)
+                        .col(column)
+                        .col(Requests::Status)
+                        .to_owned(),
+                )
+                .await?;
+        }
         for table in [QueueCounts::Table, QueueCounts::Deltas] {
             let mut create = Table::create();
             create.table(table);
@@ -137,7 +155,9 @@ impl MigrationTrait for Migration {
         manager.get_connection().execute_unprepared(script).await?;
         manager.drop_table(Table::drop().table(QueueCounts::Deltas).to_owned()).await?;
         manager.drop_table(Table::drop().table(QueueCounts::Table).to_owned()).await?;
-        manager.drop_index(Index::drop().name("idx_requests_cpf").table(Requests::Table).to_owned()).await?;
+        for name in ["idx_requests_cpf", "idx_requests_scope_uf", "idx_requests_scope_feature"] {
+            manager.drop_index(Index::drop().name(name).table(Requests::Table).to_owned()).await?;
+        }
         manager.alter_table(Table::alter().table(Requests::Table).drop_column(Requests::SearchText).to_owned()).await
     }
 }
@@ -195,6 +215,11 @@ enum Requests {
     Description,
     Cpf,
     SearchText,
+    SystemId,
+    Level,
+    Uf,
+    FuncionalidadeId,
+    Status,
 }
 
 #[derive(DeriveIden, Clone, Copy, PartialEq, Eq)]
