@@ -9,6 +9,7 @@ use crate::api::catalog_admin::{SystemAdminPage, SystemsPage};
 use crate::api::console::{AgentView, ConsoleRequest, Queue, QueueFilter};
 use crate::api::follow::{History, LookupOutcome, RequestList};
 use crate::api::notices::{NoticePage, NoticesPage};
+use crate::api::privacy::SubjectPage;
 use crate::api::reports::{ReportFilter, ReportPage};
 use crate::api::request::RequestFormInfo;
 use crate::api::settings::SettingsPage;
@@ -135,6 +136,18 @@ pub trait NoticeDesk: Send + Sync {
     async fn notices(&self, session: Option<&str>) -> Result<NoticesPage, AppError>;
 }
 
+/// The data subject's page (administrators only). `cpf` as typed and posted: `None`
+/// before a search. A search is audited.
+#[async_trait]
+pub trait PrivacyDesk: Send + Sync {
+    async fn subject(
+        &self,
+        session: Option<&str>,
+        cpf: Option<&str>,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<SubjectPage, AppError>;
+}
+
 /// Everything the server functions may call.
 #[derive(Clone)]
 pub struct Ports {
@@ -147,6 +160,7 @@ pub struct Ports {
     pub reports: Arc<dyn Reports>,
     pub settings: Arc<dyn SettingsAdmin>,
     pub notices: Arc<dyn NoticeDesk>,
+    pub privacy: Arc<dyn PrivacyDesk>,
 }
 
 /// The ports of the current request.

@@ -3,8 +3,8 @@
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::pages::admin::{
     agent::AgentEditPage, audit::AuditLogPage, calendar::CalendarAdminPage, notices::NoticesAdminPage,
-    reports::ReportsPage, settings::SettingsAdminPage, system::SystemAdminPage, systems::SystemsAdminPage,
-    team::TeamPage, AdminHomePage,
+    reports::ReportsPage, settings::SettingsAdminPage, subjects::SubjectsPage, system::SystemAdminPage,
+    systems::SystemsAdminPage, team::TeamPage, AdminHomePage,
 };
 use crate::pages::console::{
     invite::InvitePage, password::PasswordPage, profile::ProfilePage, queue::QueuePage, request::ConsoleRequestPage,
@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/auditoria") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendario") view=CalendarAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/avisos") view=NoticesAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/titulares") view=SubjectsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/configuracoes") view=SettingsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/sistemas") view=SystemsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/relatorios") view=ReportsPage ssr=SsrMode::Async />

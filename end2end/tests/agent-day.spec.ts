@@ -22,6 +22,9 @@ test("an agent's day: search, mine, a canned reply, a note, a forward told by e-
   const problems = watchForErrors(page);
   const number = await openRequest(page, "39053344705");
 
+  // Every console page passes axe: the sign-in page here, the others on the way.
+  await page.goto("/atendimento/entrar");
+  await expectNoAxeViolations(page);
   createAdmin("chefe.dia@saude.gov.br");
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, "chefe.dia@saude.gov.br", ADMIN_PASSWORD);
@@ -35,6 +38,9 @@ test("an agent's day: search, mine, a canned reply, a note, a forward told by e-
   await expectNoAxeViolations(rui);
   await rui.getByRole("button", { name: "Salvar" }).click();
   await expect(rui.getByText("Preferências de aviso salvas.")).toBeVisible();
+  await rui.getByRole("link", { name: "Alterar senha" }).first().click();
+  await expect(rui.getByRole("heading", { level: 1, name: "Alterar senha" })).toBeVisible();
+  await expectNoAxeViolations(rui);
 
   // Lia finds the request by the citizen's name, then by its number; the search stays
   // out of the address.

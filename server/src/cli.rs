@@ -1,7 +1,7 @@
 //! The command line: `server` (serve, the default), `server migrate`, the first
-//! administrator (`server create-admin`), the operator's `server finalizar` and
-//! `server pontos-facultativos`, and `--help` listing every setting with its
-//! environment variable.
+//! administrator (`server create-admin`), the operator's `server finalizar`,
+//! `server pontos-facultativos` and `server retencao [--simular]`, and `--help` listing
+//! every setting with its environment variable.
 
 use crate::config::RawSettings;
 use crate::{startup, telemetry};
@@ -58,6 +58,14 @@ pub enum Command {
     /// business days for the 3-day acceptance window).
     #[command(name = "pontos-facultativos", subcommand)]
     PontosFacultativos(DaysOff),
+    /// Apply the retention period set at /admin/configuracoes now (the running server
+    /// does it every 6 hours): anonymise the requests that ended longer ago, delete older
+    /// audit entries. With --simular, only list the requests that would be anonymised
+    /// (number, status, last activity; no personal data).
+    Retencao {
+        #[arg(long)]
+        simular: bool,
+    },
 }
 
 #[derive(Subcommand, Debug, Clone, PartialEq, Eq)]
@@ -100,6 +108,7 @@ pub async fn run() -> ExitCode {
         Command::CreateAdmin { email, nome } => create_admin(settings, &email, &nome).await,
         Command::Finalizar { numero, resposta } => finalize(settings, &numero, &resposta).await,
         Command::PontosFacultativos(action) => days_off(settings, action).await,
+        Command::Retencao { simular } => retention(settings, simular).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -146,6 +155,29 @@ async fn create_admin(settings: crate::config::Settings, email: &str, name: &str
     })?;
     tracing::info!(agent = id, "administrator ready");
     eprintln!("Administrador pronto: entre em /atendimento/entrar com o e-mail informado.");
+    portal.db.close().await?;
+    Ok(())
+}
+
+async fn retention(settings: crate::config::Settings, dry_run: bool) -> anyhow::Result<()> {
+    use std::io::Write;
+    let portal = startup::prepare(&settings).await?;
+    let now = chrono::Utc::now();
+    let mut out = std::io::stdout().lock();
+    if dry_run {
+        let due = portal.retention.due(now).await?;
+        for request in &due {
+            writeln!(out, "{}\t{}\t{}", request.number, request.status, request.last_activity.to_rfc3339())?;
+        }
+        writeln!(out, "{} requests would be anonymised", due.len())?;
+    } else {
+        let run = portal.retention.run_once(now).await?;
+        writeln!(
+            out,
+            "{} requests anonymised ({} attachments, {} e-mails); {} audit entries deleted",
+            run.anonymised.requests, run.anonymised.attachments, run.anonymised.mails, run.audit_deleted
+        )?;
+    }
     portal.db.close().await?;
     Ok(())
 }

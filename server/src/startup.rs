@@ -25,6 +25,8 @@ use crate::services::logos::LogoService;
 use crate::services::lookup::{LookupLimits, Lookups};
 use crate::services::notices::NoticeService;
 use crate::services::opening::{OpeningLimits, Outgoing, RequestParts, RequestService};
+use crate::services::privacy::retention::RetentionJob;
+use crate::services::privacy::PrivacyService;
 use crate::services::queue_counts::QueueCounts;
 use crate::services::reports::ReportService;
 use crate::services::settings::{SettingsService, SettingsStore};
@@ -59,6 +61,8 @@ pub struct Portal {
     pub queue_counts: QueueCounts,
     /// Tells agents of the work arriving in their queues (spawned by `serve`).
     pub team_notices: TeamNotices,
+    /// Anonymises what outlived the retention period (spawned by `serve`).
+    pub retention: RetentionJob,
     pub desk: Arc<DeskService>,
     pub agents: AgentService,
 }
@@ -135,6 +139,13 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let housekeeping = Housekeeping::new(db.clone(), gate.clone(), agents.throttle());
     let queue_counts = QueueCounts::new(db.clone(), gate.clone());
     let team_notices = TeamNotices::new(db.clone(), gate.clone(), outgoing.clone());
+    let mail_dir = match &settings.mail {
+        MailSettings::Files(dir) => Some(dir.clone()),
+        MailSettings::Smtp(_) => None,
+    };
+    let privacy =
+        Arc::new(PrivacyService::new(db.clone(), gate.clone(), admin.clone(), attachments.clone(), mail_dir.clone()));
+    let retention = RetentionJob::new(db.clone(), gate.clone(), attachments.clone(), mail_dir);
     let transport = match &settings.mail {
         MailSettings::Files(dir) => MailTransport::files(dir.clone()),
         MailSettings::Smtp(smtp) => MailTransport::smtp(smtp).context("setting up SMTP (WEBATEND_SMTP_*)")?,
@@ -150,6 +161,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         reports: reports.clone(),
         settings: settings_admin.clone(),
         notices: notices.clone(),
+        privacy: privacy.clone(),
     };
     let state = AppState {
         leptos: settings.leptos.clone(),
@@ -167,6 +179,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         logos,
         notices,
         faq_help,
+        privacy,
         attachments,
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
         https,
@@ -179,6 +192,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         housekeeping,
         queue_counts,
         team_notices,
+        retention,
         desk,
         agents,
     })
@@ -226,6 +240,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let housekeeping = portal.housekeeping.spawn();
     let queue_counts = portal.queue_counts.spawn();
     let team_notices = portal.team_notices.spawn();
+    let retention = portal.retention.spawn();
     web::listener::serve(listener, portal.router, settings.connections, shutdown_signal()).await;
     // Unsent mail stays in the outbox; the next start delivers it.
     delivery.abort();
@@ -233,6 +248,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     housekeeping.abort();
     queue_counts.abort();
     team_notices.abort();
+    retention.abort();
     // Connections still held by unfinished work would make closing wait forever.
     match tokio::time::timeout(std::time::Duration::from_secs(10), portal.db.close()).await {
         Ok(closed) => closed.context("closing the database")?,

@@ -16,7 +16,15 @@ use server::db::entities::{request, system};
 async fn post_settings(server: &TestServer, cookie: &str, days: &str, files: &str, mb: &str) -> (u16, String, String) {
     let (_, _, page) = page_as(server, "/admin/configuracoes", cookie).await;
     let csrf = hidden(&page, "csrf");
-    let fields = [("csrf", csrf.as_str()), ("prazo", days), ("arquivos", files), ("tamanho", mb)];
+    // The retention periods as the page shows them by default (their own test: privacy.rs).
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("prazo", days),
+        ("arquivos", files),
+        ("tamanho", mb),
+        ("retencao", "60"),
+        ("retencao_auditoria", "60"),
+    ];
     post_as(server, "/admin/configuracoes", cookie, &fields).await
 }
 

@@ -11,6 +11,7 @@ pub mod faq_help;
 pub mod follow;
 pub mod forms;
 pub mod notices;
+pub mod privacy;
 pub mod profile;
 pub mod reports;
 pub mod request;

@@ -17,6 +17,8 @@ pub struct NoticePage {
     pub html: String,
     /// `DD/MM/AAAA`, when an administrator last saved it; `None` for the default text.
     pub updated_on: Option<String>,
+    /// The privacy notice's sentence on how long data is kept, from the settings in force.
+    pub retention: Option<String>,
 }
 
 /// One notice as the administrator edits it.

@@ -35,4 +35,10 @@ pub struct SettingsPost {
     /// Megabytes per attachment.
     #[serde(default)]
     pub tamanho: String,
+    /// Months a request's personal data is kept after it ended.
+    #[serde(default)]
+    pub retencao: String,
+    /// Months an audit entry is kept.
+    #[serde(default)]
+    pub retencao_auditoria: String,
 }

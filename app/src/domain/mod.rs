@@ -16,6 +16,7 @@ pub mod notices;
 pub mod person_name;
 pub mod phone;
 pub mod pow;
+pub mod privacy;
 pub mod protocol;
 pub mod pt_br;
 pub mod queue_search;

@@ -1,8 +1,10 @@
 //! The portal's settings an administrator changes on screen (`/admin/configuracoes`):
-//! the citizen's window to contest an answer, in business days, and the attachment limits.
+//! the citizen's window to contest an answer, in business days, the attachment limits,
+//! and how long personal data and audit entries are kept.
 //! The bounds and messages live here because the browser (the request form's island) and
 //! the server apply the same limits and say the same thing about them.
 
+use super::privacy::Retention;
 use serde::{Deserialize, Serialize};
 
 /// How many images a request may carry and how large each may be.
@@ -84,15 +86,18 @@ pub struct PortalSettings {
     /// means the answer was accepted.
     pub acceptance_days: u8,
     pub attachments: AttachmentLimits,
+    pub retention: Retention,
 }
 
 impl PortalSettings {
-    pub const DEFAULT: PortalSettings = PortalSettings { acceptance_days: 3, attachments: AttachmentLimits::DEFAULT };
+    pub const DEFAULT: PortalSettings =
+        PortalSettings { acceptance_days: 3, attachments: AttachmentLimits::DEFAULT, retention: Retention::DEFAULT };
     /// Accepted range of `acceptance_days`.
     pub const DAYS: (u8, u8) = (1, 10);
 
-    /// Parses the three form values; each problem is reported with its field's name.
-    pub fn parse(days: &str, files: &str, mb: &str) -> Result<PortalSettings, Vec<(&'static str, String)>> {
+    /// Parses the form's values; each problem is reported with its field's name.
+    pub fn parse(form: [&str; 5]) -> Result<PortalSettings, Vec<(&'static str, String)>> {
+        let [days, files, mb, kept, audit] = form;
         let mut problems = Vec::new();
         let mut number = |field: &'static str, raw: &str, (low, high): (u8, u8), what: &str| -> u8 {
             match raw.trim().parse::<u8>() {
@@ -106,8 +111,16 @@ impl PortalSettings {
         let acceptance_days = number("prazo", days, Self::DAYS, "um número de dias úteis");
         let max_files = number("arquivos", files, AttachmentLimits::FILES, "um número de arquivos");
         let max_mb = number("tamanho", mb, AttachmentLimits::MB, "um tamanho em MB");
+        let mut months = |field: &'static str, raw: &str| {
+            Retention::parse_months(raw).unwrap_or_else(|| {
+                problems.push((field, Retention::out_of_range()));
+                0
+            })
+        };
+        let retention =
+            Retention { requests_months: months("retencao", kept), audit_months: months("retencao_auditoria", audit) };
         if problems.is_empty() {
-            Ok(PortalSettings { acceptance_days, attachments: AttachmentLimits { max_files, max_mb } })
+            Ok(PortalSettings { acceptance_days, attachments: AttachmentLimits { max_files, max_mb }, retention })
         } else {
             Err(problems)
         }
@@ -161,15 +174,20 @@ mod tests {
     #[test]
     fn parsing_keeps_each_value_within_its_range() {
         assert_eq!(
-            PortalSettings::parse(" 5 ", "2", "10"),
-            Ok(PortalSettings { acceptance_days: 5, attachments: AttachmentLimits { max_files: 2, max_mb: 10 } })
+            PortalSettings::parse([" 5 ", "2", "10", "60", "24"]),
+            Ok(PortalSettings {
+                acceptance_days: 5,
+                attachments: AttachmentLimits { max_files: 2, max_mb: 10 },
+                retention: Retention { requests_months: 60, audit_months: 24 },
+            })
         );
-        let problems = PortalSettings::parse("0", "11", "x").err().unwrap_or_default();
+        let problems = PortalSettings::parse(["0", "11", "x", "3", "60"]).err().unwrap_or_default();
         let fields: Vec<&str> = problems.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, ["prazo", "arquivos", "tamanho"]);
+        assert_eq!(fields, ["prazo", "arquivos", "tamanho", "retencao"]);
         assert_eq!(problems[0].1, "Informe um número de dias úteis entre 1 e 10.");
-        assert!(PortalSettings::parse("-1", "1", "1").is_err());
-        assert!(PortalSettings::parse("300", "1", "1").is_err());
+        assert_eq!(problems[3].1, "Informe um prazo entre 6 e 240 meses.");
+        assert!(PortalSettings::parse(["-1", "1", "1", "60", "60"]).is_err());
+        assert!(PortalSettings::parse(["300", "1", "1", "60", "60"]).is_err());
     }
 
     #[test]

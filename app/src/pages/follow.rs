@@ -119,10 +119,26 @@ fn RequestTable(list: RequestList, sent: bool) -> impl IntoView {
             }
                 .into_any()
         }}
+        <MyDataLinks />
         <form method="post" action="/acompanhar/sair" class="follow__new">
             <button type="submit" class="br-button secondary">"Nova pesquisa"</button>
         </form>
         <StatusLegend />
+    }
+}
+
+/// "Baixar meus dados": the citizen's own copy of the requests this session covers
+/// (LGPD art. 18), as JSON and as a page to read or print.
+#[component]
+pub fn MyDataLinks() -> impl IntoView {
+    view! {
+        <p class="follow__my-data">
+            "Baixar meus dados: "
+            <a href="/acompanhar/meus-dados" download="meus-dados.json">"arquivo JSON"</a>
+            " ou "
+            <a href="/acompanhar/meus-dados?formato=html" download="meus-dados.html">"página para imprimir"</a>
+            "."
+        </p>
     }
 }
 

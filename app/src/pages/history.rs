@@ -4,7 +4,7 @@
 //! so it works with JavaScript off; a refused answer comes back with the message beside
 //! its field and the text as typed.
 
-use super::follow::StatusBadge;
+use super::follow::{MyDataLinks, StatusBadge};
 use crate::api::follow::{load_history, ActionFeedback, AnswerAction, Answerable, History, COMPLEMENT_SENT};
 use crate::components::complement_form::{ComplementForm, ComplementTooLate};
 use crate::components::error_view::set_status;
@@ -59,6 +59,7 @@ fn HistoryView(history: History) -> impl IntoView {
         <Title text=format!("Histórico da solicitação nº {number}") />
         <section class="container history" aria-labelledby="historico-titulo">
             <p class="history__back"><a href="/acompanhar">"Voltar às suas solicitações"</a></p>
+            <MyDataLinks />
             <h1 id="historico-titulo">{format!("Histórico da solicitação nº {number}")}</h1>
             <p class="history__status">
                 <span>{format!("{system_name} · Situação: ")}</span>

@@ -31,13 +31,19 @@ fn NoticeRoute(notice: Notice) -> impl IntoView {
 
 #[component]
 fn NoticeView(page: NoticePage) -> impl IntoView {
-    let NoticePage { notice, html, updated_on } = page;
+    let NoticePage { notice, html, updated_on, retention } = page;
     view! {
         <article class="container notice" aria-labelledby="aviso-titulo">
             <h1 id="aviso-titulo">{notice.title()}</h1>
             {updated_on.map(|day| view! { <p class="field-hint">{format!("Atualizado em {day}.")}</p> })}
             // Rendered by the server's Markdown renderer: raw HTML in the text is shown as text.
             <div class="notice__text" inner_html=html></div>
+            {retention.map(|text| view! {
+                <section aria-labelledby="retencao-titulo">
+                    <h2 id="retencao-titulo">"Por quanto tempo guardamos os seus dados"</h2>
+                    <p>{text}</p>
+                </section>
+            })}
         </article>
     }
 }

@@ -177,7 +177,7 @@ async fn write_file(dir: &Path, folders: &Folders, message_id: &str, raw: &[u8])
     if name.is_empty() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "mensagem sem Message-ID").into());
     }
-    let target = dir.join(format!("{name}.eml"));
+    let target = eml_path(dir, message_id);
     // A random suffix keeps two concurrent deliveries of the same message from sharing a
     // temporary file; the rename makes the last one win with a whole file either way.
     let temporary = dir.join(format!(".{name}.{:016x}.tmp", rand::random::<u64>()));
@@ -193,6 +193,11 @@ async fn write_file(dir: &Path, folders: &Folders, message_id: &str, raw: &[u8])
 }
 
 /// The Message-ID made safe as a file name on any system: no separators, no `..` tricks.
+/// Where the `.eml` file of `message_id` is (or would be) in `dir`.
+pub fn eml_path(dir: &Path, message_id: &str) -> PathBuf {
+    dir.join(format!("{}.eml", file_name(message_id)))
+}
+
 fn file_name(message_id: &str) -> String {
     let id = message_id.trim().trim_start_matches('<').trim_end_matches('>');
     id.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '_' }).collect()

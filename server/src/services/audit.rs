@@ -40,6 +40,11 @@ pub mod action {
     pub const CATALOG: &str = "alterou_catalogo";
     pub const SETTINGS: &str = "alterou_configuracoes";
     pub const NOTICE: &str = "alterou_aviso";
+    pub const SUBJECT_SEARCH: &str = "consultou_titular";
+    pub const SUBJECT_EXPORT: &str = "exportou_titular";
+    pub const SUBJECT_CORRECT: &str = "corrigiu_titular";
+    pub const SUBJECT_ANONYMISE: &str = "anonimizou_titular";
+    pub const RETENTION: &str = "retencao";
 }
 
 /// Who did it, and from where.
@@ -98,6 +103,11 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     (action::CATALOG, "Alterou sistemas e perguntas"),
     (action::SETTINGS, "Alterou as configurações"),
     (action::NOTICE, "Alterou um aviso público"),
+    (action::SUBJECT_SEARCH, "Consultou um titular (CPF)"),
+    (action::SUBJECT_EXPORT, "Exportou os dados de um titular"),
+    (action::SUBJECT_CORRECT, "Corrigiu os dados de um titular"),
+    (action::SUBJECT_ANONYMISE, "Anonimizou um titular"),
+    (action::RETENTION, "Retenção: anonimizou solicitações encerradas"),
 ];
 
 impl AdminService {

@@ -112,6 +112,20 @@ impl FollowService {
             .await
     }
 
+    /// The ids of every request the session may see (`None` without a session): what
+    /// "Baixar meus dados" exports.
+    pub async fn visible_ids(&self, session: Option<&str>) -> Result<Option<Vec<i32>>, DbErr> {
+        let Some((anchor, scope)) = self.anchor(session) else { return Ok(None) };
+        let ids = request::Entity::find()
+            .select_only()
+            .column(request::Column::Id)
+            .filter(Self::scope_of(&anchor, scope))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(Some(ids))
+    }
+
     /// From a session that covers one request: e-mails its person a link that opens all of
     /// their requests (it goes to the address that request was opened with). `false`
     /// without a session.

@@ -17,6 +17,7 @@ pub mod logos;
 pub mod lookup;
 pub mod notices;
 pub mod opening;
+pub mod privacy;
 pub mod queue;
 pub mod queue_counts;
 pub mod reports;

@@ -85,7 +85,13 @@ impl NoticeService {
 impl NoticeDesk for NoticeService {
     async fn notice(&self, notice: Notice) -> Result<NoticePage, AppError> {
         let text = load(&self.db, notice).await.map_err(refuse("loading a public notice"))?;
-        Ok(NoticePage { notice, html: markdown::render(&text.markdown).html, updated_on: text.updated_on })
+        let retention = if notice == Notice::Privacy {
+            let settings = super::settings::load(&self.db).await.map_err(refuse("loading the retention periods"))?;
+            Some(settings.retention.notice())
+        } else {
+            None
+        };
+        Ok(NoticePage { notice, html: markdown::render(&text.markdown).html, updated_on: text.updated_on, retention })
     }
 
     async fn notices(&self, session: Option<&str>) -> Result<NoticesPage, AppError> {

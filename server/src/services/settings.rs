@@ -1,5 +1,5 @@
 //! The settings an administrator changes at `/admin/configuracoes`: the citizen's window to
-//! contest an answer and the attachment limits. One database row, so every instance reads
+//! contest an answer, the attachment limits and the retention periods. One database row, so every instance reads
 //! the same values; each instance keeps them for a few seconds, because the request form
 //! and its submission (the portal's busiest paths) need them every time. The instance
 //! that saves a change uses it at once; the others within [`FRESH_FOR`].
@@ -13,6 +13,7 @@ use crate::db::WriteGate;
 use crate::refusal::{FieldProblem, Refusal};
 use app::api::settings::SettingsPage;
 use app::api::AppError;
+use app::domain::privacy::Retention;
 use app::domain::settings::{AttachmentLimits, PortalSettings};
 use app::ports::SettingsAdmin;
 use async_trait::async_trait;
@@ -42,11 +43,23 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<PortalSettings, DbErr> {
         }
         u8::try_from(clamped).unwrap_or(low)
     };
+    let months = |value: i16, name: &'static str| -> u16 {
+        let (low, high) = Retention::MONTHS;
+        let clamped = u16::try_from(value).unwrap_or(low).clamp(low, high);
+        if i32::from(clamped) != i32::from(value) {
+            tracing::warn!(setting = name, value, "a stored setting is out of range; using {clamped}");
+        }
+        clamped
+    };
     Ok(PortalSettings {
         acceptance_days: within(row.acceptance_days, PortalSettings::DAYS, "acceptance_days"),
         attachments: AttachmentLimits {
             max_files: within(row.max_attachments, AttachmentLimits::FILES, "max_attachments"),
             max_mb: within(row.max_attachment_mb, AttachmentLimits::MB, "max_attachment_mb"),
+        },
+        retention: Retention {
+            requests_months: months(row.retention_months, "retention_months"),
+            audit_months: months(row.audit_retention_months, "audit_retention_months"),
         },
     })
 }
@@ -57,6 +70,8 @@ async fn store(db: &impl ConnectionTrait, settings: PortalSettings, now: chrono:
         acceptance_days: Set(i16::from(settings.acceptance_days)),
         max_attachments: Set(i16::from(settings.attachments.max_files)),
         max_attachment_mb: Set(i16::from(settings.attachments.max_mb)),
+        retention_months: Set(i16::try_from(settings.retention.requests_months).unwrap_or(i16::MAX)),
+        audit_retention_months: Set(i16::try_from(settings.retention.audit_months).unwrap_or(i16::MAX)),
         updated_at: Set(Some(now)),
     })
     .on_conflict(
@@ -65,6 +80,8 @@ async fn store(db: &impl ConnectionTrait, settings: PortalSettings, now: chrono:
                 portal_settings::Column::AcceptanceDays,
                 portal_settings::Column::MaxAttachments,
                 portal_settings::Column::MaxAttachmentMb,
+                portal_settings::Column::RetentionMonths,
+                portal_settings::Column::AuditRetentionMonths,
                 portal_settings::Column::UpdatedAt,
             ])
             .to_owned(),
@@ -128,16 +145,10 @@ impl SettingsService {
         self.admin.administrator(session).await
     }
 
-    /// Saves the three values posted by the page, with the old and new values in the log.
-    pub async fn change(
-        &self,
-        by: &Principal,
-        days: &str,
-        files: &str,
-        mb: &str,
-        client: Option<String>,
-    ) -> Result<(), Refusal> {
-        let new = PortalSettings::parse(days, files, mb).map_err(|problems| {
+    /// Saves the values posted by the page (see [`PortalSettings::parse`]), with the old
+    /// and new values in the log.
+    pub async fn change(&self, by: &Principal, form: [&str; 5], client: Option<String>) -> Result<(), Refusal> {
+        let new = PortalSettings::parse(form).map_err(|problems| {
             Refusal::Invalid(problems.into_iter().map(|(field, message)| FieldProblem { field, message }).collect())
         })?;
         let now = Utc::now();
@@ -156,13 +167,18 @@ impl SettingsService {
         }
         store(&txn, new, now).await?;
         let detail = format!(
-            "prazo de contestação {} → {} dias úteis; anexos {} → {} arquivos de até {} → {} MB",
+            "prazo de contestação {} → {} dias úteis; anexos {} → {} arquivos de até {} → {} MB; \
+             retenção {} → {} meses, auditoria {} → {} meses",
             old.acceptance_days,
             new.acceptance_days,
             old.attachments.max_files,
             new.attachments.max_files,
             old.attachments.max_mb,
-            new.attachments.max_mb
+            new.attachments.max_mb,
+            old.retention.requests_months,
+            new.retention.requests_months,
+            old.retention.audit_months,
+            new.retention.audit_months
         );
         let actor = Actor { agent_id: Some(by.id), ip: client };
         audit::record(&txn, &actor, action::SETTINGS, None, &detail, now).await?;

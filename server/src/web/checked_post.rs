@@ -14,6 +14,7 @@ use app::api::catalog_admin::{NewSystemPost, SystemPost};
 use app::api::console::AGENT_COOKIE;
 use app::api::console::{PasswordPost, QueueSearchPost, RequestActionForm};
 use app::api::notices::NoticePost;
+use app::api::privacy::SubjectPost;
 use app::api::profile::ProfilePost;
 use app::api::settings::SettingsPost;
 use app::request_context::{cookie_in, same_origin};
@@ -61,6 +62,7 @@ carries_csrf!(
     NewSystemPost,
     SystemPost,
     NoticePost,
+    SubjectPost,
 );
 
 /// A checked post: what was posted, by whom, from where, and the request's parts (to

@@ -20,6 +20,7 @@ pub mod listener;
 pub mod logos;
 mod notices;
 pub mod open_request;
+mod privacy;
 pub mod reports;
 mod request_page;
 mod respond;
@@ -36,6 +37,7 @@ use crate::services::follow_up::FollowService;
 use crate::services::logos::LogoService;
 use crate::services::notices::NoticeService;
 use crate::services::opening::RequestService;
+use crate::services::privacy::PrivacyService;
 use crate::services::reports::ReportService;
 use crate::services::settings::SettingsService;
 use app::ports::Ports;
@@ -70,6 +72,7 @@ pub struct AppState {
     pub logos: Arc<LogoService>,
     pub notices: Arc<NoticeService>,
     pub faq_help: Arc<FaqHelpService>,
+    pub privacy: Arc<PrivacyService>,
     pub attachments: Arc<dyn AttachmentStore>,
     /// The reverse proxies whose forwarding headers name the client.
     pub trusted_proxies: Arc<client_addr::TrustedProxies>,
@@ -116,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/sugestoes/evento", post(faq_help::suggestion_event))
         .route("/acompanhar", post(follow::look_up))
         .route("/acompanhar/sair", post(follow::leave))
+        .route("/acompanhar/meus-dados", get(privacy::my_data))
         .route("/acompanhar/lista-por-email", post(follow::whole_list))
         .route("/acompanhar/{number}", post(follow::answer))
         .route("/acompanhar/{number}/anexos/{id}", get(follow::attachment))
@@ -134,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/calendario", post(admin::calendar))
         .route("/admin/configuracoes", post(settings::change))
         .route("/admin/avisos", post(notices::change))
+        .route("/admin/titulares", post(privacy::act))
         .route("/admin/relatorios.csv", get(reports::csv))
         .route("/admin/sistemas", post(catalog_admin::create))
         .route("/admin/sistemas/{slug}", post(catalog_admin::change))

@@ -153,11 +153,32 @@ pub async fn page_again<F>(
 where
     F: Clone + Send + Sync + 'static,
 {
+    page_again_with(state, parts, path, refused, wording, feedback, || {}).await
+}
+
+/// [`page_again`], with `extra` providing more of the context the page reads (what a
+/// posted form was about, when that is not in the address).
+pub async fn page_again_with<F>(
+    state: AppState,
+    parts: http::request::Parts,
+    path: &str,
+    refused: Refusal,
+    wording: Wording,
+    feedback: impl FnOnce(Shown) -> F,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response
+where
+    F: Clone + Send + Sync + 'static,
+{
     if let Some(response) = leaving(&refused) {
         return response;
     }
     let feedback = feedback(shown(refused, wording.doing, wording.conflict));
-    render_page_with(state, parts, path, move || provide_context(feedback.clone())).await
+    render_page_with(state, parts, path, move || {
+        provide_context(feedback.clone());
+        extra();
+    })
+    .await
 }
 
 /// Asks first, for an action that cannot be undone: the page at `page` again with a
@@ -172,6 +193,21 @@ pub async fn ask_first<F: Serialize>(
     consequence: &str,
     confirm: &str,
 ) -> Response {
+    ask_first_with(state, parts, page, form, question, consequence, confirm, || {}).await
+}
+
+/// [`ask_first`], with `extra` providing more of the context the page reads.
+#[allow(clippy::too_many_arguments)]
+pub async fn ask_first_with<F: Serialize>(
+    state: AppState,
+    parts: http::request::Parts,
+    page: &str,
+    form: &F,
+    question: String,
+    consequence: &str,
+    confirm: &str,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
     let encoded = serde_html_form::to_string(form).unwrap_or_default();
     let fields: Vec<(String, String)> = serde_html_form::from_str::<Vec<(String, String)>>(&encoded)
         .unwrap_or_default()
@@ -181,7 +217,11 @@ pub async fn ask_first<F: Serialize>(
     let action = parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
     let pending =
         Confirmation { question, consequence: consequence.to_owned(), confirm: confirm.to_owned(), action, fields };
-    render_page_with(state, parts, page, move || provide_context(pending.clone())).await
+    render_page_with(state, parts, page, move || {
+        provide_context(pending.clone());
+        extra();
+    })
+    .await
 }
 
 /// Renders the page at `path` again (as a GET of it) with `extra` providing the

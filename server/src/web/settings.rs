@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 pub async fn change(State(state): State<AppState>, AdminPost(post): AdminPost<SettingsPost>) -> Response {
     let AgentPost { parts, form, principal, client } = post;
-    let outcome = state.settings.change(&principal, &form.prazo, &form.arquivos, &form.tamanho, client.logged()).await;
+    let values = [form.prazo.as_str(), &form.arquivos, &form.tamanho, &form.retencao, &form.retencao_auditoria];
+    let outcome = state.settings.change(&principal, values, client.logged()).await;
     match outcome {
         Ok(()) => Redirect::to("/admin/configuracoes?ok=configuracoes").into_response(),
         Err(refused) => {

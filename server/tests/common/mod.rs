@@ -44,6 +44,8 @@ pub struct TestServer {
     pub queue_counts: server::services::queue_counts::QueueCounts,
     /// The job telling agents of arrivals, likewise run by tests.
     pub team_notices: server::services::team_notices::TeamNotices,
+    /// The retention job, likewise run by tests.
+    pub retention: server::services::privacy::retention::RetentionJob,
     _dir: tempfile::TempDir,
 }
 
@@ -169,8 +171,18 @@ impl TestServer {
         if let Ok(filter) = std::env::var("WEBATEND_TEST_LOG") {
             server::telemetry::init(tracing_subscriber::EnvFilter::new(filter));
         }
-        let Portal { router, db, delivery, acceptance, housekeeping, queue_counts, team_notices, desk, agents } =
-            startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
+        let Portal {
+            router,
+            db,
+            delivery,
+            acceptance,
+            housekeeping,
+            queue_counts,
+            team_notices,
+            retention,
+            desk,
+            agents,
+        } = startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
         let delivery = delivery.spawn();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
@@ -196,6 +208,7 @@ impl TestServer {
             housekeeping,
             queue_counts,
             team_notices,
+            retention,
             _dir: dir,
         }
     }

@@ -150,12 +150,17 @@ pub async fn open_request_with(server: &TestServer, cpf: &str, files: Files) -> 
 
 /// Opens a valid request with these fields changed (`("nome", "Ana")`, …) and returns its number.
 pub async fn open_request_as(server: &TestServer, changes: &[(&str, &str)]) -> String {
+    open_request_as_with(server, changes, Vec::new()).await
+}
+
+/// [`open_request_as`], with files attached.
+pub async fn open_request_as_with(server: &TestServer, changes: &[(&str, &str)], files: Files) -> String {
     let mut fields = valid_fields(server).await;
     for (name, value) in changes {
         fields = with(fields, name, value);
     }
     let captcha = solved_captcha(server).await;
-    match post(server, "cnes", form(&fields, &captcha, Vec::new())).await {
+    match post(server, "cnes", form(&fields, &captcha, files)).await {
         (201, SubmitOutcome::Created { number, .. }) => number,
         other => panic!("opening a request: {other:?}"),
     }

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod notices;
 pub mod reports;
 pub mod settings;
+pub mod subjects;
 pub mod system;
 pub mod systems;
 pub mod team;
@@ -41,11 +42,15 @@ pub fn AdminHomePage() -> impl IntoView {
                     </li>
                     <li>
                         <a href="/admin/configuracoes">"Configurações"</a>
-                        <span>" — prazo para contestar e limites de anexos"</span>
+                        <span>" — prazo para contestar, limites de anexos e retenção de dados"</span>
                     </li>
                     <li>
                         <a href="/admin/avisos">"Avisos públicos"</a>
                         <span>" — aviso de privacidade e declaração de acessibilidade"</span>
+                    </li>
+                    <li>
+                        <a href="/admin/titulares">"Titulares de dados (LGPD)"</a>
+                        <span>" — buscar por CPF, exportar, corrigir, anonimizar"</span>
                     </li>
                     <li>
                         <a href="/admin/relatorios">"Relatórios"</a>

@@ -1,10 +1,12 @@
-//! `/admin/configuracoes`: the citizen's window to contest an answer (business days) and
-//! the attachment limits of the request form. A change applies to the forms opened and
-//! the requests finalized from then on; deadlines already set are kept.
+//! `/admin/configuracoes`: the citizen's window to contest an answer (business days), the
+//! attachment limits of the request form, and how long personal data and the audit log
+//! are kept. A change applies to the forms opened and the requests finalized from then
+//! on; deadlines already set are kept.
 
 use crate::api::settings::{load_settings_admin, SettingsPage, SettingsPost};
 use crate::components::loaded::Loaded;
 use crate::components::refused::{field_error, form_error, refused};
+use crate::domain::privacy::Retention;
 use crate::domain::pt_br::count as count_of;
 use crate::domain::settings::{AttachmentLimits, PortalSettings};
 use crate::pages::console::{notice, ConsoleNav};
@@ -30,7 +32,7 @@ fn NumberField(
     label: &'static str,
     hint: String,
     value: String,
-    range: (u8, u8),
+    range: (u16, u16),
     error: Option<String>,
     first_error: bool,
 ) -> impl IntoView {
@@ -58,20 +60,42 @@ fn SettingsView(page: SettingsPage) -> impl IntoView {
     let days_error = field_error(&feedback, "prazo");
     let files_error = field_error(&feedback, "arquivos");
     let size_error = field_error(&feedback, "tamanho");
+    let kept_error = field_error(&feedback, "retencao");
+    let audit_error = field_error(&feedback, "retencao_auditoria");
     let general = form_error(&feedback);
     // Focus goes to the first field at fault, as on the citizen's form.
-    let focus = [days_error.is_some(), files_error.is_some(), size_error.is_some()];
+    let focus = [
+        days_error.is_some(),
+        files_error.is_some(),
+        size_error.is_some(),
+        kept_error.is_some(),
+        audit_error.is_some(),
+    ];
     let first = focus.iter().position(|&wrong| wrong);
     // A refused form comes back as typed; otherwise the values in force.
-    let (days, files, mb) = match feedback {
-        Some(posted) => (posted.form.prazo, posted.form.arquivos, posted.form.tamanho),
+    let (days, files, mb, kept, audit) = match feedback {
+        Some(posted) => {
+            let form = posted.form;
+            (form.prazo, form.arquivos, form.tamanho, form.retencao, form.retencao_auditoria)
+        }
         None => (
             settings.acceptance_days.to_string(),
             settings.attachments.max_files.to_string(),
             settings.attachments.max_mb.to_string(),
+            settings.retention.requests_months.to_string(),
+            settings.retention.audit_months.to_string(),
         ),
     };
-    let PortalSettings { acceptance_days, attachments } = settings;
+    let PortalSettings { acceptance_days, attachments, retention } = settings;
+    let widen = |(low, high): (u8, u8)| (u16::from(low), u16::from(high));
+    let months_hint = |what: &str| {
+        format!(
+            "De {} a {} meses ({} hoje). {what}",
+            Retention::MONTHS.0,
+            Retention::MONTHS.1,
+            Retention::period(retention.requests_months)
+        )
+    };
     view! {
         <ConsoleNav agent=admin />
         <section class="container console-queue" aria-labelledby="configuracoes-titulo">
@@ -100,7 +124,7 @@ fn SettingsView(page: SettingsPage) -> impl IntoView {
                             PortalSettings::DAYS.0, PortalSettings::DAYS.1
                         )
                         value=days
-                        range=PortalSettings::DAYS
+                        range=widen(PortalSettings::DAYS)
                         error=days_error
                         first_error=first == Some(0)
                     />
@@ -112,7 +136,7 @@ fn SettingsView(page: SettingsPage) -> impl IntoView {
                         label="Máximo de arquivos por solicitação"
                         hint=format!("De {} a {} imagens (jpg, jpeg, gif ou png).", AttachmentLimits::FILES.0, AttachmentLimits::FILES.1)
                         value=files
-                        range=AttachmentLimits::FILES
+                        range=widen(AttachmentLimits::FILES)
                         error=files_error
                         first_error=first == Some(1)
                     />
@@ -121,9 +145,37 @@ fn SettingsView(page: SettingsPage) -> impl IntoView {
                         label="Tamanho máximo de cada arquivo (MB)"
                         hint=format!("De {} a {} MB.", AttachmentLimits::MB.0, AttachmentLimits::MB.1)
                         value=mb
-                        range=AttachmentLimits::MB
+                        range=widen(AttachmentLimits::MB)
                         error=size_error
                         first_error=first == Some(2)
+                    />
+                </fieldset>
+                <fieldset>
+                    <legend>"Retenção de dados pessoais (LGPD)"</legend>
+                    <NumberField
+                        name="retencao"
+                        label="Manter os dados pessoais após o encerramento (meses)"
+                        hint=months_hint(
+                            "Depois desse prazo, a solicitação encerrada é anonimizada; as estatísticas continuam."
+                        )
+                        value=kept
+                        range=Retention::MONTHS
+                        error=kept_error
+                        first_error=first == Some(3)
+                    />
+                    <NumberField
+                        name="retencao_auditoria"
+                        label="Manter o log de auditoria (meses)"
+                        hint=format!(
+                            "De {} a {} meses ({} hoje).",
+                            Retention::MONTHS.0,
+                            Retention::MONTHS.1,
+                            Retention::period(retention.audit_months)
+                        )
+                        value=audit
+                        range=Retention::MONTHS
+                        error=audit_error
+                        first_error=first == Some(4)
                     />
                 </fieldset>
                 <button type="submit" class="br-button primary">"Salvar configurações"</button>

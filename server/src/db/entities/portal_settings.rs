@@ -10,6 +10,10 @@ pub struct Model {
     pub acceptance_days: i16,
     pub max_attachments: i16,
     pub max_attachment_mb: i16,
+    /// Months a request's personal data is kept after it ended.
+    pub retention_months: i16,
+    /// Months an audit entry is kept.
+    pub audit_retention_months: i16,
     pub updated_at: Option<DateTimeUtc>,
 }
 

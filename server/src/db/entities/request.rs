@@ -42,6 +42,8 @@ pub struct Model {
     /// The key of the form it came from: a resubmission finds this request by it.
     #[sea_orm(unique)]
     pub idempotency_key: Option<String>,
+    /// When its personal data was anonymised (by an administrator or the retention job).
+    pub anonymized_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261130_000010_faq_events;
 mod m20261130_000011_wait_target;
 mod m20261130_000012_queue_search;
 mod m20261130_000013_team_notices;
+mod m20261130_000014_privacy;
 
 use sea_orm_migration::prelude::*;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_wait_target::Migration),
             Box::new(m20261130_000012_queue_search::Migration),
             Box::new(m20261130_000013_team_notices::Migration),
+            Box::new(m20261130_000014_privacy::Migration),
         ]
     }
 }
