@@ -1,5 +1,6 @@
 //! Personal data never reaches the log: a whole flow (open, look up with right and wrong
-//! pairs, read the history, finalize, deliver the e-mails) runs through the server's own
+//! pairs, read the history, finalize, deliver the e-mails, the data subject's search,
+//! export, correction and anonymisation, the retention job) runs through the server's own
 //! logging layer with the filter at TRACE, into a buffer, and no line may hold the CPF
 //! (in any format), the phone or the e-mail address; nor does a static file log noise.
 
@@ -60,6 +61,26 @@ async fn no_cpf_phone_or_email_in_any_log_line() {
     }
     common::follow::finalize(&server, &number, "Resolvido.").await;
     let _ = server.get(&format!("/acompanhar/{number}")).await;
+    // The data subject's rights, through to anonymisation, and the retention job.
+    let chefe = common::console::admin(&server).await;
+    let csrf = common::console::hidden(&common::console::page_as(&server, "/admin/titulares", &chefe).await.2, "csrf");
+    for fields in [
+        vec![("acao", "buscar")],
+        vec![("acao", "exportar")],
+        vec![
+            ("acao", "corrigir"),
+            ("nome", "Maria da Silva"),
+            ("email", "maria.silva@saude.gov.br"),
+            ("telefone", "61999998888"),
+        ],
+        vec![("acao", "anonimizar"), ("numeros", number.as_str()), ("confirmado", "sim")],
+    ] {
+        let mut all = vec![("csrf", csrf.as_str()), ("cpf", "529.982.247-25")];
+        all.extend(fields);
+        let (status, _, _) = common::console::post_as(&server, "/admin/titulares", &chefe, &all).await;
+        assert_eq!(status, 200, "{all:?}");
+    }
+    server.retention.run_once(chrono::Utc::now()).await.unwrap_or_else(|e| panic!("{e}"));
     // A static file: only pages carry the nonce, so serving one must not log its absence
     // (it did, as an error, for every file).
     let site = std::path::PathBuf::from(server.settings.leptos.site_root.as_ref());

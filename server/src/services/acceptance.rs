@@ -95,21 +95,11 @@ impl AcceptanceJob {
 
     /// Runs forever at the configured interval (and once at start), logging each outcome.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(self.interval);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                let started = std::time::Instant::now();
-                match self.run_once(Utc::now()).await {
-                    Ok(0) => {}
-                    Ok(count) => tracing::info!(
-                        accepted = count,
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        "finalized requests accepted after 3 business days"
-                    ),
-                    Err(error) => tracing::error!(error = %error, "acceptance job failed; it will try again"),
-                }
+        super::jobs::every(self.interval, "acceptance", move || {
+            let job = self.clone();
+            async move {
+                let accepted = job.run_once(Utc::now()).await?;
+                Ok((accepted > 0).then(|| format!("{accepted} finalized requests accepted after their window")))
             }
         })
     }

@@ -46,20 +46,13 @@ impl Housekeeping {
     }
 
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(INTERVAL);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                match self.run_once(Utc::now()).await {
-                    Ok(purged) if purged == Purged::default() => {}
-                    Ok(purged) => tracing::info!(
-                        captchas = purged.captchas,
-                        throttles = purged.throttles,
-                        "expired captchas and sign-in throttles forgotten"
-                    ),
-                    Err(error) => tracing::error!(error = %error, "housekeeping failed; it will try again"),
-                }
+        super::jobs::every(INTERVAL, "housekeeping", move || {
+            let job = self.clone();
+            async move {
+                let purged = job.run_once(Utc::now()).await?;
+                Ok((purged != Purged::default()).then(|| {
+                    format!("{} expired captchas and {} sign-in throttles forgotten", purged.captchas, purged.throttles)
+                }))
             }
         })
     }

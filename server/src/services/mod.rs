@@ -13,6 +13,7 @@ pub mod desk;
 pub mod faq_help;
 pub mod follow_up;
 pub mod housekeeping;
+pub mod jobs;
 pub mod logos;
 pub mod lookup;
 pub mod notices;

@@ -99,14 +99,11 @@ impl QueueCounts {
     }
 
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(INTERVAL);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                if let Err(error) = self.fold().await {
-                    tracing::warn!(error = %error, "queue counts not folded; retrying at the next tick");
-                }
+        super::jobs::every(INTERVAL, "queue counts", move || {
+            let job = self.clone();
+            async move {
+                job.fold().await?;
+                Ok(None)
             }
         })
     }

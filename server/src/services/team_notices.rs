@@ -255,16 +255,12 @@ impl TeamNotices {
     }
 
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(INTERVAL);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                match self.run_once(Utc::now()).await {
-                    Ok(told) if told == Told::default() => {}
-                    Ok(told) => tracing::info!(arrivals = told.arrivals, digests = told.digests, "team notified"),
-                    Err(error) => tracing::warn!(error = %error, "team notices not sent; retrying at the next tick"),
-                }
+        super::jobs::every(INTERVAL, "team notices", move || {
+            let job = self.clone();
+            async move {
+                let told = job.run_once(Utc::now()).await?;
+                Ok((told != Told::default())
+                    .then(|| format!("{} arrival notices and {} daily summaries queued", told.arrivals, told.digests)))
             }
         })
     }

@@ -143,20 +143,16 @@ impl RetentionJob {
     }
 
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(INTERVAL);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                match self.run_once(Utc::now()).await {
-                    Ok(run) if run == RetentionRun::default() => {}
-                    Ok(run) => tracing::info!(
-                        requests = run.anonymised.requests,
-                        audit_deleted = run.audit_deleted,
-                        "retention applied"
-                    ),
-                    Err(error) => tracing::warn!(error = %error, "retention not applied; retrying at the next run"),
-                }
+        crate::services::jobs::every(INTERVAL, "retention", move || {
+            let job = self.clone();
+            async move {
+                let run = job.run_once(Utc::now()).await?;
+                Ok((run != RetentionRun::default()).then(|| {
+                    format!(
+                        "retention: {} requests anonymised, {} audit entries deleted",
+                        run.anonymised.requests, run.audit_deleted
+                    )
+                }))
             }
         })
     }
