@@ -289,3 +289,34 @@ async fn retention_below_the_legal_minimum_is_refused() {
     assert!(notice.contains("são guardados por 5 anos"), "the privacy notice states the period in force");
     server.finish().await;
 }
+
+/// The data-protection officer ("Encarregado") answers the data subjects without being an
+/// administrator; other agents may not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_data_officer_answers_the_data_subjects() {
+    let server = TestServer::sqlite().await;
+    let number = open_request_as(&server, &[("nome", NAME), ("email", EMAIL), ("cpf", CPF)]).await;
+    common::console::create_agent(&server, "dora@saude.gov.br", "Dora Encarregada", 1, &["cnes"]).await;
+    common::console::create_agent(&server, "ana@saude.gov.br", "Ana Atendente", 1, &["cnes"]).await;
+    server
+        .db
+        .execute_unprepared("UPDATE agents SET is_data_officer = TRUE WHERE email = 'dora@saude.gov.br'")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dora = common::console::sign_in(&server, "dora@saude.gov.br").await;
+    let (status, _, page) = page_as(&server, "/admin/titulares", &dora).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Titulares de dados"));
+    let (status, _, found) = subject_post(&server, &dora, &[("acao", "buscar"), ("cpf", CPF)]).await;
+    assert_eq!(status, 200);
+    assert!(found.contains(&number));
+    assert_eq!(page_as(&server, "/admin", &dora).await.0, 403, "not an administrator");
+
+    let ana = common::console::sign_in(&server, "ana@saude.gov.br").await;
+    assert_eq!(page_as(&server, "/admin/titulares", &ana).await.0, 403);
+    let csrf = hidden(&page_as(&server, "/atendimento", &ana).await.2, "csrf");
+    let (status, _, _) =
+        post_as(&server, "/admin/titulares", &ana, &[("csrf", csrf.as_str()), ("acao", "buscar"), ("cpf", CPF)]).await;
+    assert_eq!(status, 403);
+    server.finish().await;
+}

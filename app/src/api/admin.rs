@@ -40,6 +40,7 @@ pub struct AgentEdit {
     pub email: String,
     pub level: i16,
     pub is_admin: bool,
+    pub is_data_officer: bool,
     pub active: bool,
     pub pending_invite: bool,
     /// The systems, each with whether the agent serves it.
@@ -84,6 +85,9 @@ pub struct MemberPost {
     pub sistemas: Vec<i32>,
     #[serde(default)]
     pub administrador: Ticked,
+    /// The data-protection officer ("Encarregado"): may answer the data subjects.
+    #[serde(default)]
+    pub encarregado: Ticked,
     #[serde(default)]
     pub ativo: Ticked,
     /// Revoking a member's access asks first (see [`super::forms::Confirmation`]).

@@ -23,6 +23,8 @@ pub struct AgentView {
     pub name: String,
     pub level: i16,
     pub is_admin: bool,
+    /// The data-protection officer ("Encarregado"), who answers the data subjects.
+    pub is_data_officer: bool,
     /// The token every form of this session must carry.
     pub csrf: String,
 }

@@ -53,6 +53,22 @@ impl AdminService {
         }
         Ok(principal)
     }
+
+    /// The signed-in agent, if they may answer the data subjects: an administrator or
+    /// the data-protection officer ("Encarregado").
+    pub async fn data_officer(&self, session: Option<&str>) -> Result<Principal, AppError> {
+        let principal = self
+            .agents
+            .authenticate(session)
+            .await
+            .map_err(refuse("authenticating a data officer"))?
+            .ok_or(AppError::SignInRequired)?;
+        if !may_answer_data_subjects(&principal) {
+            tracing::warn!(agent = principal.id, "agent refused from /admin/titulares");
+            return Err(AppError::Forbidden);
+        }
+        Ok(principal)
+    }
 }
 
 #[async_trait]
@@ -85,4 +101,9 @@ impl AdminDesk for AdminService {
         let found = self.live_invite(token).await.map_err(refuse("reading an invitation"))?;
         Ok(found.map(|(_, member)| InviteView { name: member.name, email: member.email }))
     }
+}
+
+/// Who may use `/admin/titulares`: administrators and the "Encarregado".
+pub fn may_answer_data_subjects(principal: &Principal) -> bool {
+    principal.is_admin || principal.is_data_officer
 }

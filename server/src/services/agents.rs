@@ -45,6 +45,8 @@ pub struct Principal {
     pub email: String,
     pub level: i16,
     pub is_admin: bool,
+    /// The "Encarregado": may answer the data subjects (`/admin/titulares`).
+    pub is_data_officer: bool,
     /// The systems served (all of them for an administrator, listed or not).
     pub systems: Vec<i32>,
     pub csrf: String,
@@ -75,6 +77,7 @@ impl Principal {
             name: self.name.clone(),
             level: self.level,
             is_admin: self.is_admin,
+            is_data_officer: self.is_data_officer,
             csrf: self.csrf.clone(),
         }
     }
@@ -267,6 +270,7 @@ impl AgentService {
             email: agent.email,
             level: agent.level,
             is_admin: agent.is_admin,
+            is_data_officer: agent.is_data_officer,
             systems,
             csrf: session.csrf,
             session_hash: hash,

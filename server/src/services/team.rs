@@ -43,6 +43,8 @@ pub struct AgentChange {
     pub level: i16,
     pub systems: Vec<i32>,
     pub is_admin: bool,
+    /// The data-protection officer ("Encarregado").
+    pub is_data_officer: bool,
     pub active: bool,
 }
 
@@ -180,6 +182,7 @@ impl AdminService {
         let mut row: agent::ActiveModel = member.clone().into();
         row.level = Set(change.level);
         row.is_admin = Set(change.is_admin);
+        row.is_data_officer = Set(change.is_data_officer);
         row.active = Set(change.active);
         row.update(&txn).await?;
         agent_system::Entity::delete_many().filter(agent_system::Column::AgentId.eq(agent_id)).exec(&txn).await?;
@@ -191,12 +194,13 @@ impl AdminService {
             agent_session::Entity::delete_many().filter(agent_session::Column::AgentId.eq(agent_id)).exec(&txn).await?;
         }
         let detail = format!(
-            "{} (id {}): nível {:02}, sistemas {:?}, administrador {}, ativo {}",
+            "{} (id {}): nível {:02}, sistemas {:?}, administrador {}, encarregado de dados {}, ativo {}",
             member.name,
             agent_id,
             change.level,
             systems,
             if change.is_admin { "sim" } else { "não" },
+            if change.is_data_officer { "sim" } else { "não" },
             if change.active { "sim" } else { "não" }
         );
         audit::record(&txn, &Actor { agent_id: Some(by.id), ip: client }, action::CHANGE_AGENT, None, &detail, now)
@@ -346,6 +350,7 @@ impl AdminService {
             email: member.email,
             level: member.level,
             is_admin: member.is_admin,
+            is_data_officer: member.is_data_officer,
             active: member.active,
             pending_invite: member.password_hash.is_none(),
             systems: systems

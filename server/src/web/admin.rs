@@ -66,6 +66,7 @@ pub async fn change(
                 level: form.nivel.trim().parse().unwrap_or(0),
                 systems: form.sistemas.clone(),
                 is_admin: form.administrador.0,
+                is_data_officer: form.encarregado.0,
                 active: form.ativo.0,
             };
             state.admin.change(&principal, id, change, client.logged()).await.map(|()| "salvo")

@@ -1,11 +1,12 @@
 //! The data subject's posts: `POST /admin/titulares` (search, export, correct, anonymise:
-//! an [`AdminPost`]; the CPF travels in the body and the page is rendered again for it,
+//! an [`AgentPost`] of an administrator or the "Encarregado"; the CPF travels in the body and the page is rendered again for it,
 //! so it never goes into an address) and `GET /acompanhar/meus-dados` (the citizen's own
 //! copy, inside their follow-up session).
 
-use super::checked_post::{AdminPost, AgentPost};
+use super::checked_post::AgentPost;
 use super::respond::{ask_first_with, bad_form, not_found, page_again_with, render_page_with, Wording};
 use super::AppState;
+use crate::services::admin::may_answer_data_subjects;
 use crate::services::privacy::export;
 use app::api::forms::Ticked;
 use app::api::privacy::{SubjectAction, SubjectDone, SubjectLookup, SubjectPost};
@@ -21,8 +22,12 @@ use leptos::prelude::provide_context;
 const PAGE: &str = "/admin/titulares";
 const SUBJECT: Wording = Wording { doing: "concluir", conflict: "" };
 
-pub async fn act(State(state): State<AppState>, AdminPost(post): AdminPost<SubjectPost>) -> Response {
+pub async fn act(State(state): State<AppState>, post: AgentPost<SubjectPost>) -> Response {
     let AgentPost { parts, form, principal, client } = post;
+    if !may_answer_data_subjects(&principal) {
+        tracing::warn!(agent = principal.id, "agent refused from /admin/titulares");
+        return super::respond::forbidden();
+    }
     let cpf = form.cpf.trim().to_owned();
     let lookup = cpf.clone();
     let with_lookup = move |done: Option<String>| {

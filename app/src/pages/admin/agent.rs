@@ -28,7 +28,7 @@ fn AgentEditView(agent: AgentEdit) -> impl IntoView {
     let done = query.read_untracked().get("ok").and_then(|code| notice(&code));
     let feedback = refused::<MemberPost>();
     let general = feedback.as_ref().map(|f| f.message.clone());
-    let AgentEdit { admin, id, name, email, level, is_admin, active, pending_invite, systems } = agent;
+    let AgentEdit { admin, id, name, email, level, is_admin, is_data_officer, active, pending_invite, systems } = agent;
     let action = format!("/admin/atendentes/{id}");
     let csrf = admin.csrf.clone();
     view! {
@@ -69,6 +69,12 @@ fn AgentEditView(agent: AgentEdit) -> impl IntoView {
                     <label for="administrador" class="admin-check">
                         <input id="administrador" type="checkbox" name="administrador" value="sim" checked=is_admin />
                         "Administrador"
+                    </label>
+                </div>
+                <div class="form-field">
+                    <label for="encarregado" class="admin-check">
+                        <input id="encarregado" type="checkbox" name="encarregado" value="sim" checked=is_data_officer />
+                        "Encarregado de dados (LGPD): atende os titulares em /admin/titulares"
                     </label>
                 </div>
                 <div class="form-field">

@@ -34,6 +34,8 @@ pub fn ConsoleNav(agent: AgentView) -> impl IntoView {
             <ul class="console-nav__links">
                 <li><a href="/atendimento">"Fila de atendimento"</a></li>
                 {agent.is_admin.then(|| view! { <li><a href="/admin">"Administração"</a></li> })}
+                {(agent.is_data_officer && !agent.is_admin)
+                    .then(|| view! { <li><a href="/admin/titulares">"Titulares de dados"</a></li> })}
                 <li><a href="/atendimento/perfil">"Meu perfil"</a></li>
                 <li><a href="/atendimento/senha">"Alterar senha"</a></li>
                 <li>

@@ -24,6 +24,8 @@ pub struct Model {
     pub digest_hour: i16,
     /// The end of what the last daily summary covered.
     pub digest_until: Option<DateTimeUtc>,
+    /// The data-protection officer ("Encarregado"): may use `/admin/titulares`.
+    pub is_data_officer: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

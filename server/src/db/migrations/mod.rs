@@ -15,6 +15,7 @@ mod m20261130_000011_wait_target;
 mod m20261130_000012_queue_search;
 mod m20261130_000013_team_notices;
 mod m20261130_000014_privacy;
+mod m20261130_000015_data_officer;
 
 use sea_orm_migration::prelude::*;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_queue_search::Migration),
             Box::new(m20261130_000013_team_notices::Migration),
             Box::new(m20261130_000014_privacy::Migration),
+            Box::new(m20261130_000015_data_officer::Migration),
         ]
     }
 }

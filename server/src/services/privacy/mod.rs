@@ -1,4 +1,5 @@
-//! The data subject's rights (LGPD art. 18), handled by administrators at
+//! The data subject's rights (LGPD art. 18), handled by administrators and the
+//! data-protection officer ("Encarregado") at
 //! `/admin/titulares`: everything about one CPF found (the search audited), exported,
 //! corrected (audited with the values masked) or anonymised (irreversible, audited once);
 //! the citizen's own copy from a follow-up session; and the retention job ([`retention`]).
@@ -248,7 +249,7 @@ impl PrivacyDesk for PrivacyService {
         cpf: Option<&str>,
         client: Option<std::net::IpAddr>,
     ) -> Result<SubjectPage, AppError> {
-        let admin = self.admin.administrator(session).await?;
+        let admin = self.admin.data_officer(session).await?;
         let found = match cpf.map(Cpf::parse) {
             Some(Ok(cpf)) => Some(
                 self.find(&admin, &cpf, client.map(|ip| ip.to_string()))
