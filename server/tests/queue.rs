@@ -46,6 +46,7 @@ async fn the_search_box_finds_requests(server: &TestServer) {
         "João Conceição",
         joao.as_str(),
         "joao.conceicao@saude.ba.gov.br",
+        "JOAO.Conceicao@Saude.ba.gov.br",
         "(71) 98888-7777",
         "98888-7777",
         "IMPRESSORA etiqu",

@@ -5,9 +5,11 @@
 //! [`super::search::fold`]) separated by spaces, so that SQLite's FTS5 and PostgreSQL's `simple` text
 //! search split it into the same tokens, and a term matches the tokens it begins.
 //! The CPF is not in that text: partial CPFs would let anyone enumerate them. A full, valid
-//! CPF typed into the box is looked up exactly instead, and that search is audited.
+//! CPF typed into the box is looked up exactly instead, and that search is audited. A
+//! whole e-mail address is matched as the address (its words are in every request).
 
 use super::cpf::Cpf;
+use super::email::Email;
 use super::search::words;
 
 /// Longest search honoured; anything beyond is ignored rather than refused.
@@ -38,6 +40,9 @@ pub struct QueueSearch {
     pub terms: Vec<String>,
     /// A full, valid CPF: requests of that CPF match too (the search is audited).
     pub cpf: Option<Cpf>,
+    /// A whole e-mail address typed: matched as the address (without case), not as
+    /// words, whose common parts ("saude", "gov", "br") every request shares.
+    pub email: Option<String>,
 }
 
 impl QueueSearch {
@@ -60,7 +65,8 @@ impl QueueSearch {
             return None;
         }
         let cpf = if digits_only { Cpf::parse(&bounded).ok() } else { None };
-        Some(QueueSearch { terms, cpf })
+        let email = bounded.contains('@').then(|| Email::parse(&bounded).ok()).flatten().map(|e| e.mailbox_key());
+        Some(QueueSearch { terms, cpf, email })
     }
 }
 
@@ -94,6 +100,8 @@ mod tests {
         assert_eq!(search.terms, vec!["conceicao", "instalacao"]);
         assert_eq!(search.cpf, None);
         assert_eq!(parsed("joao.silva@saude.gov.br").terms, ["joao", "silva", "saude", "gov", "br"]);
+        assert_eq!(parsed(" Joao.Silva@Saude.gov.br ").email.as_deref(), Some("joao.silva@saude.gov.br"));
+        assert_eq!(parsed("joao silva").email, None);
     }
 
     #[test]

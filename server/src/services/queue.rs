@@ -9,6 +9,7 @@
 
 use super::agents::Principal;
 use super::audit::{self, action, Actor};
+use super::opening::people::mailbox;
 use super::{load_calendar, queue_counts};
 use crate::db::entities::{agent, funcionalidade, request, system};
 use crate::db::WriteGate;
@@ -78,6 +79,9 @@ fn matching_search(backend: DatabaseBackend, search: &QueueSearch, common: bool)
             Expr::cust_with_values(sql, [query])
         }
     };
+    if let Some(email) = &search.email {
+        return Condition::all().add(mailbox().eq(email.as_str()));
+    }
     let mut any = Condition::any().add(text);
     if let Some(cpf) = &search.cpf {
         any = any.add(request::Column::Cpf.eq(cpf.digits()));

@@ -97,6 +97,11 @@ impl MigrationTrait for Migration {
         manager
             .create_index(Index::create().name("idx_requests_cpf").table(Requests::Table).col(Requests::Cpf).to_owned())
             .await?;
+        // An e-mail typed whole into the search box is matched as the address, without case.
+        manager
+            .get_connection()
+            .execute_unprepared("CREATE INDEX idx_requests_mailbox ON requests (lower(email))")
+            .await?;
         // The UF and funcionalidade filters: counted from the index alone (without them
         // a level-1 agent's "uf=SP" read every open request of the level to count 600).
         for (name, column) in
@@ -155,7 +160,8 @@ impl MigrationTrait for Migration {
         manager.get_connection().execute_unprepared(script).await?;
         manager.drop_table(Table::drop().table(QueueCounts::Deltas).to_owned()).await?;
         manager.drop_table(Table::drop().table(QueueCounts::Table).to_owned()).await?;
-        for name in ["idx_requests_cpf", "idx_requests_scope_uf", "idx_requests_scope_feature"] {
+        for name in ["idx_requests_cpf", "idx_requests_scope_uf", "idx_requests_scope_feature", "idx_requests_mailbox"]
+        {
             manager.drop_index(Index::drop().name(name).table(Requests::Table).to_owned()).await?;
         }
         manager.alter_table(Table::alter().table(Requests::Table).drop_column(Requests::SearchText).to_owned()).await

@@ -9,7 +9,7 @@
 mod batch;
 mod counter;
 pub mod keys;
-mod people;
+pub(crate) mod people;
 mod rows;
 mod submit;
 
