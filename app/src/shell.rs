@@ -30,8 +30,31 @@ use leptos_router::{
 /// The product's name as citizens know it (the sender name of the real system's e-mails).
 pub const SITE_NAME: &str = "WEB Atendimento SUS";
 
+/// Whether the page at `path` holds an island, and so loads the wasm: the request form
+/// (`RequestForm`), the page of a request just opened (`CopyButton`) and the follow-up
+/// lookup (`CaptchaField`). Every other page is whole without it (forms post, answers are
+/// in the HTML) and ships no script: the FAQ page's weight is its text.
+pub fn runs_islands(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(segments.as_slice(), ["faq", _, "chamado"] | ["faq", _, "chamado", _] | ["acompanhar"])
+}
+
+/// The path of the page being rendered (the server's request; `/` elsewhere).
+fn current_path() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        return parts.uri.path().to_owned();
+    }
+    "/".to_owned()
+}
+
 /// The whole HTML document. Only the server calls this.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Without the hydration scripts nothing will hydrate: resources need not be written
+    // into the page for the browser (`HydrationScripts` says the same when it is there).
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="pt-BR">
@@ -42,7 +65,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico" sizes="any" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                {runs_islands(&current_path()).then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
@@ -100,5 +123,21 @@ pub fn App() -> impl IntoView {
             </main>
             <SiteFooter />
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs_islands;
+
+    #[test]
+    fn only_the_pages_with_an_island_load_the_wasm() {
+        for path in ["/faq/cnes/chamado", "/faq/saps/chamado/202600000042", "/acompanhar", "/acompanhar/"] {
+            assert!(runs_islands(path), "{path}");
+        }
+        for path in ["/", "/faq/cnes", "/acompanhar/202600000042", "/atendimento", "/admin/sistemas/cnes", "/x/chamado"]
+        {
+            assert!(!runs_islands(path), "{path}");
+        }
     }
 }

@@ -24,11 +24,6 @@ export async function expectNoAxeViolations(page: Page) {
   expect(summary, summary.join("\n")).toEqual([]);
 }
 
-/** The search island is interactive once it marks itself hydrated. */
-export async function waitForHydration(page: Page) {
-  await expect(page.getByRole("search")).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
-}
-
 /** The request form (an island: `data-hydrated` once it runs in the browser). */
 export function requestForm(page: Page): Locator {
   return page.getByRole("form", { name: "Abertura de solicitação" });

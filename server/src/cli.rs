@@ -101,7 +101,7 @@ pub async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log.clone());
+    telemetry::init(settings.log.clone(), settings.log_json);
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(settings).await,
         Command::Migrate => startup::migrate_only(settings).await,

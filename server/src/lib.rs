@@ -13,6 +13,7 @@ pub mod db;
 pub mod durable;
 pub mod mail;
 pub mod markdown;
+pub mod metrics;
 pub mod password;
 pub mod precompress;
 pub mod rate_limit;

@@ -21,6 +21,7 @@ use crate::services::desk::DeskService;
 use crate::services::faq_help::FaqHelpService;
 use crate::services::follow_up::FollowService;
 use crate::services::housekeeping::Housekeeping;
+use crate::services::jobs::Shutdown;
 use crate::services::logos::LogoService;
 use crate::services::lookup::{LookupLimits, Lookups};
 use crate::services::notices::NoticeService;
@@ -91,7 +92,10 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let captchas = Captchas { issuer: captcha, spent: SpentCaptchas::start(db.clone(), gate.clone()) };
     let outgoing =
         Outgoing { sender: sender.clone(), public_url: settings.public_url.clone(), wakeup: mail_wakeup.clone() };
-    let attachments: Arc<dyn AttachmentStore> = Arc::new(LocalFolder::new(settings.data_dir.join("attachments")));
+    let attachment_folder = settings.data_dir.join("attachments");
+    std::fs::create_dir_all(&attachment_folder)
+        .with_context(|| format!("creating the attachments folder {}", attachment_folder.display()))?;
+    let attachments: Arc<dyn AttachmentStore> = Arc::new(LocalFolder::new(attachment_folder));
     let requests = Arc::new(RequestService::new(RequestParts {
         db: db.clone(),
         gate: gate.clone(),
@@ -235,25 +239,45 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {address} (LEPTOS_SITE_ADDR)"))?;
     tracing::info!("serving on http://{address}");
-    let delivery = portal.delivery.spawn();
-    let acceptance = portal.acceptance.spawn();
-    let housekeeping = portal.housekeeping.spawn();
-    let queue_counts = portal.queue_counts.spawn();
-    let team_notices = portal.team_notices.spawn();
-    let retention = portal.retention.spawn();
+    let (ask_to_stop, shutdown) = Shutdown::channel();
+    if let Some(address) = settings.metrics_addr {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("listening for metrics on {address} (WEBATEND_METRICS_ADDR)"))?;
+        let recorder = crate::metrics::install().context("installing the metrics recorder")?;
+        tokio::spawn(crate::metrics::serve(listener, recorder, portal.db.clone(), shutdown.clone()));
+        tracing::info!("metrics on http://{address}/metrics");
+    }
+    let mut jobs = [
+        portal.delivery.spawn(shutdown.clone()),
+        portal.acceptance.spawn(shutdown.clone()),
+        portal.housekeeping.spawn(shutdown.clone()),
+        portal.queue_counts.spawn(shutdown.clone()),
+        portal.team_notices.spawn(shutdown.clone()),
+        portal.retention.spawn(shutdown),
+    ];
+    // Returns once no new connection is taken and the requests in progress have ended
+    // (or the grace period ran out); every opening acknowledged is then stored and durable.
     web::listener::serve(listener, portal.router, settings.connections, shutdown_signal()).await;
-    // Unsent mail stays in the outbox; the next start delivers it.
-    delivery.abort();
-    acceptance.abort();
-    housekeeping.abort();
-    queue_counts.abort();
-    team_notices.abort();
-    retention.abort();
+    // The jobs end their rounds: the mail being sent is finished and the rest of its batch
+    // given back to the outbox, so the next start (or another instance) sends it at once.
+    let _ = ask_to_stop.send(true);
+    let grace = settings.connections.shutdown_grace.max(std::time::Duration::from_secs(1));
+    let stopping = async {
+        for job in &mut jobs {
+            let _ = job.await;
+        }
+    };
+    if tokio::time::timeout(grace, stopping).await.is_err() {
+        tracing::warn!("background jobs still running at the end of the grace period were cut");
+        jobs.iter().for_each(tokio::task::JoinHandle::abort);
+    }
     // Connections still held by unfinished work would make closing wait forever.
     match tokio::time::timeout(std::time::Duration::from_secs(10), portal.db.close()).await {
         Ok(closed) => closed.context("closing the database")?,
         Err(_) => tracing::warn!("database pool did not close within 10 s"),
     }
+    tracing::info!("stopped");
     Ok(())
 }
 

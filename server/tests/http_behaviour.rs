@@ -12,7 +12,8 @@ fn header(response: &reqwest::Response, name: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_a_nonce_based_policy_and_security_headers() {
     let server = TestServer::sqlite().await;
-    let response = server.get("/faq/cnes").await;
+    // The request form: a page with an island, so with the inline hydration script.
+    let response = server.get("/faq/cnes/chamado").await;
     assert_eq!(response.status().as_u16(), 200);
     let csp = header(&response, "content-security-policy");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
@@ -31,6 +32,7 @@ async fn pages_carry_a_nonce_based_policy_and_security_headers() {
     assert!(nonce.len() >= 16, "{nonce}");
     let body = response.text().await.unwrap_or_default();
     // Every inline script carries this response's nonce.
+    assert!(body.contains("<script type=\"module\" nonce="), "no hydration script in the form page");
     for script in body.split("<script").skip(1) {
         let tag = &script[..script.find('>').unwrap_or(0)];
         if !tag.contains("src=") {
@@ -38,8 +40,29 @@ async fn pages_carry_a_nonce_based_policy_and_security_headers() {
         }
     }
     // A second response gets another nonce.
-    let again = header(&server.get("/faq/cnes").await, "content-security-policy");
+    let again = header(&server.get("/faq/cnes/chamado").await, "content-security-policy");
     assert_ne!(again, csp);
+    server.finish().await;
+}
+
+/// Only the pages with an island load the wasm: the FAQ page, the console and the
+/// history page are whole without it and name no script to download.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_pages_with_an_island_name_the_wasm() {
+    let server = TestServer::sqlite().await;
+    for (path, loads) in [
+        ("/faq/cnes", false),
+        ("/", false),
+        ("/atendimento/entrar", false),
+        ("/faq/cnes/chamado", true),
+        ("/acompanhar", true),
+    ] {
+        let body = server.get(path).await.text().await.unwrap_or_default();
+        assert_eq!(body.contains(".wasm"), loads, "{path}");
+        assert_eq!(body.contains("rel=\"modulepreload\""), loads, "{path}");
+        // No resource is written into the page a second time, for a browser to hydrate.
+        assert!(!body.contains("__RESOLVED_RESOURCES["), "{path}");
+    }
     server.finish().await;
 }
 

@@ -37,11 +37,14 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_cpf_phone_or_email_in_any_log_line() {
-    let captured = Captured::default();
-    // The server's own logging layer, with everything switched on as far as a filter can.
+    let (captured, json) = (Captured::default(), Captured::default());
+    // The server's own logging layers, text and JSON, with everything switched on as far
+    // as a filter can.
     use tracing_subscriber::layer::SubscriberExt;
+    let trace = || tracing_subscriber::EnvFilter::new("trace");
     let subscriber = tracing_subscriber::registry()
-        .with(server::telemetry::layer(tracing_subscriber::EnvFilter::new("trace"), captured.clone()));
+        .with(server::telemetry::layer(trace(), captured.clone(), false))
+        .with(server::telemetry::layer(trace(), json.clone(), true));
     tracing::subscriber::set_global_default(subscriber).unwrap_or_else(|e| panic!("{e}"));
 
     let server = TestServer::sqlite().await;
@@ -87,12 +90,33 @@ async fn no_cpf_phone_or_email_in_any_log_line() {
     std::fs::create_dir_all(&site).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(site.join("robots.txt"), "User-agent: *\n").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(server.get("/robots.txt").await.status().as_u16(), 200);
+    // A balancer's request id comes back, and names the request's log lines.
+    let traced = server
+        .client
+        .get(format!("{}/faq/cnes", server.base))
+        .header("x-request-id", "balanceador-42")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(traced.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("balanceador-42"));
     // Let the delivery job write the e-mails (it logs as it goes).
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     server.finish().await;
 
-    let text = String::from_utf8_lossy(&captured.0.lock().map(|b| b.clone()).unwrap_or_default()).into_owned();
-    assert!(text.lines().count() > 10, "the flow was logged at all:\n{text}");
+    let read = |captured: &Captured| {
+        String::from_utf8_lossy(&captured.0.lock().map(|b| b.clone()).unwrap_or_default()).into_owned()
+    };
+    let (lines, objects) = (read(&captured), read(&json));
+    let parsed: Vec<serde_json::Value> = objects
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    assert!(
+        parsed.iter().any(|o| o["span"]["request_id"] == "balanceador-42" && o["fields"]["status"] == 200),
+        "no JSON line of the traced request:\n{objects}"
+    );
+    let text = format!("{lines}\n{objects}");
+    assert!(lines.lines().count() > 10, "the flow was logged at all:\n{lines}");
     assert!(!text.contains("without the request nonce"), "noise about nonces:\n{text}");
     for secret in [
         "52998224725",

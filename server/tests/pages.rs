@@ -186,18 +186,36 @@ async fn a_broken_query_shows_a_500_page_without_internals(server: &TestServer) 
 }
 on_both_databases!(a_broken_query_shows_a_500_page_without_internals);
 
-async fn a_database_that_stops_answering_gives_503_pages_and_health(server: &TestServer) {
+async fn a_database_that_stops_answering_gives_503_pages_and_readiness(server: &TestServer) {
+    assert_eq!(server.get("/readyz").await.status().as_u16(), 200);
     let health = server.get("/healthz").await;
     assert_eq!(health.status().as_u16(), 200);
     tokio::time::timeout(std::time::Duration::from_secs(10), server.db.clone().close())
         .await
         .unwrap_or_else(|_| panic!("closing the pool timed out"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let health = server.get("/healthz").await;
-    assert_eq!(health.status().as_u16(), 503);
+    // Not ready (the balancer sends no one), but alive (nothing restarts it).
+    let ready = server.get("/readyz").await;
+    assert_eq!(ready.status().as_u16(), 503);
+    assert_eq!(ready.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    assert_eq!(server.get("/healthz").await.status().as_u16(), 200);
     let (status, body) = server.page("/faq/cnes").await;
     assert_eq!(status, 503);
     assert!(body.contains("temporariamente indisponível"), "{body}");
     assert!(!body.contains("pool"), "{body}");
 }
-on_both_databases!(a_database_that_stops_answering_gives_503_pages_and_health);
+on_both_databases!(a_database_that_stops_answering_gives_503_pages_and_readiness);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_store_that_cannot_be_written_is_not_ready() {
+    let server = TestServer::sqlite().await;
+    assert_eq!(server.get("/readyz").await.status().as_u16(), 200);
+    let folder = server.settings.data_dir.join("attachments");
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::write(&folder, b"not a folder").unwrap_or_else(|e| panic!("{e}"));
+    let ready = server.get("/readyz").await;
+    assert_eq!(ready.status().as_u16(), 503);
+    assert_eq!(ready.text().await.unwrap_or_default(), "storage unavailable\n");
+    assert_eq!(server.get("/healthz").await.status().as_u16(), 200);
+    server.finish().await;
+}

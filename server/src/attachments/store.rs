@@ -12,6 +12,8 @@ pub trait AttachmentStore: Send + Sync + std::fmt::Debug {
     async fn get(&self, id: &str) -> std::io::Result<Vec<u8>>;
     /// Best effort: used to clean up after a request that failed to store.
     async fn delete(&self, id: &str) -> std::io::Result<()>;
+    /// Whether files can be stored now (`/readyz`).
+    async fn ready(&self) -> std::io::Result<()>;
 }
 
 /// A new unguessable attachment id.
@@ -70,6 +72,16 @@ impl AttachmentStore for LocalFolder {
 
     async fn delete(&self, id: &str) -> std::io::Result<()> {
         tokio::fs::remove_file(self.path(id)?).await
+    }
+
+    /// The folder exists (start-up makes it; a shared mount that went away is not made
+    /// again here, where it would hide the outage) and can be written.
+    async fn ready(&self) -> std::io::Result<()> {
+        let metadata = tokio::fs::metadata(&self.root).await?;
+        if !metadata.is_dir() || metadata.permissions().readonly() {
+            return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "the folder cannot be written"));
+        }
+        Ok(())
     }
 }
 

@@ -2,11 +2,13 @@
 //! with growing delays. Each message is claimed before sending (a lease in the database),
 //! so several instances never send the same message at the same time; a crash between
 //! sending and marking resends it later with the same Message-ID, which receivers use to
-//! drop the duplicate.
+//! drop the duplicate. At shutdown the message being sent is finished and the rest of the
+//! batch is given back at once, rather than left leased until the lease runs out.
 
 use super::transport::{DeliveryError, MailTransport};
 use crate::db::entities::outbox_message as outbox;
 use crate::db::WriteGate;
+use crate::services::jobs::Shutdown;
 use chrono::SubsecRound;
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -47,23 +49,39 @@ impl Delivery {
         Delivery { db, transport, wakeup, gate }
     }
 
-    /// Runs until the task is dropped.
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+    /// Runs until `shutdown` is asked (and the round in hand has ended).
+    pub fn spawn(self, shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
-            loop {
-                match self.round().await {
+            while !shutdown.asked() {
+                let started = std::time::Instant::now();
+                let outcome = self.round_until(&shutdown).await;
+                crate::metrics::job_round("mail delivery", outcome.is_ok(), started.elapsed());
+                if let Ok(round) = &outcome {
+                    crate::metrics::mail(round.sent, round.failed);
+                }
+                match outcome {
                     // A full batch may mean more are waiting: go again at once.
                     Ok(round) if round.sent + round.failed >= BATCH as usize => continue,
                     Ok(_) => {}
                     Err(error) => tracing::warn!(error = %error, "mail delivery round failed; will retry"),
                 }
-                let _ = tokio::time::timeout(POLL, self.wakeup.notified()).await;
+                tokio::select! {
+                    _ = tokio::time::timeout(POLL, self.wakeup.notified()) => {}
+                    () = shutdown.wait() => {}
+                }
             }
+            tracing::debug!("mail delivery stopped");
         })
     }
 
     /// Sends what is due now.
     pub async fn round(&self) -> Result<Round, DbErr> {
+        self.round_until(&Shutdown::never()).await
+    }
+
+    /// Sends what is due now, or until `shutdown` is asked: then what is left of the batch
+    /// is given back (its lease released) for the next start or another instance.
+    pub async fn round_until(&self, shutdown: &Shutdown) -> Result<Round, DbErr> {
         let now = Utc::now();
         let due = outbox::Entity::find()
             .select_only()
@@ -90,7 +108,14 @@ impl Delivery {
             .all(&self.db)
             .await?;
         let mut delivered = Vec::with_capacity(messages.len());
-        for message in messages {
+        let mut messages = messages.into_iter();
+        while let Some(message) = messages.next() {
+            if shutdown.asked() {
+                let left: Vec<i32> = std::iter::once(message.id).chain(messages.map(|m| m.id)).collect();
+                self.release(&left, lease).await?;
+                tracing::info!(released = left.len(), "shutting down: unsent e-mails given back to the outbox");
+                break;
+            }
             let id = message.id;
             let delivery = tokio::time::timeout(
                 DELIVERY_TIMEOUT,
@@ -147,6 +172,18 @@ impl Delivery {
                 .await?;
         }
         Ok(round)
+    }
+
+    /// Gives back the messages of `ids` still under `lease`, unsent.
+    async fn release(&self, ids: &[i32], lease: chrono::DateTime<Utc>) -> Result<(), DbErr> {
+        let _turn = self.gate.enter().await;
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+            .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+            .filter(outbox::Column::ClaimedUntil.eq(lease))
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 
     /// Takes one lease on those of `ids` that are neither sent nor leased, and returns its

@@ -94,8 +94,8 @@ impl AcceptanceJob {
     }
 
     /// Runs forever at the configured interval (and once at start), logging each outcome.
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        super::jobs::every(self.interval, "acceptance", move || {
+    pub fn spawn(self, shutdown: crate::services::jobs::Shutdown) -> tokio::task::JoinHandle<()> {
+        super::jobs::every(self.interval, "acceptance", shutdown, move || {
             let job = self.clone();
             async move {
                 let accepted = job.run_once(Utc::now()).await?;

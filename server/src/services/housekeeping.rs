@@ -45,8 +45,8 @@ impl Housekeeping {
         Ok(Purged { captchas, throttles })
     }
 
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        super::jobs::every(INTERVAL, "housekeeping", move || {
+    pub fn spawn(self, shutdown: crate::services::jobs::Shutdown) -> tokio::task::JoinHandle<()> {
+        super::jobs::every(INTERVAL, "housekeeping", shutdown, move || {
             let job = self.clone();
             async move {
                 let purged = job.run_once(Utc::now()).await?;

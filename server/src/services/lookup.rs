@@ -122,6 +122,24 @@ impl Lookups {
         answer: &str,
         client: Option<IpAddr>,
     ) -> Result<LookupAnswer, DbErr> {
+        let answered = self.answer(cpf, number, answer, client).await;
+        if let Ok(answered) = &answered {
+            crate::metrics::lookup(match answered.outcome {
+                LookupOutcome::Found { .. } => "found",
+                LookupOutcome::Invalid { .. } => "invalid",
+                LookupOutcome::Refused { .. } => "refused",
+            });
+        }
+        answered
+    }
+
+    async fn answer(
+        &self,
+        cpf: &str,
+        number: &str,
+        answer: &str,
+        client: Option<IpAddr>,
+    ) -> Result<LookupAnswer, DbErr> {
         let refused = |message: &str| LookupAnswer {
             outcome: LookupOutcome::Refused { message: message.to_owned() },
             set_cookie: None,

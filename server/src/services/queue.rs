@@ -171,14 +171,18 @@ pub async fn load(
     if let Some(search) = &search {
         matching = matching.add(matching_search(db.get_database_backend(), search, false));
         narrowed = true;
-        if let Some(cpf) = &search.cpf {
-            // The only reading of the queue that is audited: it tells whether a person
-            // has requests, so who asked is kept (the CPF itself only masked).
-            let _turn = gate.enter().await;
-            let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
-            audit::record(db, &actor, action::SEARCH_CPF, None, &cpf.masked(), Utc::now()).await?;
-        }
     }
+    // The only reading of the queue that is audited: it tells whether a person has
+    // requests, so who asked is kept (the CPF itself only masked). Written while the page
+    // is read, and awaited before anything of it is returned.
+    let audited = search.as_ref().and_then(|search| search.cpf.as_ref()).map(|cpf| {
+        let (db, gate, masked) = (db.clone(), gate.clone(), cpf.masked());
+        let actor = Actor { agent_id: Some(principal.id), ip: client.map(|ip| ip.to_string()) };
+        tokio::spawn(async move {
+            let _turn = gate.enter().await;
+            audit::record(&db, &actor, action::SEARCH_CPF, None, &masked, Utc::now()).await
+        })
+    });
     // Without a filter beyond scope and status, the counts already hold the total.
     let (total, more) = if narrowed {
         let n = capped_count(db, matching.clone()).await?;
@@ -254,6 +258,9 @@ pub async fn load(
         })
         .collect();
     let several = systems.len() > 1;
+    if let Some(audited) = audited {
+        audited.await.map_err(|error| DbErr::Custom(format!("auditing a search by CPF: {error}")))??;
+    }
     Ok(Queue {
         agent: principal.view(),
         filter: filter.clone(),

@@ -98,8 +98,8 @@ impl QueueCounts {
         Ok(folded)
     }
 
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        super::jobs::every(INTERVAL, "queue counts", move || {
+    pub fn spawn(self, shutdown: crate::services::jobs::Shutdown) -> tokio::task::JoinHandle<()> {
+        super::jobs::every(INTERVAL, "queue counts", shutdown, move || {
             let job = self.clone();
             async move {
                 job.fold().await?;

@@ -254,8 +254,8 @@ impl TeamNotices {
         Ok(queued)
     }
 
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        super::jobs::every(INTERVAL, "team notices", move || {
+    pub fn spawn(self, shutdown: crate::services::jobs::Shutdown) -> tokio::task::JoinHandle<()> {
+        super::jobs::every(INTERVAL, "team notices", shutdown, move || {
             let job = self.clone();
             async move {
                 let told = job.run_once(Utc::now()).await?;

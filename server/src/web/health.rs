@@ -1,5 +1,7 @@
-//! `/healthz`: 200 while the database answers, 503 when it does not, so a load balancer
-//! stops sending citizens to an instance that cannot serve them.
+//! The balancer's two questions. `/healthz`: is the process alive (it answers without
+//! touching anything, so a database outage does not get every instance restarted).
+//! `/readyz`: can it serve citizens now: the database answers and the file store is
+//! reachable; 503 otherwise, so the balancer sends no one to it until it can.
 
 use super::AppState;
 use axum::extract::State;
@@ -7,24 +9,40 @@ use http::header::{HeaderName, CACHE_CONTROL};
 use http::StatusCode;
 use std::time::Duration;
 
-const PING_TIMEOUT: Duration = Duration::from_secs(3);
+const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
+
+type Answer = (StatusCode, [(HeaderName, &'static str); 1], &'static str);
 
 /// Never cached: a balancer or proxy must see the instance as it is now.
-pub async fn healthz(State(state): State<AppState>) -> (StatusCode, [(HeaderName, &'static str); 1], &'static str) {
-    let (status, text) = health(&state).await;
+fn answer(status: StatusCode, text: &'static str) -> Answer {
     (status, [(CACHE_CONTROL, "no-store")], text)
 }
 
-async fn health(state: &AppState) -> (StatusCode, &'static str) {
-    match tokio::time::timeout(PING_TIMEOUT, state.db.ping()).await {
-        Ok(Ok(())) => (StatusCode::OK, "ok\n"),
+pub async fn healthz() -> Answer {
+    answer(StatusCode::OK, "ok\n")
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Answer {
+    match tokio::time::timeout(CHECK_TIMEOUT, state.db.ping()).await {
+        Ok(Ok(())) => {}
         Ok(Err(error)) => {
-            tracing::warn!(error = %error, "health check: database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+            tracing::warn!(error = %error, "readiness: the database does not answer");
+            return answer(StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n");
         }
         Err(_) => {
-            tracing::warn!("health check: database ping timed out");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+            tracing::warn!("readiness: the database ping timed out");
+            return answer(StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n");
+        }
+    }
+    match tokio::time::timeout(CHECK_TIMEOUT, state.attachments.ready()).await {
+        Ok(Ok(())) => answer(StatusCode::OK, "ok\n"),
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "readiness: the file store is not usable");
+            answer(StatusCode::SERVICE_UNAVAILABLE, "storage unavailable\n")
+        }
+        Err(_) => {
+            tracing::warn!("readiness: the file store did not answer in time");
+            answer(StatusCode::SERVICE_UNAVAILABLE, "storage unavailable\n")
         }
     }
 }

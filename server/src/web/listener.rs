@@ -37,13 +37,13 @@ const RETRY_AFTER_SECONDS: u32 = 5;
 /// Pauses after accept errors: the first, doubled on each repeat up to the longest.
 const FIRST_PAUSE: Duration = Duration::from_millis(100);
 const LONGEST_PAUSE: Duration = Duration::from_secs(1);
-/// How long a shutdown waits for requests in progress.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+/// At shutdown, how long a connection accepted just before may take to send its first request.
+const FIRST_REQUEST_WAIT: Duration = Duration::from_secs(1);
 /// A request body must deliver this many bytes per `body_timeout` spent waiting for it.
 const BODY_CHUNK: usize = 32 * 1024;
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets the requests in
-/// progress finish (for at most `SHUTDOWN_GRACE`). The binary and the tests both serve
+/// progress finish (for at most `limits.shutdown_grace`). The binary and the tests both serve
 /// through here.
 pub async fn serve(
     listener: TcpListener,
@@ -61,6 +61,22 @@ pub async fn serve(
     // next request, so it is the idle timeout as well (tests/slow_clients.rs checks it).
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
     let (mut accept_errors, mut refused) = (Streak::default(), Streak::default());
+    let admit = |stream: TcpStream, peer: SocketAddr, refused: &mut Streak| match Arc::clone(&slots).try_acquire_owned()
+    {
+        Ok(slot) => {
+            if let Some(refused) = refused.end() {
+                tracing::info!(refused, "below the connection limit again");
+            }
+            let connection = Connection { peer, http: http.clone(), limits };
+            tokio::spawn(connection.serve(stream, router.clone(), stopping.clone(), slot));
+        }
+        Err(_) => {
+            if refused.hit() == 1 {
+                tracing::warn!(limit = cap, "connection limit reached (WEBATEND_MAX_CONNECTIONS); answering 503");
+            }
+            refuse(stream, &refusals);
+        }
+    };
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -88,27 +104,18 @@ pub async fn serve(
         if let Some(failures) = accept_errors.end() {
             tracing::info!(failures, "accepting connections again");
         }
-        match Arc::clone(&slots).try_acquire_owned() {
-            Ok(slot) => {
-                if let Some(refused) = refused.end() {
-                    tracing::info!(refused, "below the connection limit again");
-                }
-                let connection = Connection { peer, http: http.clone(), body_timeout: limits.body_timeout };
-                tokio::spawn(connection.serve(stream, router.clone(), stopping.clone(), slot));
-            }
-            Err(_) => {
-                if refused.hit() == 1 {
-                    tracing::warn!(limit = cap, "connection limit reached (WEBATEND_MAX_CONNECTIONS); answering 503");
-                }
-                refuse(stream, &refusals);
-            }
-        }
+        admit(stream, peer, &mut refused);
+    }
+    // Connections the kernel completed before the stop are in the listener's backlog, their
+    // requests maybe sent: closing the listener would reset them. They are served too.
+    while let Ok(Ok((stream, peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await {
+        admit(stream, peer, &mut refused);
     }
     drop(listener);
     drop(stop);
     let every_slot = u32::try_from(cap).unwrap_or(u32::MAX);
-    if tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(every_slot)).await.is_err() {
-        tracing::warn!(seconds = SHUTDOWN_GRACE.as_secs(), "requests still in progress at shutdown were cut");
+    if tokio::time::timeout(limits.shutdown_grace, slots.acquire_many(every_slot)).await.is_err() {
+        tracing::warn!(seconds = limits.shutdown_grace.as_secs(), "requests still in progress at shutdown were cut");
     }
 }
 
@@ -116,7 +123,7 @@ pub async fn serve(
 struct Connection {
     peer: SocketAddr,
     http: http1::Builder,
-    body_timeout: Duration,
+    limits: ConnectionLimits,
 }
 
 impl Connection {
@@ -129,8 +136,12 @@ impl Connection {
         mut stopping: watch::Receiver<()>,
         _slot: OwnedSemaphorePermit,
     ) {
-        let Connection { peer, http, body_timeout } = self;
+        let Connection { peer, http, limits } = self;
+        let body_timeout = limits.body_timeout;
+        let asked = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen = asked.clone();
         let service = service_fn(move |request: http::Request<Incoming>| {
+            seen.store(true, std::sync::atomic::Ordering::Relaxed);
             let (mut parts, body) = request.into_parts();
             // Handlers find the client's address where axum's `ConnectInfo` puts it; it
             // feeds the per-IP limits.
@@ -143,14 +154,27 @@ impl Connection {
         let ended = tokio::select! {
             ended = connection.as_mut() => ended,
             _ = stopping.changed() => {
+                // Stopping closes a connection at once between requests. One accepted a
+                // moment before, whose first request is not read yet, gets a moment for it.
+                if !asked.load(std::sync::atomic::Ordering::Relaxed) {
+                    let wait = FIRST_REQUEST_WAIT.min(limits.header_timeout);
+                    if let Ok(ended) = tokio::time::timeout(wait, connection.as_mut()).await {
+                        log_end(ended);
+                        return;
+                    }
+                }
                 connection.as_mut().graceful_shutdown();
                 connection.await
             }
         };
-        if let Err(error) = ended {
-            // Timeouts and clients that vanish end here; each is routine on its own.
-            tracing::debug!(error = %error, "connection ended with an error");
-        }
+        log_end(ended);
+    }
+}
+
+fn log_end(ended: Result<(), hyper::Error>) {
+    if let Err(error) = ended {
+        // Timeouts and clients that vanish end here; each is routine on its own.
+        tracing::debug!(error = %error, "connection ended with an error");
     }
 }
 

@@ -105,6 +105,7 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route(
             "/api/chamados/{system}",
             // The handler caps the body itself, to the limits in force; a second, outer cap

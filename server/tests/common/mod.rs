@@ -60,7 +60,10 @@ pub fn raw_settings(dir: &std::path::Path, database_url: String) -> RawSettings 
         header_timeout: "10".into(),
         body_timeout: "30".into(),
         max_connections: "1024".into(),
+        shutdown_grace: "20".into(),
         log: "warn".into(),
+        log_format: "text".into(),
+        metrics_addr: None,
         public_url: Some("http://portal.test".into()),
         secret: Some("11".repeat(32)),
         // Real challenges, solved by the tests, at a difficulty that keeps them quick.
@@ -169,7 +172,7 @@ impl TestServer {
         settings.leptos.hash_files = false;
         // Diagnosis: `WEBATEND_TEST_LOG=server=trace cargo test …` prints the servers' logs.
         if let Ok(filter) = std::env::var("WEBATEND_TEST_LOG") {
-            server::telemetry::init(tracing_subscriber::EnvFilter::new(filter));
+            server::telemetry::init(tracing_subscriber::EnvFilter::new(filter), false);
         }
         let Portal {
             router,
@@ -183,7 +186,7 @@ impl TestServer {
             desk,
             agents,
         } = startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
-        let delivery = delivery.spawn();
+        let delivery = delivery.spawn(server::services::jobs::Shutdown::never());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
         tokio::spawn(server::web::listener::serve(listener, router, settings.connections, std::future::pending()));

@@ -107,6 +107,8 @@ impl Writer {
     async fn write(&self, batch: Vec<Opening>) {
         let (openings, replies): (Vec<_>, Vec<_>) = batch.into_iter().map(|o| (o.pending, o.reply)).unzip();
         let outcomes = self.write_all(openings).await;
+        let stored = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+        crate::metrics::openings(stored, outcomes.len() - stored);
         // The numbers go out only once the log holding them is flushed (a power cut must
         // not take back a number a citizen was given). The flush runs outside the write
         // turn, while the writer already takes the next batch: that batch's flush covers

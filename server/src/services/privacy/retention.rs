@@ -142,8 +142,8 @@ impl RetentionJob {
         Ok(run)
     }
 
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        crate::services::jobs::every(INTERVAL, "retention", move || {
+    pub fn spawn(self, shutdown: crate::services::jobs::Shutdown) -> tokio::task::JoinHandle<()> {
+        crate::services::jobs::every(INTERVAL, "retention", shutdown, move || {
             let job = self.clone();
             async move {
                 let run = job.run_once(Utc::now()).await?;

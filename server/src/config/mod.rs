@@ -44,9 +44,18 @@ pub struct RawSettings {
     /// open-file limit).
     #[arg(long, env = "WEBATEND_MAX_CONNECTIONS", default_value = "1024")]
     pub max_connections: String,
+    /// Seconds a shutdown (SIGTERM) waits for the requests in progress before cutting them.
+    #[arg(long, env = "WEBATEND_SHUTDOWN_GRACE", default_value = "20")]
+    pub shutdown_grace: String,
     /// Log filter (tracing syntax), e.g. info or server=debug,info.
     #[arg(long, env = "WEBATEND_LOG", default_value = "info")]
     pub log: String,
+    /// Address for Prometheus metrics (`GET /metrics`), e.g. 127.0.0.1:9100 [default: off]
+    #[arg(long, env = "WEBATEND_METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
+    /// Log lines as `text`, or as `json` (one object per line, with the request's id).
+    #[arg(long, env = "WEBATEND_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
     /// Address citizens use to reach the portal, for links in e-mails [default: http://LEPTOS_SITE_ADDR]
     #[arg(long, env = "WEBATEND_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -97,7 +106,7 @@ pub struct RawSettings {
     /// Sender address of the portal's e-mails.
     #[arg(long, env = "WEBATEND_MAIL_FROM", default_value = "noreply@webatendimento.localhost")]
     pub mail_from: String,
-    /// Reverse proxies whose X-Forwarded-For/Forwarded headers name the client, as
+    /// Reverse proxies whose X-Forwarded-For header names the client (Forwarded is never read), as
     /// addresses or networks separated by commas (e.g. 10.0.0.0/8,::1) [default: none]
     #[arg(long, env = "WEBATEND_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
@@ -158,6 +167,8 @@ pub struct ConnectionLimits {
     pub header_timeout: Duration,
     pub body_timeout: Duration,
     pub max_connections: usize,
+    /// How long a shutdown waits for the requests in progress.
+    pub shutdown_grace: Duration,
 }
 
 /// Validated settings.
@@ -167,6 +178,10 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub data_dir: PathBuf,
     pub log: tracing_subscriber::EnvFilter,
+    /// One JSON object per log line instead of text.
+    pub log_json: bool,
+    /// Where Prometheus metrics are served, if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
     /// Without a trailing slash.
     pub public_url: String,
     /// `None`: read or create `data_dir/secret.key` at start-up.
@@ -294,6 +309,36 @@ impl RawSettings {
                 1,
                 1_000_000,
             )?,
+            shutdown_grace: Duration::from_secs(number(
+                "WEBATEND_SHUTDOWN_GRACE (--shutdown-grace)",
+                &self.shutdown_grace,
+                0,
+                600,
+            )?),
+        };
+        let metrics_addr = self
+            .metrics_addr
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                v.parse::<SocketAddr>().map_err(|_| {
+                    ConfigError::new(
+                        "WEBATEND_METRICS_ADDR (--metrics-addr)",
+                        format!("{v:?} is not an address with a port, such as 127.0.0.1:9100"),
+                    )
+                })
+            })
+            .transpose()?;
+        let log_json = match self.log_format.trim() {
+            "text" => false,
+            "json" => true,
+            other => {
+                return Err(ConfigError::new(
+                    "WEBATEND_LOG_FORMAT (--log-format)",
+                    format!("{other:?} is not one of text, json"),
+                ));
+            }
         };
         let mail = match self.smtp_host.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
             None => MailSettings::Files(self.data_dir.join("mail")),
@@ -330,6 +375,8 @@ impl RawSettings {
             database,
             data_dir: self.data_dir.clone(),
             log,
+            log_json,
+            metrics_addr,
             public_url,
             secret,
             limits,
@@ -405,76 +452,4 @@ fn load_leptos_options(path: &std::path::Path) -> Result<LeptosOptions, ConfigEr
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn raw() -> RawSettings {
-        RawSettings {
-            leptos_toml: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")),
-            data_dir: PathBuf::from("data"),
-            db_pool_size: "16".into(),
-            header_timeout: "10".into(),
-            body_timeout: "30".into(),
-            max_connections: "1024".into(),
-            log: "info".into(),
-            captcha_max_number: "100000".into(),
-            captcha_ttl: "900".into(),
-            rate_per_ip: "20".into(),
-            rate_per_cpf: "10".into(),
-            lookup_rate_per_ip: "60".into(),
-            lookup_rate_per_cpf: "20".into(),
-            session_minutes: "30".into(),
-            acceptance_interval: "60".into(),
-            smtp_port: "587".into(),
-            smtp_tls: "starttls".into(),
-            mail_from: "noreply@webatendimento.localhost".into(),
-            ..RawSettings::default()
-        }
-    }
-
-    #[test]
-    fn defaults_to_sqlite_in_the_data_folder() {
-        let s = raw().validate().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.database.kind, DatabaseKind::Sqlite);
-        assert_eq!(s.database.url, "sqlite://data/webatendimento.db");
-        assert_eq!(sqlite_path(&s.database.url), Some(PathBuf::from("data/webatendimento.db")));
-    }
-
-    #[test]
-    fn refuses_unknown_database_scheme_without_echoing_secrets() {
-        let mut r = raw();
-        r.database_url = Some("mysql://user:s3cret@db/x".into());
-        let e = r.validate().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.starts_with("invalid configuration: DATABASE_URL"), "{e}");
-        assert!(!e.contains("s3cret"), "{e}");
-    }
-
-    #[test]
-    fn refuses_bad_site_addr_and_pool_size() {
-        let mut r = raw();
-        r.site_addr = Some("localhost".into());
-        let e = r.validate().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.contains("LEPTOS_SITE_ADDR"), "{e}");
-
-        let mut r = raw();
-        r.db_pool_size = "0".into();
-        let e = r.validate().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.contains("WEBATEND_DB_POOL_SIZE"), "{e}");
-    }
-
-    #[test]
-    fn site_addr_overrides_leptos_toml() {
-        let mut r = raw();
-        r.site_addr = Some("127.0.0.1:4321".into());
-        let s = r.validate().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.leptos.site_addr.port(), 4321);
-    }
-
-    #[test]
-    fn postgres_urls_are_accepted() {
-        let mut r = raw();
-        r.database_url = Some("postgres://postgres@127.0.0.1/webatendimento".into());
-        let s = r.validate().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.database.kind, DatabaseKind::Postgres);
-    }
-}
+mod tests;
