@@ -29,16 +29,10 @@ static RECORDER: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 /// Installs the process's recorder, once; later calls return the same handle.
 pub fn install() -> Option<PrometheusHandle> {
     RECORDER
-        .get_or_init(|| match PrometheusBuilder::new().set_buckets(&BUCKETS).map(PrometheusBuilder::install_recorder) {
-            Ok(Ok(handle)) => Some(handle),
-            Ok(Err(error)) => {
-                tracing::error!(error = %error, "metrics recorder not installed");
-                None
-            }
-            Err(error) => {
-                tracing::error!(error = %error, "metrics recorder not built");
-                None
-            }
+        .get_or_init(|| {
+            let installed =
+                PrometheusBuilder::new().set_buckets(&BUCKETS).and_then(PrometheusBuilder::install_recorder);
+            installed.map_err(|error| tracing::error!(error = %error, "metrics recorder not installed")).ok()
         })
         .clone()
 }

@@ -41,14 +41,14 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     let path = loggable_path(request.uri().path());
     let id = request_id(request.headers());
     // The route as declared (`/faq/{system}`), for the metrics: never the path as typed.
-    let route = request.extensions().get::<MatchedPath>().map_or("(arquivos)", MatchedPath::as_str).to_owned();
+    let route = request.extensions().get::<MatchedPath>().cloned();
     // At error level: enabled whenever anything inside it can be logged.
     let span = tracing::error_span!("request", request_id = %id, %method, path = %path);
     span.in_scope(|| tracing::trace!("request received"));
     let mut response = next.run(request).instrument(span.clone()).await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
-    crate::metrics::request(&route, status, elapsed);
+    crate::metrics::request(route.as_ref().map_or("(arquivos)", MatchedPath::as_str), status, elapsed);
     let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
     span.in_scope(|| {
         if status >= 500 {

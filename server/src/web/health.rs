@@ -7,6 +7,7 @@ use super::AppState;
 use axum::extract::State;
 use http::header::{HeaderName, CACHE_CONTROL};
 use http::StatusCode;
+use std::future::Future;
 use std::time::Duration;
 
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
@@ -23,26 +24,26 @@ pub async fn healthz() -> Answer {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> Answer {
-    match tokio::time::timeout(CHECK_TIMEOUT, state.db.ping()).await {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => {
-            tracing::warn!(error = %error, "readiness: the database does not answer");
-            return answer(StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n");
-        }
-        Err(_) => {
-            tracing::warn!("readiness: the database ping timed out");
-            return answer(StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n");
-        }
+    if !within_time("the database", state.db.ping()).await {
+        return answer(StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n");
     }
-    match tokio::time::timeout(CHECK_TIMEOUT, state.attachments.ready()).await {
-        Ok(Ok(())) => answer(StatusCode::OK, "ok\n"),
+    if !within_time("the file store", state.attachments.ready()).await {
+        return answer(StatusCode::SERVICE_UNAVAILABLE, "storage unavailable\n");
+    }
+    answer(StatusCode::OK, "ok\n")
+}
+
+/// Whether `check` succeeded within [`CHECK_TIMEOUT`]; why not is logged.
+async fn within_time<E: std::fmt::Display>(what: &'static str, check: impl Future<Output = Result<(), E>>) -> bool {
+    match tokio::time::timeout(CHECK_TIMEOUT, check).await {
+        Ok(Ok(())) => true,
         Ok(Err(error)) => {
-            tracing::warn!(error = %error, "readiness: the file store is not usable");
-            answer(StatusCode::SERVICE_UNAVAILABLE, "storage unavailable\n")
+            tracing::warn!(error = %error, "readiness: {what} is not usable");
+            false
         }
         Err(_) => {
-            tracing::warn!("readiness: the file store did not answer in time");
-            answer(StatusCode::SERVICE_UNAVAILABLE, "storage unavailable\n")
+            tracing::warn!("readiness: {what} did not answer in time");
+            false
         }
     }
 }
