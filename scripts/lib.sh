@@ -10,6 +10,8 @@ cd "$ROOT"
 CARGO_LEPTOS_VERSION="0.3.10"
 # Must equal the `wasm-bindgen` crate pinned in Cargo.toml, to the patch.
 WASM_BINDGEN_VERSION="0.2.130"
+# The S3-compatible server the tests keep attachments in (PyPI).
+MOTO_VERSION="5.1.22"
 
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
@@ -101,4 +103,34 @@ ensure_postgres() {
     done
   fi
   echo "note: no PostgreSQL at 127.0.0.1:5432; its tests will be skipped (they fail when CI=true)" >&2
+}
+
+# An S3-compatible server for the tests: moto in server mode, from PyPI, in a virtualenv
+# of its own; started on loopback (unless one already answers there) with the bucket the
+# tests use. Sets WEBATEND_TEST_S3_ENDPOINT, and MOTO_PID when it started one.
+ensure_s3() {
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/webatendimento/moto-${MOTO_VERSION}"
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    log "installing moto ${MOTO_VERSION} from PyPI (an S3-compatible server for the tests; about a minute, once)"
+    command -v python3 >/dev/null || apt_install python3 python3-venv
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "moto[server]==${MOTO_VERSION}"
+  fi
+  local port="${WEBATEND_TEST_S3_PORT:-9321}"
+  local endpoint="http://127.0.0.1:${port}"
+  if ! curl -fs -o /dev/null "$endpoint/moto-api/data.json"; then
+    mkdir -p "$ROOT/target"
+    "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$ROOT/target/moto.log" 2>&1 &
+    MOTO_PID=$!
+    for _ in $(seq 1 100); do
+      curl -fs -o /dev/null "$endpoint/moto-api/data.json" && break
+      sleep 0.2
+    done
+  fi
+  curl -fs -o /dev/null -X PUT "$endpoint/webatendimento-testes" || {
+    echo "error: the S3-compatible server at $endpoint did not start (see target/moto.log)" >&2
+    exit 1
+  }
+  export WEBATEND_TEST_S3_ENDPOINT="$endpoint"
 }

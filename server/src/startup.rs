@@ -1,6 +1,7 @@
 //! Start-up, in order: database connection, migrations, seed data, HTTP router; then
 //! serving until a shutdown signal. Tests call [`prepare`] to get the same router.
 
+use crate::attachments::bucket::Bucket;
 use crate::attachments::store::{AttachmentStore, LocalFolder};
 use crate::captcha::CaptchaIssuer;
 use crate::config::MailSettings;
@@ -9,6 +10,7 @@ use crate::db::{self, migrations::Migrator, WriteGate};
 use crate::mail::compose::Sender;
 use crate::mail::delivery::Delivery;
 use crate::mail::transport::MailTransport;
+use crate::rate_limit::LimitStore;
 use crate::secret::{self, Keys};
 use crate::services::acceptance::AcceptanceJob;
 use crate::services::admin::AdminService;
@@ -29,6 +31,7 @@ use crate::services::opening::{OpeningLimits, Outgoing, RequestParts, RequestSer
 use crate::services::privacy::retention::RetentionJob;
 use crate::services::privacy::PrivacyService;
 use crate::services::queue_counts::QueueCounts;
+use crate::services::reference::Reference;
 use crate::services::reports::ReportService;
 use crate::services::settings::{SettingsService, SettingsStore};
 use crate::services::team_notices::TeamNotices;
@@ -66,6 +69,8 @@ pub struct Portal {
     pub retention: RetentionJob,
     pub desk: Arc<DeskService>,
     pub agents: AgentService,
+    /// Where attachments are kept (the folder or the bucket).
+    pub attachments: Arc<dyn AttachmentStore>,
 }
 
 /// Connects, migrates, seeds and builds the router.
@@ -86,16 +91,26 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let https = settings.public_url.starts_with("https://");
     let sessions = Sessions::new(keys.clone(), limits.session, https);
     let agents = AgentService::new(db.clone(), gate.clone(), keys.clone(), https);
-    let console = Arc::new(ConsoleService::new(db.clone(), gate.clone(), agents.clone()));
+    // This instance's copy of systems, funcionalidades and calendar (the queue's), forgotten
+    // by every administrator's change to them.
+    let reference = Reference::default();
+    let console = Arc::new(ConsoleService::new(db.clone(), gate.clone(), agents.clone(), reference.clone()));
     let portal_settings = SettingsStore::new(db.clone());
     // One writer of spent captchas for lookups and refused openings alike.
     let captchas = Captchas { issuer: captcha, spent: SpentCaptchas::start(db.clone(), gate.clone()) };
     let outgoing =
         Outgoing { sender: sender.clone(), public_url: settings.public_url.clone(), wakeup: mail_wakeup.clone() };
-    let attachment_folder = settings.data_dir.join("attachments");
-    std::fs::create_dir_all(&attachment_folder)
-        .with_context(|| format!("creating the attachments folder {}", attachment_folder.display()))?;
-    let attachments: Arc<dyn AttachmentStore> = Arc::new(LocalFolder::new(attachment_folder));
+    let attachments: Arc<dyn AttachmentStore> = match &settings.storage {
+        Some(bucket) => Arc::new(Bucket::new(bucket).context("configuring the S3 bucket (WEBATEND_S3_*)")?),
+        None => {
+            let folder = settings.data_dir.join("attachments");
+            std::fs::create_dir_all(&folder)
+                .with_context(|| format!("creating the attachments folder {}", folder.display()))?;
+            Arc::new(LocalFolder::new(folder))
+        }
+    };
+    // The per-address and per-CPF limits: in PostgreSQL (shared by every instance) or here.
+    let limit_store = LimitStore::for_database(settings.database.kind, &db, &keys);
     let requests = Arc::new(RequestService::new(RequestParts {
         db: db.clone(),
         gate: gate.clone(),
@@ -105,6 +120,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         settings: portal_settings.clone(),
         attachments: attachments.clone(),
         limits: OpeningLimits { per_ip_per_hour: limits.per_ip_per_hour, per_cpf_per_day: limits.per_cpf_per_day },
+        limit_store: limit_store.clone(),
     }));
     let lookups = Lookups::new(
         db.clone(),
@@ -113,10 +129,12 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         captchas,
         sessions.clone(),
         outgoing.clone(),
-        LookupLimits { per_ip: limits.lookups_per_ip_per_hour, per_cpf: limits.lookups_per_cpf_per_hour },
+        LookupLimits { per_ip: limits.lookups_per_ip_per_hour, per_cpf: limits.lookups_per_cpf_per_hour }
+            .kept_in(&limit_store),
     );
     let follow = Arc::new(FollowService::new(db.clone(), gate.clone(), sessions.clone(), lookups));
-    let complement = Arc::new(ComplementService::new(db.clone(), gate.clone(), follow.clone(), attachments.clone()));
+    let complement =
+        Arc::new(ComplementService::new(db.clone(), gate.clone(), follow.clone(), attachments.clone(), &limit_store));
     let admin = Arc::new(AdminService::new(
         db.clone(),
         gate.clone(),
@@ -124,6 +142,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         sender.clone(),
         settings.public_url.clone(),
         mail_wakeup.clone(),
+        reference,
     ));
     let catalog_admin = Arc::new(CatalogAdminService::new(db.clone(), gate.clone(), admin.clone()));
     let reports = Arc::new(ReportService::new(db.clone(), admin.clone()));
@@ -184,7 +203,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         notices,
         faq_help,
         privacy,
-        attachments,
+        attachments: attachments.clone(),
         trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
         https,
     };
@@ -199,6 +218,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         retention,
         desk,
         agents,
+        attachments,
     })
 }
 

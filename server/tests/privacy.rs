@@ -94,6 +94,7 @@ async fn a_person_is_exported_corrected_and_anonymised(server: &TestServer) {
     let stored_files: Vec<String> =
         attachment::Entity::find().all(&server.db).await.unwrap_or_default().into_iter().map(|a| a.id).collect();
     assert_eq!(stored_files.len(), 1);
+    assert!(server.stored_file(&stored_files[0]).await.is_some(), "the attachment is kept before");
     let other = open_request(server, "529.982.247-25").await;
     let cookie = admin(server).await;
     // The confirmation e-mails reach the mail folder first (their copies must go too).
@@ -197,7 +198,7 @@ async fn a_person_is_exported_corrected_and_anonymised(server: &TestServer) {
     assert!(texts.iter().any(|t| t.contains("52998224725")), "the other person's request is untouched");
     let data = server.data_dir();
     for id in &stored_files {
-        assert!(files_under(&data.join("attachments")).is_empty(), "the attachment {id} is deleted");
+        assert!(server.stored_file(id).await.is_none(), "the attachment {id} is deleted");
     }
     for bytes in files_under(&data.join("attachments")).iter().chain(files_under(&data.join("mail")).iter()) {
         let text = String::from_utf8_lossy(bytes);

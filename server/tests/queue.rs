@@ -4,11 +4,11 @@
 
 mod common;
 
-use common::console::{act, create_agent, hidden, page_as, post_as, sign_in};
+use common::console::{act, admin, create_agent, hidden, page_as, post_as, sign_in};
 use common::opening::{open_request, open_request_as};
 use common::TestServer;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use server::db::entities::{audit_entry, queue_count_delta};
+use server::db::entities::{audit_entry, queue_count_delta, system};
 
 const CPF: &str = "529.982.247-25";
 
@@ -174,11 +174,27 @@ async fn the_queue_filters_counts_and_tells_the_wait() {
     // Waiting longer than the system's target (2 business days unless set): marked.
     let (_, _, marked) = page_as(&server, "/atendimento?ordem=antigas", &cookie).await;
     assert_eq!(marked.matches("além do prazo do sistema").count(), 1, "only the old one: {marked}");
-    server
-        .db
-        .execute_unprepared("UPDATE systems SET wait_target_days = 30 WHERE slug = 'cnes'")
+    // The administrator sets a 30-day target on the system's page; the queue follows at once.
+    let chefe = admin(&server).await;
+    let (_, _, system_page) = page_as(&server, "/admin/sistemas/cnes", &chefe).await;
+    let cnes = system::Entity::find()
+        .filter(system::Column::Slug.eq("cnes"))
+        .one(&server.db)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no cnes"));
+    let csrf = hidden(&system_page, "csrf");
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("acao", "salvar_sistema"),
+        ("nome", cnes.name.as_str()),
+        ("nome_completo", cnes.full_name.as_str()),
+        ("descricao", cnes.description.as_str()),
+        ("ativo", "sim"),
+        ("prazo_espera", "30"),
+    ];
+    let (status, _, _) = post_as(&server, "/admin/sistemas/cnes", &chefe, &fields).await;
+    assert_eq!(status, 303);
     let (_, _, relaxed) = page_as(&server, "/atendimento?ordem=antigas", &cookie).await;
     assert!(!relaxed.contains("além do prazo do sistema"), "within a 30-day target");
     let (_, _, by_uf) = page_as(&server, "/atendimento?uf=AC", &cookie).await;

@@ -85,8 +85,7 @@ async fn opens_a_request_with_everything_that_belongs_to_it(server: &TestServer)
     assert_eq!(files.len(), 1);
     assert_eq!((files[0].file_name.as_str(), files[0].content_type.as_str()), ("tela.png", "image/png"));
     assert_eq!(files[0].id.len(), 32);
-    let kept = std::fs::read(server.data_dir().join("attachments").join(&files[0].id[..2]).join(&files[0].id))
-        .unwrap_or_else(|e| panic!("stored file: {e}"));
+    let kept = server.stored_file(&files[0].id).await.unwrap_or_else(|| panic!("no stored file"));
     assert!(!kept.windows(11).any(|w| w == b"GPSLatitude"), "EXIF location must be stripped");
     assert!(image::load_from_memory(&kept).is_ok(), "stored file is still an image");
 

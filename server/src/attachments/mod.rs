@@ -1,5 +1,6 @@
 //! Files citizens attach to their requests: checked, cleaned and kept through a storage interface.
 
+pub mod bucket;
 pub mod image_check;
 pub mod intake;
 pub mod store;

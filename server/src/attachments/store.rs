@@ -1,6 +1,6 @@
-//! Where attachment bytes live. Behind a trait so an S3-compatible store can replace the
-//! local folder without touching the request code; ids are 128 random bits in hex, the
-//! only handle to a file.
+//! Where attachment bytes live: behind a trait, so that the local folder (the embedded
+//! default, here) and an S3-compatible bucket (`super::bucket`) serve the same request
+//! code; ids are 128 random bits in hex, the only handle to a file.
 
 use crate::durable::{self, Folders};
 use async_trait::async_trait;
@@ -21,7 +21,7 @@ pub fn new_id() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }
 
-fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 

@@ -2,6 +2,10 @@
 //! matching flags) for everything else. A bad setting stops start-up with one line that
 //! names it; nothing runs on a half-understood configuration.
 
+mod storage;
+
+pub use storage::{RawStorage, S3Settings};
+
 use crate::mail::transport::{SmtpSettings, TlsMode};
 use crate::web::client_addr::TrustedProxies;
 use clap::Args;
@@ -69,16 +73,16 @@ pub struct RawSettings {
     /// Seconds a captcha challenge stays valid.
     #[arg(long, env = "WEBATEND_CAPTCHA_TTL", default_value = "900")]
     pub captcha_ttl: String,
-    /// Requests one IP address may open per hour (per instance).
+    /// Requests one IP address may open per hour (all instances on PostgreSQL).
     #[arg(long, env = "WEBATEND_RATE_PER_IP", default_value = "20")]
     pub rate_per_ip: String,
     /// Requests one person (the same CPF and e-mail) may open per 24 hours (all instances).
     #[arg(long, env = "WEBATEND_RATE_PER_CPF", default_value = "10")]
     pub rate_per_cpf: String,
-    /// Lookups (/acompanhar) one IP address may make per hour (per instance).
+    /// Lookups (/acompanhar) one IP address may make per hour (all instances on PostgreSQL).
     #[arg(long, env = "WEBATEND_LOOKUP_RATE_PER_IP", default_value = "60")]
     pub lookup_rate_per_ip: String,
-    /// Failed lookups of one CPF per hour (per instance) before its results are sent by
+    /// Failed lookups of one CPF per hour (all instances on PostgreSQL) before its results are sent by
     /// e-mail instead of shown.
     #[arg(long, env = "WEBATEND_LOOKUP_RATE_PER_CPF", default_value = "20")]
     pub lookup_rate_per_cpf: String,
@@ -110,6 +114,8 @@ pub struct RawSettings {
     /// addresses or networks separated by commas (e.g. 10.0.0.0/8,::1) [default: none]
     #[arg(long, env = "WEBATEND_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    #[command(flatten)]
+    pub storage: RawStorage,
 }
 
 /// A setting that cannot be used, and why. Its `Display` is the one line printed at start-up.
@@ -191,6 +197,8 @@ pub struct Settings {
     pub mail: MailSettings,
     pub mail_from: String,
     pub trusted_proxies: TrustedProxies,
+    /// The bucket of attachments; `None`: `data_dir/attachments`.
+    pub storage: Option<S3Settings>,
 }
 
 impl RawSettings {
@@ -370,6 +378,7 @@ impl RawSettings {
         }
         let trusted_proxies = TrustedProxies::parse(&self.trusted_proxies)
             .map_err(|reason| ConfigError::new("WEBATEND_TRUSTED_PROXIES (--trusted-proxies)", reason))?;
+        let storage = self.storage.validate()?;
         Ok(Settings {
             leptos,
             database,
@@ -384,6 +393,7 @@ impl RawSettings {
             mail,
             mail_from,
             trusted_proxies,
+            storage,
         })
     }
 }

@@ -4,6 +4,7 @@
 //! the calendar of pontos facultativos (`calendar`) and the audit log (`audit`).
 
 use super::agents::{AgentService, Principal};
+use super::reference::Reference;
 use super::refuse;
 use crate::db::WriteGate;
 use crate::mail::compose::Sender;
@@ -25,6 +26,8 @@ pub struct AdminService {
     pub(super) sender: Sender,
     pub(super) public_url: String,
     pub(super) mail_wakeup: Arc<Notify>,
+    /// Told of every change to systems, funcionalidades and the calendar.
+    pub(super) reference: Reference,
 }
 
 impl AdminService {
@@ -35,8 +38,9 @@ impl AdminService {
         sender: Sender,
         public_url: String,
         mail_wakeup: Arc<Notify>,
+        reference: Reference,
     ) -> AdminService {
-        AdminService { db, gate, agents, sender, public_url, mail_wakeup }
+        AdminService { db, gate, agents, sender, public_url, mail_wakeup, reference }
     }
 
     /// The administrator of this session, or the refusal to give.

@@ -17,9 +17,11 @@ use app::domain::email::Email;
 use app::domain::team_notices::{valid_hour, NoticeChoice};
 use base64::Engine;
 use chrono::{Duration, Utc};
+use sea_orm::prelude::DateTimeUtc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -36,6 +38,24 @@ const TOUCH_EVERY: Duration = Duration::minutes(5);
 /// a disabled account and an account whose tries are delayed.
 pub const SIGN_IN_REFUSED: &str = "E-mail ou senha incorretos, ou muitas tentativas seguidas. \
      Confira os dados; se errou várias vezes, aguarde alguns minutos antes de tentar de novo.";
+
+/// One row of a session's reading: the session, its agent, and one system the agent
+/// serves (`None` when none).
+#[derive(FromQueryResult)]
+struct SessionRow {
+    agent_id: i32,
+    csrf: String,
+    created_at: DateTimeUtc,
+    last_seen_at: DateTimeUtc,
+    expires_at: DateTimeUtc,
+    name: String,
+    email: String,
+    level: i16,
+    is_admin: bool,
+    is_data_officer: bool,
+    active: bool,
+    system_id: Option<i32>,
+}
 
 /// The signed-in agent, as every console check sees it.
 #[derive(Clone)]
@@ -235,16 +255,47 @@ impl AgentService {
     pub async fn authenticate(&self, cookie: Option<&str>) -> Result<Option<Principal>, DbErr> {
         let Some(cookie) = cookie.map(str::trim).filter(|c| !c.is_empty() && c.len() <= 64) else { return Ok(None) };
         let hash = token_hash(cookie);
-        let Some(session) = agent_session::Entity::find_by_id(hash.clone()).one(&self.db).await? else {
-            return Ok(None);
-        };
+        // Session, agent and systems served in one reading: every console page starts here.
+        let rows = agent_session::Entity::find_by_id(hash.clone())
+            .select_only()
+            .columns([
+                agent_session::Column::AgentId,
+                agent_session::Column::Csrf,
+                agent_session::Column::CreatedAt,
+                agent_session::Column::LastSeenAt,
+                agent_session::Column::ExpiresAt,
+            ])
+            .columns([
+                agent::Column::Name,
+                agent::Column::Email,
+                agent::Column::Level,
+                agent::Column::IsAdmin,
+                agent::Column::IsDataOfficer,
+                agent::Column::Active,
+            ])
+            .column(agent_system::Column::SystemId)
+            .join(
+                JoinType::InnerJoin,
+                agent_session::Entity::belongs_to(agent::Entity)
+                    .from(agent_session::Column::AgentId)
+                    .to(agent::Column::Id)
+                    .into(),
+            )
+            .join_rev(
+                JoinType::LeftJoin,
+                agent_system::Entity::belongs_to(agent::Entity)
+                    .from(agent_system::Column::AgentId)
+                    .to(agent::Column::Id)
+                    .into(),
+            )
+            .into_model::<SessionRow>()
+            .all(&self.db)
+            .await?;
+        let Some(session) = rows.first().filter(|row| row.active) else { return Ok(None) };
         let now = Utc::now();
         if session.expires_at <= now || session.created_at + ABSOLUTE_TIMEOUT <= now {
             return Ok(None);
         }
-        let Some(agent) = agent::Entity::find_by_id(session.agent_id).one(&self.db).await?.filter(|a| a.active) else {
-            return Ok(None);
-        };
         if now - session.last_seen_at > TOUCH_EVERY {
             let _turn = self.gate.enter().await;
             agent_session::Entity::update_many()
@@ -257,22 +308,16 @@ impl AgentService {
                 .exec(&self.db)
                 .await?;
         }
-        let systems = agent_system::Entity::find()
-            .filter(agent_system::Column::AgentId.eq(agent.id))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|row| row.system_id)
-            .collect();
+        let systems = rows.iter().filter_map(|row| row.system_id).collect();
         Ok(Some(Principal {
-            id: agent.id,
-            name: agent.name,
-            email: agent.email,
-            level: agent.level,
-            is_admin: agent.is_admin,
-            is_data_officer: agent.is_data_officer,
+            id: session.agent_id,
+            name: session.name.clone(),
+            email: session.email.clone(),
+            level: session.level,
+            is_admin: session.is_admin,
+            is_data_officer: session.is_data_officer,
             systems,
-            csrf: session.csrf,
+            csrf: session.csrf.clone(),
             session_hash: hash,
         }))
     }

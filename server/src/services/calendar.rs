@@ -86,6 +86,7 @@ impl AdminService {
         };
         audit::record(&txn, &Actor { agent_id: Some(by.id), ip: client }, action::CALENDAR, None, &detail, now).await?;
         txn.commit().await?;
+        self.reference.forget();
         Ok(())
     }
 

@@ -121,6 +121,7 @@ impl CatalogAdminService {
         let actor = Actor { agent_id: Some(by.id), ip: client };
         audit::record(&txn, &actor, action::CATALOG, None, &format!("criou o sistema {slug_text}"), now).await?;
         txn.commit().await?;
+        self.admin.reference.forget();
         Ok(slug_text)
     }
 
@@ -154,6 +155,7 @@ impl CatalogAdminService {
         let actor = Actor { agent_id: Some(by.id), ip: client };
         audit::record(&txn, &actor, action::CATALOG, None, &format!("{}: {detail}", sys.slug), now).await?;
         txn.commit().await?;
+        self.admin.reference.forget();
         Ok(())
     }
 

@@ -12,7 +12,7 @@ use crate::attachments::store::AttachmentStore;
 use crate::attachments::Upload;
 use crate::db::entities::{attachment, request, request_event};
 use crate::db::WriteGate;
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::{LimitStore, Limiter};
 use crate::refusal::Refusal;
 use app::api::follow::{COMPLEMENT_FILES, COMPLEMENT_TEXT};
 use app::domain::citizen_text::check_complement;
@@ -26,7 +26,6 @@ use sea_orm::{
 };
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// Complements one request may receive in 24 hours: enough for a conversation, not a flood.
 pub const PER_REQUEST_PER_DAY: u64 = 10;
@@ -48,7 +47,7 @@ pub struct ComplementService {
     gate: WriteGate,
     follow: Arc<FollowService>,
     attachments: Arc<dyn AttachmentStore>,
-    per_ip: RateLimiter,
+    per_ip: Limiter,
 }
 
 impl ComplementService {
@@ -57,8 +56,9 @@ impl ComplementService {
         gate: WriteGate,
         follow: Arc<FollowService>,
         attachments: Arc<dyn AttachmentStore>,
+        limit_store: &LimitStore,
     ) -> ComplementService {
-        let per_ip = RateLimiter::new(PER_ADDRESS_PER_HOUR, std::time::Duration::from_secs(3_600));
+        let per_ip = limit_store.limiter("complemento", PER_ADDRESS_PER_HOUR, std::time::Duration::from_secs(3_600));
         ComplementService { db, gate, follow, attachments, per_ip }
     }
 
@@ -77,7 +77,7 @@ impl ComplementService {
         complement: Complement,
         client: IpAddr,
     ) -> Result<(), Refusal> {
-        if !self.per_ip.allow(client, Instant::now()) {
+        if !self.per_ip.allow_address(client).await? {
             tracing::info!(%client, "complement: per-address limit reached");
             return Err(Refusal::Limited(ADDRESS_LIMIT.to_owned()));
         }

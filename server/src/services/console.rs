@@ -7,6 +7,7 @@ use super::agents::{AgentService, Principal};
 use super::audit::{self, action, Actor};
 use super::follow_up::standing_of;
 use super::queue::{self, OPEN};
+use super::reference::Reference;
 use super::refuse;
 use crate::attachments::AttachedFile;
 use crate::db::entities::{
@@ -36,11 +37,12 @@ pub struct ConsoleService {
     db: DatabaseConnection,
     gate: WriteGate,
     agents: AgentService,
+    reference: Reference,
 }
 
 impl ConsoleService {
-    pub fn new(db: DatabaseConnection, gate: WriteGate, agents: AgentService) -> ConsoleService {
-        ConsoleService { db, gate, agents }
+    pub fn new(db: DatabaseConnection, gate: WriteGate, agents: AgentService, reference: Reference) -> ConsoleService {
+        ConsoleService { db, gate, agents, reference }
     }
 
     pub fn agents(&self) -> &AgentService {
@@ -252,7 +254,10 @@ impl ConsoleDesk for ConsoleService {
         client: Option<std::net::IpAddr>,
     ) -> Result<Queue, AppError> {
         let principal = self.principal(session).await?;
-        queue::load(&self.db, &self.gate, &principal, filter, client).await.map_err(refuse("loading the queue"))
+        let reference = self.reference.get(&self.db).await.map_err(refuse("reading the systems and calendar"))?;
+        queue::load(&self.db, &self.gate, &reference, &principal, filter, client)
+            .await
+            .map_err(refuse("loading the queue"))
     }
 
     async fn profile(&self, session: Option<&str>) -> Result<Profile, AppError> {

@@ -1,7 +1,7 @@
 //! Forgetting what no longer protects anything: spent captchas past their expiry (an
-//! expired challenge is refused anyway, so its record cannot matter) and sign-in
-//! throttle rows that hold nobody back. Both are plain conditional deletes, so two
-//! instances running this at once do no harm.
+//! expired challenge is refused anyway, so its record cannot matter), sign-in throttle
+//! rows that hold nobody back, and the shared limits' windows no limit looks at. All are
+//! plain conditional deletes, so two instances running this at once do no harm.
 
 use super::sign_in_throttle::SignInThrottle;
 use crate::db::WriteGate;
@@ -9,6 +9,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use std::time::Duration;
+
+/// The longest window of any per-address or per-CPF limit (an hour).
+const LONGEST_LIMIT_WINDOW: Duration = Duration::from_secs(3_600);
 
 /// How often the job runs.
 pub const INTERVAL: Duration = Duration::from_secs(600);
@@ -25,6 +28,8 @@ pub struct Housekeeping {
 pub struct Purged {
     pub captchas: u64,
     pub throttles: u64,
+    /// Windows of the per-address and per-CPF limits (`rate_hits`).
+    pub limits: u64,
 }
 
 impl Housekeeping {
@@ -42,7 +47,11 @@ impl Housekeeping {
             self.db.execute(self.db.get_database_backend().build(&expired)).await?.rows_affected()
         };
         let throttles = self.throttle.purge(now).await?;
-        Ok(Purged { captchas, throttles })
+        let limits = {
+            let _turn = self.gate.enter().await;
+            crate::rate_limit::shared::purge(&self.db, LONGEST_LIMIT_WINDOW, now).await?
+        };
+        Ok(Purged { captchas, throttles, limits })
     }
 
     pub fn spawn(self, shutdown: crate::services::jobs::Shutdown) -> tokio::task::JoinHandle<()> {
@@ -51,7 +60,10 @@ impl Housekeeping {
             async move {
                 let purged = job.run_once(Utc::now()).await?;
                 Ok((purged != Purged::default()).then(|| {
-                    format!("{} expired captchas and {} sign-in throttles forgotten", purged.captchas, purged.throttles)
+                    format!(
+                        "{} expired captchas, {} sign-in throttles and {} limit windows forgotten",
+                        purged.captchas, purged.throttles, purged.limits
+                    )
                 }))
             }
         })

@@ -11,7 +11,7 @@ use crate::db::entities::{outbox_message, request, system};
 use crate::db::WriteGate;
 use crate::mail::access_link::{access_link, AccessLink};
 use crate::mail::compose::ComposeError;
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::{LimitStore, Limiter};
 use crate::secret::{Keys, Purpose};
 use crate::session::{Scope, Sessions};
 use crate::spent_captchas::{Captchas, SpentCaptchas};
@@ -24,7 +24,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TOO_MANY_FROM_HERE: &str =
     "Muitas consultas feitas a partir desta conexão. Aguarde alguns minutos e tente novamente.";
@@ -50,6 +50,22 @@ pub struct LookupLimits {
     pub per_cpf: u32,
 }
 
+/// The lookups' two limits, kept where the [`LimitStore`] keeps limits.
+pub struct LookupLimiters {
+    per_ip: Limiter,
+    failed_per_cpf: Limiter,
+}
+
+impl LookupLimits {
+    pub fn kept_in(self, store: &LimitStore) -> LookupLimiters {
+        let hour = Duration::from_secs(3_600);
+        LookupLimiters {
+            per_ip: store.limiter("consulta", self.per_ip, hour),
+            failed_per_cpf: store.limiter("consulta_cpf", self.per_cpf, hour),
+        }
+    }
+}
+
 pub struct Lookups {
     db: DatabaseConnection,
     keys: Keys,
@@ -57,8 +73,8 @@ pub struct Lookups {
     sessions: Sessions,
     spent: SpentCaptchas,
     access: AccessMail,
-    per_ip: RateLimiter<IpAddr>,
-    failed_per_cpf: RateLimiter<String>,
+    per_ip: Limiter,
+    failed_per_cpf: Limiter,
 }
 
 /// Why an access e-mail could not be queued.
@@ -87,9 +103,8 @@ impl Lookups {
         captchas: Captchas,
         sessions: Sessions,
         mail: Outgoing,
-        limits: LookupLimits,
+        limits: LookupLimiters,
     ) -> Lookups {
-        let hour = Duration::from_secs(3_600);
         Lookups {
             access: AccessMail { db: db.clone(), gate, sessions: sessions.clone(), mail },
             db,
@@ -97,8 +112,8 @@ impl Lookups {
             captcha: captchas.issuer,
             sessions,
             spent: captchas.spent,
-            per_ip: RateLimiter::new(limits.per_ip, hour),
-            failed_per_cpf: RateLimiter::new(limits.per_cpf, hour),
+            per_ip: limits.per_ip,
+            failed_per_cpf: limits.failed_per_cpf,
         }
     }
 
@@ -167,7 +182,7 @@ impl Lookups {
             return Ok(LookupAnswer { outcome: LookupOutcome::Invalid { errors }, set_cookie: None });
         };
         if let Some(ip) = client {
-            if !self.per_ip.allow(ip, Instant::now()) {
+            if !self.per_ip.allow_address(ip).await? {
                 return Ok(refused(TOO_MANY_FROM_HERE));
             }
         }
@@ -185,9 +200,9 @@ impl Lookups {
         // limiter keeps a keyed hash, never the CPF.
         let cpf_key = self.keys.sign(Purpose::LimitKey, cpf.digits().as_bytes());
         // Also when the limiter is too full to track this CPF (see `RateLimiter::exceeded`).
-        let held_back = self.failed_per_cpf.exceeded(&cpf_key, Instant::now());
+        let held_back = self.failed_per_cpf.exceeded(&cpf_key).await?;
         if found.is_none() {
-            self.failed_per_cpf.record(cpf_key, Instant::now());
+            self.failed_per_cpf.record(&cpf_key).await?;
         }
         match (found, held_back) {
             (Some(row), false) => {

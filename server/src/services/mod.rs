@@ -21,6 +21,7 @@ pub mod opening;
 pub mod privacy;
 pub mod queue;
 pub mod queue_counts;
+pub mod reference;
 pub mod reports;
 pub mod settings;
 pub mod sign_in_throttle;

@@ -3,15 +3,18 @@
 //! each has waited. It shows no personal data and is not audited, except a search by a
 //! full CPF, which is.
 //!
-//! Each page costs a handful of indexed reads whatever the queue holds: the counts come
-//! from `queue_counts` (see [`super::queue_counts`]), a filtered total is counted only up
-//! to [`COUNT_CAP`], and the page's ids are cut from an index before its rows are read.
+//! Each page costs three indexed reads whatever the queue holds: the counts come from
+//! `queue_counts` (see [`super::queue_counts`]), a filtered total is counted only up to
+//! [`COUNT_CAP`], and the page's rows are read by ids cut from an index. Systems,
+//! funcionalidades and the calendar come from this instance's copy
+//! ([`super::reference`]).
 
 use super::agents::Principal;
 use super::audit::{self, action, Actor};
 use super::opening::people::mailbox;
-use super::{load_calendar, queue_counts};
-use crate::db::entities::{agent, funcionalidade, request, system};
+use super::queue_counts;
+use super::reference::Snapshot;
+use crate::db::entities::{agent, request, system};
 use crate::db::WriteGate;
 use app::api::console::{Choice, Queue, QueueFilter, QueueRow, ALL_STATUSES, MINE_OR_FREE};
 use app::domain::brasilia::{self, date_time as brasilia_date_time, midnight as brasilia_midnight};
@@ -20,10 +23,11 @@ use app::domain::lifecycle::Status;
 use app::domain::queue_search::QueueSearch;
 use app::domain::uf::Uf;
 use chrono::Utc;
+use sea_orm::prelude::DateTimeUtc;
 use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use std::collections::HashMap;
 
@@ -51,9 +55,22 @@ pub fn waited_since(calendar: &Calendar, today: Date, days: u32) -> Date {
 }
 
 /// The systems `principal` works on (all for an administrator), in display order.
-async fn systems_of(db: &DatabaseConnection, principal: &Principal) -> Result<Vec<system::Model>, DbErr> {
-    let all = system::Entity::find().order_by_asc(system::Column::Position).all(db).await?;
-    Ok(all.into_iter().filter(|s| principal.is_admin || principal.systems.contains(&s.id)).collect())
+fn systems_of<'a>(reference: &'a Snapshot, principal: &Principal) -> Vec<&'a system::Model> {
+    reference.systems.iter().filter(|s| principal.is_admin || principal.systems.contains(&s.id)).collect()
+}
+
+/// What a queue row shows of a request, with the name of the agent holding it.
+#[derive(FromQueryResult)]
+struct PageRow {
+    id: i32,
+    number: String,
+    system_id: i32,
+    funcionalidade_id: i32,
+    status: String,
+    level: i16,
+    uf: String,
+    updated_at: DateTimeUtc,
+    holder: Option<String>,
 }
 
 /// The requests whose indexed text holds every term of `search` at the start of a word,
@@ -105,12 +122,13 @@ async fn capped_count(db: &DatabaseConnection, condition: Condition) -> Result<u
 pub async fn load(
     db: &DatabaseConnection,
     gate: &WriteGate,
+    reference: &Snapshot,
     principal: &Principal,
     filter: &QueueFilter,
     client: Option<std::net::IpAddr>,
 ) -> Result<Queue, DbErr> {
     let filter = &filter.effective(principal.is_admin);
-    let systems = systems_of(db, principal).await?;
+    let systems = systems_of(reference, principal);
     let chosen: Vec<i32> =
         systems.iter().filter(|s| filter.system.as_deref().is_none_or(|slug| slug == s.slug)).map(|s| s.id).collect();
     let level = if principal.is_admin { filter.level.filter(|l| (1..=3).contains(l)) } else { Some(principal.level) };
@@ -157,11 +175,11 @@ pub async fn load(
         matching = matching.add(holder);
         narrowed = true;
     }
-    let calendar = load_calendar(db).await?;
+    let calendar = &reference.calendar;
     let now = Utc::now();
     let today = brasilia::date_of(now);
     if let Some(days) = filter.min_days.filter(|d| *d > 0 && *d <= 365) {
-        if let Some(before) = brasilia_midnight(waited_since(&calendar, today, days).plus_days(1)) {
+        if let Some(before) = brasilia_midnight(waited_since(calendar, today, days).plus_days(1)) {
             matching = matching.add(request::Column::UpdatedAt.lt(before));
             narrowed = true;
         }
@@ -200,37 +218,41 @@ pub async fn load(
     } else {
         query.order_by_desc(request::Column::UpdatedAt).order_by_desc(request::Column::Id)
     };
-    // Ids first (ordered and cut from the index alone), then the 50 rows: sorting whole
-    // rows would read every matching row from the table.
-    let ids: Vec<i32> = query
+    // The page's ids are ordered and cut from the index alone (sorting whole rows would
+    // read every matching row), then its 50 rows are read by id, in the same statement.
+    let ids = query
         .select_only()
         .column(request::Column::Id)
         .offset(u64::from((page - 1) * PAGE_SIZE))
         .limit(u64::from(PAGE_SIZE))
-        .into_tuple()
+        .into_query();
+    let mut rows = request::Entity::find()
+        .select_only()
+        .columns([
+            request::Column::Id,
+            request::Column::Number,
+            request::Column::SystemId,
+            request::Column::FuncionalidadeId,
+            request::Column::Status,
+            request::Column::Level,
+            request::Column::Uf,
+            request::Column::UpdatedAt,
+        ])
+        .column_as(agent::Column::Name, "holder")
+        .join(
+            JoinType::LeftJoin,
+            request::Entity::belongs_to(agent::Entity).from(request::Column::AssigneeId).to(agent::Column::Id).into(),
+        )
+        .filter(Expr::col((request::Entity, request::Column::Id)).in_subquery(ids))
+        .into_model::<PageRow>()
         .all(db)
         .await?;
-    let mut rows = request::Entity::find().filter(request::Column::Id.is_in(ids.clone())).all(db).await?;
-    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
-
-    let funcionalidades = funcionalidade::Entity::find()
-        .filter(funcionalidade::Column::SystemId.is_in(systems.iter().map(|s| s.id)))
-        .order_by_asc(funcionalidade::Column::SystemId)
-        .order_by_asc(funcionalidade::Column::Position)
-        .all(db)
-        .await?;
-    let holder_ids: Vec<i32> = rows.iter().filter_map(|r| r.assignee_id).collect();
-    let holders: HashMap<i32, String> = if holder_ids.is_empty() {
-        HashMap::new()
-    } else {
-        agent::Entity::find()
-            .filter(agent::Column::Id.is_in(holder_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.name))
-            .collect()
-    };
+    rows.sort_by_key(|row| (row.updated_at, row.id));
+    if !filter.oldest_first() {
+        rows.reverse();
+    }
+    let funcionalidades: Vec<_> =
+        reference.funcionalidades.iter().filter(|f| systems.iter().any(|s| s.id == f.system_id)).collect();
     let system_names: HashMap<i32, &str> = systems.iter().map(|s| (s.id, s.name.as_str())).collect();
     let targets: HashMap<i32, u32> =
         systems.iter().map(|s| (s.id, u32::try_from(s.wait_target_days).unwrap_or(0))).collect();
@@ -251,7 +273,7 @@ pub async fn load(
                 uf: row.uf,
                 status: Status::from_code(&row.status).unwrap_or(Status::Recebido),
                 level: row.level,
-                holder: row.assignee_id.and_then(|id| holders.get(&id).cloned()),
+                holder: row.holder,
                 last_activity: brasilia_date_time(row.updated_at),
                 number: row.number,
             }
@@ -279,7 +301,7 @@ pub async fn load(
                 },
             })
             .collect(),
-        systems: systems.into_iter().map(|s| Choice { value: s.slug, label: s.name }).collect(),
+        systems: systems.into_iter().map(|s| Choice { value: s.slug.clone(), label: s.name.clone() }).collect(),
     })
 }
 

@@ -7,7 +7,8 @@ pub mod follow;
 pub mod opening;
 pub mod smtp;
 
-use server::config::{DatabaseKind, RawSettings, Settings};
+use server::attachments::store::AttachmentStore;
+use server::config::{DatabaseKind, RawSettings, RawStorage, Settings};
 use server::startup::{self, Portal};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,6 +47,8 @@ pub struct TestServer {
     pub team_notices: server::services::team_notices::TeamNotices,
     /// The retention job, likewise run by tests.
     pub retention: server::services::privacy::retention::RetentionJob,
+    /// Where the server keeps attachments (its folder, or its bucket's folder).
+    pub attachments: std::sync::Arc<dyn AttachmentStore>,
     _dir: tempfile::TempDir,
 }
 
@@ -82,6 +85,24 @@ pub fn raw_settings(dir: &std::path::Path, database_url: String) -> RawSettings 
         smtp_password: None,
         mail_from: "noreply@portal.test".into(),
         trusted_proxies: String::new(),
+        storage: test_bucket(),
+    }
+}
+
+/// With `WEBATEND_TEST_S3_ENDPOINT` set (`scripts/test` starts an S3-compatible server
+/// and sets it for a second run of the tests that keep files), every test server keeps
+/// its attachments in the bucket `webatendimento-testes`, under a folder of its own;
+/// otherwise in its data folder.
+fn test_bucket() -> RawStorage {
+    let Ok(endpoint) = std::env::var("WEBATEND_TEST_S3_ENDPOINT") else { return RawStorage::default() };
+    RawStorage {
+        s3_bucket: Some("webatendimento-testes".into()),
+        s3_endpoint: Some(endpoint),
+        s3_region: "us-east-1".into(),
+        s3_access_key_id: Some("teste".into()),
+        s3_secret_access_key: Some("teste".into()),
+        s3_path_style: "true".into(),
+        s3_prefix: format!("t{}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), rand_suffix()),
     }
 }
 
@@ -152,8 +173,15 @@ impl TestServer {
     /// A server on an existing database that `finish` leaves in place (several
     /// instances sharing one PostgreSQL database).
     pub async fn on_database(url: String) -> TestServer {
+        Self::on_database_with(url, |_| ()).await
+    }
+
+    /// The same, with adjusted settings.
+    pub async fn on_database_with(url: String, adjust: impl FnOnce(&mut RawSettings)) -> TestServer {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-        let settings = raw_settings(dir.path(), url).validate().unwrap_or_else(|e| panic!("{e}"));
+        let mut raw = raw_settings(dir.path(), url);
+        adjust(&mut raw);
+        let settings = raw.validate().unwrap_or_else(|e| panic!("{e}"));
         Self::start_with(dir, settings, None).await
     }
 
@@ -185,6 +213,7 @@ impl TestServer {
             retention,
             desk,
             agents,
+            attachments,
         } = startup::prepare(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
         let delivery = delivery.spawn(server::services::jobs::Shutdown::never());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
@@ -212,7 +241,17 @@ impl TestServer {
             queue_counts,
             team_notices,
             retention,
+            attachments,
             _dir: dir,
+        }
+    }
+
+    /// The bytes kept for attachment `id`, or `None` when there are none.
+    pub async fn stored_file(&self, id: &str) -> Option<Vec<u8>> {
+        match self.attachments.get(id).await {
+            Ok(bytes) => Some(bytes),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => panic!("reading attachment {id}: {error}"),
         }
     }
 

@@ -27,7 +27,7 @@ use crate::captcha::{CaptchaIssuer, Verified};
 use crate::db::entities::{funcionalidade, system};
 use crate::db::WriteGate;
 use crate::mail::compose::{ComposeError, Sender};
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::{LimitStore, Limiter};
 use crate::secret::{constant_time_eq, Keys, Purpose};
 use crate::spent_captchas::{Captchas, SpentCaptchas};
 use app::api::request::{FuncionalidadeOption, RequestFormInfo};
@@ -126,6 +126,8 @@ pub struct RequestParts {
     pub settings: Arc<SettingsStore>,
     pub attachments: Arc<dyn AttachmentStore>,
     pub limits: OpeningLimits,
+    /// Where the per-address limit is kept.
+    pub limit_store: LimitStore,
 }
 
 pub struct RequestService {
@@ -139,12 +141,12 @@ pub struct RequestService {
     openings: Openings,
     spent: SpentCaptchas,
     attachments: Arc<dyn AttachmentStore>,
-    per_ip: RateLimiter,
+    per_ip: Limiter,
 }
 
 impl RequestService {
     pub fn new(parts: RequestParts) -> RequestService {
-        let RequestParts { db, gate, captchas, keys, mail, settings, attachments, limits } = parts;
+        let RequestParts { db, gate, captchas, keys, mail, settings, attachments, limits, limit_store } = parts;
         let per_cpf_per_day = limits.per_cpf_per_day;
         let Captchas { issuer: captcha, spent } = captchas;
         let Outgoing { sender, public_url, wakeup: mail_wakeup } = mail;
@@ -156,7 +158,7 @@ impl RequestService {
             per_cpf_per_day,
             mail_wakeup,
         });
-        let per_ip = RateLimiter::new(limits.per_ip_per_hour, std::time::Duration::from_secs(3_600));
+        let per_ip = limit_store.limiter("abertura", limits.per_ip_per_hour, std::time::Duration::from_secs(3_600));
         RequestService {
             db,
             captcha,

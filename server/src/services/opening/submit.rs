@@ -14,7 +14,6 @@ use crate::captcha::Verified;
 use crate::refusal::{FieldProblem, Refusal};
 use app::domain::request_form::{self, is_idempotency_key, Draft, Field, ValidDraft};
 use std::net::IpAddr;
-use std::time::Instant;
 
 /// What the request form carried, as the handler read it from the body.
 #[derive(Default)]
@@ -46,7 +45,7 @@ impl RequestService {
     /// Opens a request from what the form of `form`'s system posted from `client`, or
     /// says why not.
     pub async fn submit(&self, form: &FormSystem, posted: Posted, client: IpAddr) -> Result<Opened, Refusal> {
-        if !self.per_ip.allow(client, Instant::now()) {
+        if !self.per_ip.allow_address(client).await? {
             tracing::info!(%client, "request form: per-IP limit reached");
             return Err(Refusal::Limited(ADDRESS_LIMIT.to_owned()));
         }

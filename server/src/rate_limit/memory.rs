@@ -1,8 +1,6 @@
-//! Rate limits kept in memory: a sliding log of recent attempts per key (a client
-//! address for opening and looking up requests; a keyed hash of the CPF for failed
-//! lookups).
-//! They are per instance (a second instance has its own); the per-CPF limit on opening,
-//! which matters more, is counted in the database and holds across instances.
+//! Limits kept in this process's memory: a sliding log of recent attempts per key. Right
+//! for one instance (the embedded default, SQLite); with several instances on PostgreSQL
+//! the limits are kept in the database instead (`super::shared`).
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
