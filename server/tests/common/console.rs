@@ -140,7 +140,7 @@ pub async fn act(server: &TestServer, number: &str, cookie: &str, fields: &[(&st
     post_as(server, &path, cookie, &all).await
 }
 
-const ADMIN_PASSWORD: &str = "frase longa do administrador";
+pub const ADMIN_PASSWORD: &str = "frase longa do administrador";
 
 /// Creates the administrator "Chefe do Suporte" (as `server create-admin` does) and signs
 /// in; returns the session cookie pair.

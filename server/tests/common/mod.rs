@@ -5,6 +5,7 @@
 pub mod console;
 pub mod follow;
 pub mod opening;
+pub mod process;
 pub mod smtp;
 
 use server::attachments::store::AttachmentStore;
