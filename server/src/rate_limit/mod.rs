@@ -28,11 +28,6 @@ impl LimitStore {
         LimitStore { shared: (kind == DatabaseKind::Postgres).then(|| (db.clone(), keys.clone())) }
     }
 
-    /// In this process only.
-    pub fn in_memory() -> LimitStore {
-        LimitStore { shared: None }
-    }
-
     /// At most `limit` attempts per key in any `window`; `scope` keeps the counts of
     /// different limits apart.
     pub fn limiter(&self, scope: &'static str, limit: u32, window: Duration) -> Limiter {

@@ -230,15 +230,12 @@ pub async fn load(
     // [`COUNT_CAP`] match, walking the queue's order and checking each row finds a page
     // sooner (0.5 ms). Likewise a search that matches many. PostgreSQL chooses well alone.
     let sqlite = db.get_database_backend() == DatabaseBackend::Sqlite;
-    let many = more || total > COUNT_CAP;
-    if sqlite && many && every_system && level.is_none() {
-        matching = scope.clone().add(chosen_filters(true)).add(others.clone());
+    let walk = sqlite && (more || total > COUNT_CAP) && every_system && level.is_none();
+    if walk || (more && search.is_some()) {
+        matching = scope.add(chosen_filters(walk)).add(others);
         if let Some(search) = &search {
-            matching = matching.add(matching_search(db.get_database_backend(), search, true));
+            matching = matching.add(matching_search(db.get_database_backend(), search, more));
         }
-    } else if let Some(search) = search.as_ref().filter(|_| more) {
-        matching =
-            scope.add(chosen_filters(false)).add(others).add(matching_search(db.get_database_backend(), search, true));
     }
     let mut query = request::Entity::find().filter(matching);
     query = if filter.oldest_first() {
