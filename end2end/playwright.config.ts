@@ -1,8 +1,20 @@
 // Browser tests against the real server binary (built by `cargo leptos build`), on a
-// fresh SQLite database, in Debian's Chromium. No browser is downloaded.
+// fresh SQLite database, in Debian's Chromium. No browser is downloaded. Under
+// scripts/cluster, two instances on PostgreSQL behind nginx, which listens on `port`.
 import { defineConfig } from "@playwright/test";
 // Importing it also fixes E2E_DATA_DIR once for the runner and its workers.
-import { port, root, serverBin, serverEnv } from "./server-env";
+import { instancePorts, port, root, serverBin, serverEnv } from "./server-env";
+
+const instance = (listen: number) => ({
+  command: serverBin,
+  cwd: root,
+  url: `http://127.0.0.1:${listen}/healthz`,
+  reuseExistingServer: false,
+  timeout: 120_000,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+  env: { ...serverEnv, LEPTOS_SITE_ADDR: `127.0.0.1:${listen}` },
+});
 
 export default defineConfig({
   testDir: "./tests",
@@ -32,14 +44,5 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: serverBin,
-    cwd: root,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: serverEnv,
-  },
+  webServer: instancePorts.length > 0 ? instancePorts.map(instance) : instance(port),
 });

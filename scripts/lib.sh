@@ -134,3 +134,12 @@ ensure_s3() {
   }
   export WEBATEND_TEST_S3_ENDPOINT="$endpoint"
 }
+
+# nginx for the cluster test and scripts/cluster: Debian's package. Its own service is not
+# used (the tests start theirs on loopback with their own configuration). Sets NGINX.
+ensure_nginx() {
+  NGINX="${WEBATEND_TEST_NGINX:-/usr/sbin/nginx}"
+  [ -x "$NGINX" ] || apt_install nginx
+  [ -x "$NGINX" ] || { echo "error: no nginx at $NGINX" >&2; exit 1; }
+  export WEBATEND_TEST_NGINX="$NGINX"
+}

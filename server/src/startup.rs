@@ -21,7 +21,7 @@ use crate::services::complement::ComplementService;
 use crate::services::console::ConsoleService;
 use crate::services::desk::DeskService;
 use crate::services::faq_help::FaqHelpService;
-use crate::services::follow_up::FollowService;
+use crate::services::follow_up::{Copies, FollowService};
 use crate::services::housekeeping::Housekeeping;
 use crate::services::jobs::Shutdown;
 use crate::services::logos::LogoService;
@@ -91,8 +91,8 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
     let https = settings.public_url.starts_with("https://");
     let sessions = Sessions::new(keys.clone(), limits.session, https);
     let agents = AgentService::new(db.clone(), gate.clone(), keys.clone(), https);
-    // This instance's copy of systems, funcionalidades and calendar (the queue's), forgotten
-    // by every administrator's change to them.
+    // This instance's copy of systems, funcionalidades and calendar (the queue's and the
+    // history page's), forgotten by every administrator's change to them.
     let reference = Reference::default();
     let console = Arc::new(ConsoleService::new(db.clone(), gate.clone(), agents.clone(), reference.clone()));
     let portal_settings = SettingsStore::new(db.clone());
@@ -132,7 +132,8 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Portal> {
         LookupLimits { per_ip: limits.lookups_per_ip_per_hour, per_cpf: limits.lookups_per_cpf_per_hour }
             .kept_in(&limit_store),
     );
-    let follow = Arc::new(FollowService::new(db.clone(), gate.clone(), sessions.clone(), lookups));
+    let copies = Copies { reference: reference.clone(), settings: portal_settings.clone() };
+    let follow = Arc::new(FollowService::new(db.clone(), gate.clone(), sessions.clone(), lookups, copies));
     let complement =
         Arc::new(ComplementService::new(db.clone(), gate.clone(), follow.clone(), attachments.clone(), &limit_store));
     let admin = Arc::new(AdminService::new(

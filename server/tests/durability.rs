@@ -9,106 +9,19 @@
 
 mod common;
 
-use app::api::request::SubmitOutcome;
-use common::opening::{fields_for, form, funcionalidade_id_in, mail_text, png, solved_captcha_at};
+use common::burst::{Burst, Stop};
+use common::opening::{fields_for, funcionalidade_id_in, mail_text};
 use common::process::Running;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use server::config::{DatabaseKind, DatabaseSettings};
 use server::db::entities::{attachment, outbox_message, request};
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Openings in the burst, how many are in flight at once, and after how many numbers
-/// the server is killed (well before the end, so that the kill lands mid-burst).
-const OPENINGS: usize = 120;
-const IN_FLIGHT: usize = 24;
-const KILL_AFTER: usize = 30;
-
-/// Opens one request; its number if the answer (201 with the number) reached us.
-async fn open(client: &reqwest::Client, url: &str, body: reqwest::multipart::Form) -> Answer {
-    let response = match client.post(url).header("accept", "application/json").multipart(body).send().await {
-        Ok(response) => response,
-        Err(error) if error.is_connect() => return Answer::NotConnected,
-        Err(error) => return Answer::None(error.to_string()),
-    };
-    let status = response.status().as_u16();
-    let text = match response.text().await {
-        Ok(text) => text,
-        Err(error) => return Answer::None(error.to_string()),
-    };
-    match serde_json::from_str::<SubmitOutcome>(&text) {
-        Ok(SubmitOutcome::Created { number, .. }) if status == 201 => Answer::Number(number),
-        _ => Answer::Refused(format!("{status}: {text}")),
-    }
-}
-
-enum Answer {
-    Number(String),
-    /// An answer, but not a number: a mistake of the test's settings if it came before the kill.
-    Refused(String),
-    /// No (whole) answer: the server died first.
-    None(String),
-    /// The connection was refused: the server had stopped listening.
-    NotConnected,
-}
-
-/// How the server is stopped in the middle of the burst.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Stop {
-    Kill,
-    Terminate,
-}
-
-/// Sends the burst and stops the server after `KILL_AFTER` numbers; every number whose
-/// answer arrived, even after the stop (it was already on its way).
-async fn burst_with_stop(
-    server: &mut Running,
-    client: &reqwest::Client,
-    fields: &[(&'static str, String)],
-    stop: Stop,
-) -> Vec<String> {
-    // Captchas solved before the burst, as the citizens' browsers would have.
-    let mut bodies = Vec::with_capacity(OPENINGS);
-    for _ in 0..OPENINGS {
-        let captcha = solved_captcha_at(client, &server.base).await;
-        bodies.push(form(fields, &captcha, vec![("tela.png".into(), png(8, 8))]));
-    }
-    let url = format!("{}/api/chamados/cnes", server.base);
-    let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
-    let (answers, mut received) = tokio::sync::mpsc::unbounded_channel();
-    for body in bodies {
-        let (client, url, slots, answers) = (client.clone(), url.clone(), slots.clone(), answers.clone());
-        tokio::spawn(async move {
-            let Ok(_slot) = slots.acquire_owned().await else { return };
-            let _ = answers.send(open(&client, &url, body).await);
-        });
-    }
-    drop(answers);
-    let mut numbers = Vec::new();
-    let mut killed = false;
-    while let Some(answer) = received.recv().await {
-        match answer {
-            Answer::Number(number) => {
-                numbers.push(number);
-                if numbers.len() == KILL_AFTER {
-                    match stop {
-                        Stop::Kill => server.kill(),
-                        Stop::Terminate => server.terminate(),
-                    }
-                    killed = true;
-                }
-            }
-            Answer::Refused(why) if !killed => panic!("opening refused before the kill: {why}"),
-            // Stopped gracefully, the server answers what it took; it cuts no one off.
-            Answer::None(why) if stop == Stop::Terminate => panic!("a request was cut off by SIGTERM: {why}"),
-            Answer::Refused(_) | Answer::None(_) | Answer::NotConnected => {}
-        }
-    }
-    assert!(killed, "only {} numbers: the server was never killed", numbers.len());
-    numbers
-}
+/// the server is stopped (well before the end, so that the stop lands mid-burst).
+const BURST: Burst = Burst { openings: 120, in_flight: 24, stop_after: 30 };
 
 async fn connect(database_url: &str, kind: DatabaseKind) -> DatabaseConnection {
     let settings = DatabaseSettings { url: database_url.to_owned(), kind, pool_size: 2 };
@@ -132,8 +45,9 @@ async fn survives_a_stop_during_a_burst(work: tempfile::TempDir, database_url: &
     let db = connect(database_url, kind).await;
     let fields = fields_for(funcionalidade_id_in(&db, "cnes", "Transmissão de dados").await);
     let _ = db.close().await;
-    let acknowledged = burst_with_stop(&mut first, &client, &fields, stop).await;
-    assert!(acknowledged.len() < OPENINGS, "the kill came after the burst: nothing was interrupted");
+    let base = first.base.clone();
+    let acknowledged = BURST.run(&client, &base, &mut first, &fields, stop).await;
+    assert!(acknowledged.len() < BURST.openings, "the kill came after the burst: nothing was interrupted");
     if stop == Stop::Terminate {
         let status = first.exited().await;
         assert!(status.success(), "exit after SIGTERM: {status}\n{}", first.log_text());
@@ -157,7 +71,7 @@ async fn survives_a_stop_during_a_burst(work: tempfile::TempDir, database_url: &
     let stored: BTreeSet<String> = requests.iter().map(|r| r.number.clone()).collect();
     let lost: Vec<_> = acknowledged.iter().filter(|n| !stored.contains(*n)).collect();
     assert!(lost.is_empty(), "acknowledged but not stored: {lost:?}");
-    eprintln!("{} acknowledged of {OPENINGS} openings; {} stored", acknowledged.len(), stored.len());
+    eprintln!("{} acknowledged of {} openings; {} stored", acknowledged.len(), BURST.openings, stored.len());
 
     // Every stored request (the acknowledged ones and any committed whose answer was cut
     // off) has its file, whole.

@@ -5,7 +5,9 @@
 
 use super::lookup::Lookups;
 use super::opening::mailbox;
+use super::reference::Reference;
 use super::refuse;
+use super::settings::SettingsStore;
 use crate::attachments::AttachedFile;
 use crate::db::entities::{attachment, request, request_event, system};
 use crate::db::WriteGate;
@@ -28,6 +30,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// Most requests listed for one person (newest first); nobody has more in practice.
 const LIST_LIMIT: u64 = 200;
@@ -48,6 +51,16 @@ pub struct FollowService {
     gate: WriteGate,
     sessions: Sessions,
     lookups: Lookups,
+    /// The systems' names, from this instance's copy (see [`Reference`]).
+    reference: Reference,
+    /// The attachment limits a complement is offered with.
+    settings: Arc<SettingsStore>,
+}
+
+/// What [`FollowService`] reads besides the requests: this instance's copies.
+pub struct Copies {
+    pub reference: Reference,
+    pub settings: Arc<SettingsStore>,
 }
 
 /// Where a stored request stands now. The deadline counts even before the acceptance
@@ -62,8 +75,14 @@ pub fn standing_of(row: &request::Model, now: DateTime<Utc>) -> Standing {
 }
 
 impl FollowService {
-    pub fn new(db: DatabaseConnection, gate: WriteGate, sessions: Sessions, lookups: Lookups) -> FollowService {
-        FollowService { db, gate, sessions, lookups }
+    pub fn new(
+        db: DatabaseConnection,
+        gate: WriteGate,
+        sessions: Sessions,
+        lookups: Lookups,
+        copies: Copies,
+    ) -> FollowService {
+        FollowService { db, gate, sessions, lookups, reference: copies.reference, settings: copies.settings }
     }
 
     pub fn sessions(&self) -> &Sessions {
@@ -194,20 +213,21 @@ impl FollowService {
 
     async fn load_history(&self, session: Option<&str>, number: &ProtocolNumber) -> Result<Option<History>, DbErr> {
         let Some(row) = self.visible_request(session, number).await? else { return Ok(None) };
-        let system_name =
-            system::Entity::find_by_id(row.system_id).one(&self.db).await?.map(|s| s.name).unwrap_or_default();
+        // One reading of the request, then its entries and files side by side; the
+        // system's name and the limits come from this instance's copies.
         let events = request_event::Entity::find()
             .filter(request_event::Column::RequestId.eq(row.id))
             .filter(request_event::Column::Public.eq(true))
             .order_by_asc(request_event::Column::CreatedAt)
             .order_by_asc(request_event::Column::Id)
-            .all(&self.db)
-            .await?;
+            .all(&self.db);
         let files = attachment::Entity::find()
             .filter(attachment::Column::RequestId.eq(row.id))
             .order_by_asc(attachment::Column::CreatedAt)
-            .all(&self.db)
-            .await?;
+            .all(&self.db);
+        let (events, files, reference) = tokio::try_join!(events, files, self.reference.get(&self.db))?;
+        let system_name =
+            reference.systems.iter().find(|s| s.id == row.system_id).map(|s| s.name.clone()).unwrap_or_default();
         let acronym = system_name.to_uppercase();
         let entries = events
             .into_iter()
@@ -243,7 +263,7 @@ impl FollowService {
         };
         // While work is pending, the page offers "Complementar solicitação" with the limits in force.
         let complement = match standing.complement() {
-            Ok(_) => Some(super::settings::load(&self.db).await?.attachments),
+            Ok(_) => Some(self.settings.current().await?.attachments),
             Err(_) => None,
         };
         let contest_until = (answerable == Answerable::AwaitingAnswer)

@@ -2,6 +2,7 @@
 //! against a fresh SQLite file or a fresh PostgreSQL database.
 #![allow(dead_code)] // each test file uses a different part of it
 
+pub mod burst;
 pub mod console;
 pub mod follow;
 pub mod opening;
@@ -94,7 +95,7 @@ pub fn raw_settings(dir: &std::path::Path, database_url: String) -> RawSettings 
 /// and sets it for a second run of the tests that keep files), every test server keeps
 /// its attachments in the bucket `webatendimento-testes`, under a folder of its own;
 /// otherwise in its data folder.
-fn test_bucket() -> RawStorage {
+pub fn test_bucket() -> RawStorage {
     let Ok(endpoint) = std::env::var("WEBATEND_TEST_S3_ENDPOINT") else { return RawStorage::default() };
     RawStorage {
         s3_bucket: Some("webatendimento-testes".into()),
