@@ -138,6 +138,28 @@ async fn counts_follow_every_change(server: &TestServer) {
 
 on_both_databases!(counts_follow_every_change);
 
+/// A backlog larger than one chunk (a bulk import, a long stop) is folded whole, a chunk
+/// per transaction.
+async fn a_backlog_of_deltas_is_folded_in_chunks(server: &TestServer) {
+    let backlog = server::services::queue_counts::CHUNK * 2 + 500;
+    server
+        .db
+        .execute_unprepared(&format!(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {backlog}) \
+             INSERT INTO queue_count_deltas (system_id, level, status, n) SELECT 1, 1, 'recebido', 1 FROM c"
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = server::services::queue_counts::by_status(&server.db, &[1], Some(1)).await.unwrap_or_default();
+    assert_eq!(before.get("recebido").copied(), Some(backlog));
+    assert_eq!(server.queue_counts.fold().await.unwrap_or_else(|e| panic!("{e}")), backlog);
+    assert_eq!(queue_count_delta::Entity::find().count(&server.db).await.unwrap_or(1), 0);
+    let after = server::services::queue_counts::by_status(&server.db, &[1], Some(1)).await.unwrap_or_default();
+    assert_eq!(after, before);
+}
+
+on_both_databases!(a_backlog_of_deltas_is_folded_in_chunks);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_queue_filters_counts_and_tells_the_wait() {
     let server = TestServer::sqlite().await;
