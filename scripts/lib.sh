@@ -143,3 +143,14 @@ ensure_nginx() {
   [ -x "$NGINX" ] || { echo "error: no nginx at $NGINX" >&2; exit 1; }
   export WEBATEND_TEST_NGINX="$NGINX"
 }
+
+# nginx balancing two instances on loopback, configured by scripts/cluster-nginx.conf (its
+# files in folder $1), listening on port $2, in front of ports $3 and $4. Sets nginx_pid;
+# the caller stops it with SIGTERM (a SIGKILL would leave its workers listening).
+start_nginx() {
+  mkdir -p "$1"
+  sed -e "s|@PREFIX@|$1|g" -e "s|@USER@|$(id -un)|g" -e "s|@PORT@|$2|g" \
+    -e "s|@FIRST@|$3|g" -e "s|@SECOND@|$4|g" "$ROOT/scripts/cluster-nginx.conf" >"$1/nginx.conf"
+  "$NGINX" -p "$1" -c "$1/nginx.conf" &
+  nginx_pid=$!
+}

@@ -11,6 +11,7 @@
 
 mod common;
 
+use app::domain::lifecycle::{EventKind, Status};
 use common::burst::{open, Answer, Burst, Stop};
 use common::opening::{fields_for, form, funcionalidade_id_in, png, solved_captcha_at};
 use common::process::{free_port, nginx_binary, storage_env, Balancer, Running};
@@ -132,7 +133,7 @@ async fn accepted_once_by_either_instance(db: &DatabaseConnection, requests: &[r
     let due: Vec<i32> = requests.iter().take(DUE as usize).map(|r| r.id).collect();
     let past = chrono::Utc::now() - chrono::Duration::days(1);
     request::Entity::update_many()
-        .col_expr(request::Column::Status, Expr::value("finalizado"))
+        .col_expr(request::Column::Status, Expr::value(Status::Finalizado.code()))
         .col_expr(request::Column::AcceptDueAt, Expr::value(past))
         .filter(request::Column::Id.is_in(due.clone()))
         .exec(db)
@@ -155,7 +156,7 @@ async fn accepted_once_by_either_instance(db: &DatabaseConnection, requests: &[r
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     let entries = request_event::Entity::find()
         .filter(request_event::Column::RequestId.is_in(due))
-        .filter(request_event::Column::Kind.eq("aceite"))
+        .filter(request_event::Column::Kind.eq(EventKind::Acceptance.code()))
         .count(db)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
