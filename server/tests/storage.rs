@@ -1,14 +1,16 @@
 //! Attachments in an S3-compatible bucket: a bucket that cannot be reached makes the
 //! portal unready and refuses an opening with files with a 503 and a clear message,
-//! storing nothing of it; an opening without files still goes through. (Every other
+//! storing nothing of it; an opening without files still goes through; a stored file the
+//! bucket cannot give now is a 503, not "not found". (Every other
 //! attachment test runs against a real S3-compatible server too: `scripts/test` runs
 //! them again with `WEBATEND_TEST_S3_ENDPOINT` set.)
 
 mod common;
 use app::api::request::SubmitOutcome;
+use common::console::{admin, page_as};
 use common::opening::{form, png, post, solved_captcha, valid_fields};
 use common::TestServer;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use server::config::RawStorage;
 use server::db::entities::{attachment, outbox_message, request};
 
@@ -54,5 +56,31 @@ async fn a_bucket_that_cannot_be_reached_refuses_files_cleanly_and_keeps_nothing
     let captcha = solved_captcha(&server).await;
     let (status, outcome) = post(&server, "cnes", form(&fields, &captcha, vec![])).await;
     assert_eq!(status, 201, "{outcome:?}");
+    let SubmitOutcome::Created { number, .. } = outcome else { panic!("{outcome:?}") };
+
+    // A file its record names, in the bucket that cannot be reached: the agent is told to
+    // try again later, not that the file does not exist.
+    let stored = server.stored_request(&number).await;
+    let id = server::attachments::store::new_id();
+    attachment::ActiveModel {
+        id: Set(id.clone()),
+        request_id: Set(stored.id),
+        file_name: Set("tela.png".into()),
+        content_type: Set("image/png".into()),
+        size_bytes: Set(100),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&server.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let cookie = admin(&server).await;
+    for path in [
+        format!("/atendimento/solicitacoes/{number}/anexos/{id}"),
+        format!("/atendimento/solicitacoes/{number}/anexos/{id}/previa"),
+    ] {
+        let (status, _, body) = page_as(&server, &path, &cookie).await;
+        assert_eq!(status, 503, "{path}: {body}");
+        assert!(body.contains("temporariamente indisponível"), "{body}");
+    }
     server.finish().await;
 }

@@ -105,17 +105,31 @@ pub fn easter(year: i32) -> Date {
     Date { year, month: month as u8, day: day as u8 }
 }
 
+/// The national holidays on the same day every year (month, day).
+const FIXED_HOLIDAYS: [(u8, u8); 8] = [(1, 1), (4, 21), (5, 1), (9, 7), (10, 12), (11, 2), (11, 15), (12, 25)];
+/// Dia Nacional de Zumbi e da Consciência Negra (20 November), national from this year.
+const BLACK_CONSCIOUSNESS_DAY_FROM: i32 = 2024;
+
+/// The holidays of `year` other than Good Friday.
+fn dated_holidays(year: i32) -> impl Iterator<Item = Date> {
+    let zumbi = (year >= BLACK_CONSCIOUSNESS_DAY_FROM).then_some(Date { year, month: 11, day: 20 });
+    FIXED_HOLIDAYS.iter().map(move |&(month, day)| Date { year, month, day }).chain(zumbi)
+}
+
 /// National holidays of a year (Leis 662/1949, 6.802/1980, 14.759/2023 and the calendar of Easter).
 pub fn national_holidays(year: i32) -> Vec<Date> {
-    let fixed: &[(u8, u8)] = &[(1, 1), (4, 21), (5, 1), (9, 7), (10, 12), (11, 2), (11, 15), (12, 25)];
-    let mut days: Vec<Date> = fixed.iter().map(|&(month, day)| Date { year, month, day }).collect();
-    // Dia Nacional de Zumbi e da Consciência Negra, national since 2024.
-    if year >= 2024 {
-        days.push(Date { year, month: 11, day: 20 });
-    }
+    let mut days: Vec<Date> = dated_holidays(year).collect();
     days.push(easter(year).plus_days(-2)); // Good Friday
     days.sort();
     days
+}
+
+/// Whether `date` is one of [`national_holidays`] of its year, without making the list
+/// (the queue asks this for every day each of its rows has waited).
+pub fn is_national_holiday(date: Date) -> bool {
+    // Good Friday falls between 20 March and 23 April.
+    dated_holidays(date.year).any(|day| day == date)
+        || (matches!(date.month, 3 | 4) && easter(date.year).plus_days(-2) == date)
 }
 
 /// Why a day cannot be made a ponto facultativo; the text is what the administrator is told.
@@ -158,7 +172,7 @@ pub fn check_day_off(day: &str, description: &str) -> Result<(Date, String), Day
     if date.is_weekend() {
         return Err(DayOffError::Weekend);
     }
-    if national_holidays(date.year).contains(&date) {
+    if is_national_holiday(date) {
         return Err(DayOffError::Holiday);
     }
     let description = description.trim();
@@ -186,7 +200,7 @@ impl Calendar {
     }
 
     pub fn is_business_day(&self, date: Date) -> bool {
-        !date.is_weekend() && !self.optional_days_off.contains(&date) && !national_holidays(date.year).contains(&date)
+        !date.is_weekend() && !self.optional_days_off.contains(&date) && !is_national_holiday(date)
     }
 
     /// The `n`-th business day after `start` (not counting `start` itself).
@@ -307,6 +321,18 @@ mod tests {
     fn consciencia_negra_is_a_holiday_from_2024_only() {
         assert!(national_holidays(2024).contains(&d("2024-11-20")));
         assert!(!national_holidays(2023).contains(&d("2023-11-20")));
+    }
+
+    #[test]
+    fn holidays_are_told_apart_without_the_list() {
+        for year in 2020..=2040 {
+            let listed = national_holidays(year);
+            let mut date = Date { year, month: 1, day: 1 };
+            while date.year == year {
+                assert_eq!(is_national_holiday(date), listed.contains(&date), "{date:?}");
+                date = date.plus_days(1);
+            }
+        }
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! `anexos/ab/ab12…`. A store that is down or refuses is an error the caller turns into
 //! a 503, after a short, bounded retry: a citizen is never kept waiting for minutes.
 
-use super::store::{valid_id, AttachmentStore};
+use super::store::{valid_id, AttachmentStore, Stored};
 use crate::config::S3Settings;
 use async_trait::async_trait;
+use futures_util::stream::StreamExt;
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path;
 use object_store::{BackoffConfig, ClientOptions, ObjectStore, PutPayload, RetryConfig};
@@ -76,10 +77,12 @@ impl AttachmentStore for Bucket {
         self.store.put(&key, PutPayload::from(bytes.to_vec())).await.map(|_| ()).map_err(io_error)
     }
 
-    async fn get(&self, id: &str) -> std::io::Result<Vec<u8>> {
+    /// The object's body as the bucket sends it: its length is known before the first byte.
+    async fn open(&self, id: &str) -> std::io::Result<Stored> {
         let key = self.key(id)?;
         let found = self.store.get(&key).await.map_err(io_error)?;
-        found.bytes().await.map(|bytes| bytes.to_vec()).map_err(io_error)
+        let size = found.meta.size;
+        Ok(Stored { size, bytes: found.into_stream().map(|chunk| chunk.map_err(io_error)).boxed() })
     }
 
     async fn delete(&self, id: &str) -> std::io::Result<()> {

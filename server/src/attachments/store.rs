@@ -4,12 +4,39 @@
 
 use crate::durable::{self, Folders};
 use async_trait::async_trait;
+use bytes::Bytes;
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use std::path::PathBuf;
+
+/// The bytes of a file read from the disk at a time (as the bucket's client sends them
+/// as they arrive).
+const CHUNK: usize = 64 * 1024;
+
+/// A stored file on its way out: its length, and its bytes as they arrive from the disk
+/// or the bucket. A download holds a chunk in memory, not the file.
+pub struct Stored {
+    pub size: u64,
+    pub bytes: BoxStream<'static, std::io::Result<Bytes>>,
+}
 
 #[async_trait]
 pub trait AttachmentStore: Send + Sync + std::fmt::Debug {
     async fn put(&self, id: &str, bytes: &[u8]) -> std::io::Result<()>;
-    async fn get(&self, id: &str) -> std::io::Result<Vec<u8>>;
+    /// The file `id`, to be read as it arrives. A file that is not there is
+    /// `ErrorKind::NotFound`; any other error is the store failing.
+    async fn open(&self, id: &str) -> std::io::Result<Stored>;
+    /// The whole file `id`, for those who need it at once (a GIF's preview, the export).
+    async fn get(&self, id: &str) -> std::io::Result<Vec<u8>> {
+        let stored = self.open(id).await?;
+        let capacity = usize::try_from(stored.size).unwrap_or(0);
+        stored
+            .bytes
+            .try_fold(Vec::with_capacity(capacity), |mut all, chunk| async move {
+                all.extend_from_slice(&chunk);
+                Ok(all)
+            })
+            .await
+    }
     /// Best effort: used to clean up after a request that failed to store.
     async fn delete(&self, id: &str) -> std::io::Result<()>;
     /// Whether files can be stored now (`/readyz`).
@@ -66,8 +93,10 @@ impl AttachmentStore for LocalFolder {
         .map_err(std::io::Error::other)?
     }
 
-    async fn get(&self, id: &str) -> std::io::Result<Vec<u8>> {
-        tokio::fs::read(self.path(id)?).await
+    async fn open(&self, id: &str) -> std::io::Result<Stored> {
+        let file = tokio::fs::File::open(self.path(id)?).await?;
+        let size = file.metadata().await?.len();
+        Ok(Stored { size, bytes: tokio_util::io::ReaderStream::with_capacity(file, CHUNK).boxed() })
     }
 
     async fn delete(&self, id: &str) -> std::io::Result<()> {
@@ -102,6 +131,22 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(&fan_out).unwrap_or_else(|e| panic!("{e}")).flatten().collect();
         assert_eq!(names.len(), 1, "no temporary file left behind");
         store.delete(&id).await.unwrap_or_else(|e| panic!("{e}"));
-        assert!(store.get(&id).await.is_err());
+        let gone = store.get(&id).await.err().map(|e| e.kind());
+        assert_eq!(gone, Some(std::io::ErrorKind::NotFound));
+    }
+
+    #[tokio::test]
+    async fn a_file_is_read_out_a_chunk_at_a_time() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = LocalFolder::new(dir.path().to_path_buf());
+        let id = new_id();
+        let file: Vec<u8> = (0..CHUNK * 3 + 100).map(|i| (i % 251) as u8).collect();
+        store.put(&id, &file).await.unwrap_or_else(|e| panic!("{e}"));
+        let stored = store.open(&id).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.size, file.len() as u64);
+        let chunks: Vec<Bytes> = stored.bytes.try_collect().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(chunks.len(), 4, "no chunk larger than {CHUNK} bytes");
+        assert!(chunks.iter().all(|chunk| chunk.len() <= CHUNK));
+        assert_eq!(chunks.concat(), file);
     }
 }

@@ -84,7 +84,7 @@ fn matching_search(backend: DatabaseBackend, search: &QueueSearch, common: bool)
     let text: SimpleExpr = match backend {
         DatabaseBackend::Postgres => {
             let query = search.terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
-            Expr::cust_with_values("to_tsvector('simple', requests.search_text) @@ to_tsquery('simple', $1)", [query])
+            Expr::cust_with_values("requests.search_vector @@ to_tsquery('simple', $1)", [query])
         }
         _ => {
             let query = search.terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");

@@ -10,14 +10,11 @@ use axum::http::{header, HeaderValue};
 use axum::response::Response;
 
 /// A stored attachment as a download that the browser never renders in the portal's
-/// origin (the citizen's and the agent's downloads).
+/// origin (the citizen's and the agent's downloads), sent as it is read from the store.
 pub async fn send_file(state: &AppState, record: &AttachedFile) -> Response {
-    let bytes = match state.attachments.get(&record.id).await {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            tracing::error!(error = %error, attachment = %record.id, "reading a stored attachment");
-            return not_found();
-        }
+    let stored = match state.attachments.open(&record.id).await {
+        Ok(stored) => stored,
+        Err(error) => return unreadable(&error, record),
     };
     let content_type = match record.content_type.as_str() {
         "image/png" => "image/png",
@@ -26,14 +23,25 @@ pub async fn send_file(state: &AppState, record: &AttachedFile) -> Response {
         _ => "application/octet-stream",
     };
     let disposition = content_disposition(&record.file_name);
-    let mut response = Response::new(Body::from(bytes));
+    let mut response = Response::new(Body::from_stream(stored.bytes));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(stored.size));
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     kept_private(headers);
     response
+}
+
+/// A file its record names that the store did not give: gone is a 404; a store that
+/// is down or refuses is a 503 (try again later), not a claim that the file is missing.
+fn unreadable(error: &std::io::Error, record: &AttachedFile) -> Response {
+    tracing::error!(error = %error, attachment = %record.id, "reading a stored attachment");
+    match error.kind() {
+        std::io::ErrorKind::NotFound => not_found(),
+        _ => unavailable(),
+    }
 }
 
 /// Not kept by any cache, and nothing in it may run even if a browser tried to render it.
@@ -52,10 +60,7 @@ pub async fn send_preview(state: &AppState, record: &AttachedFile) -> Response {
     }
     let bytes = match state.attachments.get(&record.id).await {
         Ok(bytes) => bytes,
-        Err(error) => {
-            tracing::error!(error = %error, attachment = %record.id, "reading a stored attachment");
-            return not_found();
-        }
+        Err(error) => return unreadable(&error, record),
     };
     // Decoding is CPU and memory work, counted with the uploads' and the logos'.
     let Ok(_permit) = image_check::DECODES.acquire().await else { return unavailable() };

@@ -17,6 +17,7 @@ mod m20261130_000013_team_notices;
 mod m20261130_000014_privacy;
 mod m20261130_000015_data_officer;
 mod m20261201_000016_rate_hits;
+mod m20261201_000017_queue_reads;
 
 use sea_orm_migration::prelude::*;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_privacy::Migration),
             Box::new(m20261130_000015_data_officer::Migration),
             Box::new(m20261201_000016_rate_hits::Migration),
+            Box::new(m20261201_000017_queue_reads::Migration),
         ]
     }
 }
