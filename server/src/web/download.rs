@@ -8,6 +8,7 @@ use crate::attachments::AttachedFile;
 use axum::body::Body;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
+use futures_util::TryStreamExt;
 
 /// A stored attachment as a download that the browser never renders in the portal's
 /// origin (the citizen's and the agent's downloads), sent as it is read from the store.
@@ -23,7 +24,13 @@ pub async fn send_file(state: &AppState, record: &AttachedFile) -> Response {
         _ => "application/octet-stream",
     };
     let disposition = content_disposition(&record.file_name);
-    let mut response = Response::new(Body::from_stream(stored.bytes));
+    // A store that fails once the headers are sent can only cut the connection; it is
+    // logged here, as the failures before them are.
+    let id = record.id.clone();
+    let bytes = stored.bytes.inspect_err(move |error| {
+        tracing::error!(error = %error, attachment = %id, "sending a stored attachment");
+    });
+    let mut response = Response::new(Body::from_stream(bytes));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(stored.size));

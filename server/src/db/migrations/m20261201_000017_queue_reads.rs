@@ -29,55 +29,43 @@ DROP INDEX IF EXISTS idx_requests_search_vector;
 ALTER TABLE requests DROP COLUMN search_vector;
 "#;
 
-/// Each scope index: its name and its columns before `assignee_id`.
-const SCOPES: [(&str, [Requests; 4]); 3] = [
-    ("idx_requests_scope", [Requests::SystemId, Requests::Level, Requests::Status, Requests::UpdatedAt]),
-    ("idx_requests_scope_uf", [Requests::SystemId, Requests::Level, Requests::Uf, Requests::Status]),
-    ("idx_requests_scope_feature", [Requests::SystemId, Requests::Level, Requests::FuncionalidadeId, Requests::Status]),
-];
+/// The scope indexes with the holder last. One script, run on one connection: a pool's
+/// other connection could still hold the schema from before the `DROP` and refuse the
+/// `CREATE` as a duplicate (seen on SQLite when migrations run outside a transaction).
+const SCOPES_UP: &str = r#"
+DROP INDEX idx_requests_scope;
+CREATE INDEX idx_requests_scope ON requests (system_id, level, status, updated_at, assignee_id);
+DROP INDEX idx_requests_scope_uf;
+CREATE INDEX idx_requests_scope_uf ON requests (system_id, level, uf, status, assignee_id);
+DROP INDEX idx_requests_scope_feature;
+CREATE INDEX idx_requests_scope_feature ON requests (system_id, level, funcionalidade_id, status, assignee_id);
+"#;
 
-async fn create_scopes(manager: &SchemaManager<'_>, with_assignee: bool) -> Result<(), DbErr> {
-    for (name, columns) in SCOPES {
-        manager.drop_index(Index::drop().name(name).table(Requests::Table).to_owned()).await?;
-        let mut index = Index::create();
-        index.name(name).table(Requests::Table);
-        for column in columns {
-            index.col(column);
-        }
-        if with_assignee {
-            index.col(Requests::AssigneeId);
-        }
-        manager.create_index(index.to_owned()).await?;
-    }
-    Ok(())
-}
+const SCOPES_DOWN: &str = r#"
+DROP INDEX idx_requests_scope;
+CREATE INDEX idx_requests_scope ON requests (system_id, level, status, updated_at);
+DROP INDEX idx_requests_scope_uf;
+CREATE INDEX idx_requests_scope_uf ON requests (system_id, level, uf, status);
+DROP INDEX idx_requests_scope_feature;
+CREATE INDEX idx_requests_scope_feature ON requests (system_id, level, funcionalidade_id, status);
+"#;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        create_scopes(manager, true).await?;
+        let db = manager.get_connection();
+        db.execute_unprepared(SCOPES_UP).await?;
         if manager.get_database_backend() == DatabaseBackend::Postgres {
-            manager.get_connection().execute_unprepared(POSTGRES_UP).await?;
+            db.execute_unprepared(POSTGRES_UP).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
         if manager.get_database_backend() == DatabaseBackend::Postgres {
-            manager.get_connection().execute_unprepared(POSTGRES_DOWN).await?;
+            db.execute_unprepared(POSTGRES_DOWN).await?;
         }
-        create_scopes(manager, false).await
+        db.execute_unprepared(SCOPES_DOWN).await.map(|_| ())
     }
-}
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Requests {
-    Table,
-    SystemId,
-    Level,
-    Status,
-    UpdatedAt,
-    Uf,
-    FuncionalidadeId,
-    AssigneeId,
 }
