@@ -3,7 +3,8 @@
 mod common;
 
 use common::TestServer;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm_migration::MigratorTrait;
 use server::db::entities::{faq_entry, funcionalidade, system};
 
 async fn counts(server: &TestServer) -> (u64, u64, u64) {
@@ -94,4 +95,51 @@ async fn two_instances_starting_together_on_one_postgres_both_come_up() {
     let _ = a.db.close().await;
     let _ = b.db.close().await;
     common::drop_postgres_database(&name).await;
+}
+
+/// Migration 17 rebuilds the queue's scope indexes. On a SQLite database that holds the
+/// planner's statistics, the rebuilt ones get theirs too: without them the planner chose
+/// the other indexes and the agent's queue took ten times as long.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rebuilt_queue_indexes_keep_the_planner_statistics() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for analyzed in [true, false] {
+        let url = format!("sqlite://{}/portal-{analyzed}.db", dir.path().display());
+        let settings =
+            server::config::DatabaseSettings { url, kind: server::config::DatabaseKind::Sqlite, pool_size: 1 };
+        let db = server::db::connect(&settings).await.unwrap_or_else(|e| panic!("{e}"));
+        server::db::migrations::Migrator::up(&db, Some(16)).await.unwrap_or_else(|e| panic!("{e}"));
+        // SQLite keeps no statistics of an empty table: one request (its system and
+        // funcionalidade are not needed for this, so the one connection skips the checks).
+        for statement in [
+            "PRAGMA foreign_keys = OFF",
+            "INSERT INTO requests (number, system_id, funcionalidade_id, status, level, email, name, cpf, phone, \
+             uf, description, created_at, updated_at) VALUES ('202600000001', 1, 1, 'recebido', 1, 'a@b.br', 'A', \
+             '52998224725', '61999999999', 'DF', 'x', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z')",
+        ] {
+            db.execute_unprepared(statement).await.unwrap_or_else(|e| panic!("{e}"));
+        }
+        if analyzed {
+            db.execute_unprepared("ANALYZE").await.unwrap_or_else(|e| panic!("{e}"));
+        }
+        server::db::migrations::Migrator::up(&db, None).await.unwrap_or_else(|e| panic!("{e}"));
+        let stats = db
+            .query_all(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1' \
+                 UNION ALL SELECT idx FROM sqlite_stat1 WHERE idx LIKE 'idx_requests_scope%'",
+            ))
+            .await;
+        let names: Vec<String> = match stats {
+            Ok(rows) => rows.iter().filter_map(|row| row.try_get_by_index(0).ok()).collect(),
+            Err(_) => Vec::new(), // no sqlite_stat1 at all
+        };
+        if analyzed {
+            for index in ["idx_requests_scope", "idx_requests_scope_uf", "idx_requests_scope_feature"] {
+                assert!(names.iter().any(|n| n == index), "{index} has statistics: {names:?}");
+            }
+        } else {
+            assert!(names.is_empty(), "a database never analyzed stays so: {names:?}");
+        }
+    }
 }

@@ -9,9 +9,15 @@
 //!   page that walks the queue's order checks each row against the search, and with the
 //!   expression every such check made the words again from the text. SQLite's FTS5 table
 //!   already keeps the words.
+//! - Statistics: a rebuilt index has none. On a SQLite database that was analyzed, the
+//!   planner then preferred the indexes that kept theirs (the agent's queue went from
+//!   p99 90 ms to 930 ms at 16 clients), so the new indexes are analyzed there too; a
+//!   database never analyzed stays so. PostgreSQL analyzes the table (a sample) for the
+//!   new column.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use sea_orm_migration::SchemaManagerConnection;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -21,6 +27,7 @@ ALTER TABLE requests ADD COLUMN search_vector tsvector
   GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED;
 CREATE INDEX idx_requests_search_vector ON requests USING GIN (search_vector);
 DROP INDEX IF EXISTS idx_requests_search;
+ANALYZE requests;
 "#;
 
 const POSTGRES_DOWN: &str = r#"
@@ -50,13 +57,30 @@ DROP INDEX idx_requests_scope_feature;
 CREATE INDEX idx_requests_scope_feature ON requests (system_id, level, funcionalidade_id, status);
 "#;
 
+/// Statistics for the rebuilt indexes, on a SQLite database that keeps some.
+const SQLITE_ANALYZE: &str = r#"
+ANALYZE idx_requests_scope;
+ANALYZE idx_requests_scope_uf;
+ANALYZE idx_requests_scope_feature;
+"#;
+
+/// Whether the SQLite database holds the planner's statistics (`ANALYZE` was run on it).
+async fn analyzed(db: &SchemaManagerConnection<'_>) -> Result<bool, DbErr> {
+    let query = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'";
+    let row = db.query_one(Statement::from_string(DatabaseBackend::Sqlite, query)).await?;
+    Ok(row.map(|row| row.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) > 0)
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        db.execute_unprepared(SCOPES_UP).await?;
         if manager.get_database_backend() == DatabaseBackend::Postgres {
-            db.execute_unprepared(POSTGRES_UP).await?;
+            db.execute_unprepared(&format!("{SCOPES_UP}{POSTGRES_UP}")).await?;
+        } else if analyzed(db).await? {
+            db.execute_unprepared(&format!("{SCOPES_UP}{SQLITE_ANALYZE}")).await?;
+        } else {
+            db.execute_unprepared(SCOPES_UP).await?;
         }
         Ok(())
     }
